@@ -1,0 +1,78 @@
+"""One document through the first stages: normalize → segment → shingle → sign."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+
+from .document import Document
+from .normalize import Normalized, normalize
+from .segment import Passage, segment
+from .settings import Settings
+from .shingle import Tokens, shingles, tokenize
+from .signature import signatures
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A document's passages with their normalized forms, shingles and MinHash signatures."""
+
+    document: Document
+    passages: list[Passage]
+    normalized: Normalized
+    ranges: list[tuple[int, int]]
+    """Each passage's range in the normalized text, spaces at the edges trimmed."""
+    keys: list[str]
+    """Exact-match key of each passage: its normalized text, or its shape when that is empty."""
+    tokens: Tokens
+    shingle_hashes: np.ndarray
+    shingle_passages: np.ndarray
+    signatures: np.ndarray
+    weights: np.ndarray
+
+    def norm_text(self, index: int) -> str:
+        lo, hi = self.ranges[index]
+        return self.normalized.text[lo:hi]
+
+    def has_shingles(self) -> np.ndarray:
+        counts = np.bincount(self.shingle_passages, minlength=len(self.passages))
+        return counts > 0
+
+
+def _fallback_key(text: str) -> str:
+    """Key of a passage with no letters or digits (---, ■): its compatibility form, spaces folded."""
+    return "\x00" + re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def analyze(document: Document, settings: Settings) -> Analysis:
+    passages = segment(document.id, document.text, settings.unit)
+    normalized = normalize(document.text, settings)
+    text = normalized.text
+    ranges: list[tuple[int, int]] = []
+    keys: list[str] = []
+    for passage in passages:
+        lo, hi = normalized.to_normalized(passage.start, passage.end)
+        while lo < hi and text[lo] == " ":
+            lo += 1
+        while hi > lo and text[hi - 1] == " ":
+            hi -= 1
+        ranges.append((lo, hi))
+        keys.append(text[lo:hi] or _fallback_key(passage.text))
+    tokens = tokenize(text)
+    passage_of_token = np.full(tokens.starts.size, -1, dtype=np.int64)
+    weights = np.zeros(len(passages), dtype=np.int64)
+    token_weights = tokens.weights
+    for i, (lo, hi) in enumerate(ranges):
+        a = int(np.searchsorted(tokens.starts, lo, side="left"))
+        b = int(np.searchsorted(tokens.starts, hi, side="left"))
+        passage_of_token[a:b] = i
+        weights[i] = int(token_weights[a:b].sum())
+    k_of_passage = np.array(
+        [settings.k_han if p.lang == "zh" else settings.k_word for p in passages], dtype=np.int64
+    )
+    hashes, owners, _ = shingles(tokens, passage_of_token, k_of_passage)
+    sigs = signatures(hashes, owners, len(passages), settings.num_perm, settings.seed)
+    return Analysis(document, passages, normalized, ranges, keys, tokens, hashes, owners, sigs, weights)

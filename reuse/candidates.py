@@ -1,0 +1,65 @@
+"""Candidate pairs: passages whose signatures collide in an LSH band, or that share a shingle.
+
+Banding follows datasketch's MinHashLSH exactly (band i is signature[i·r:(i+1)·r]; two passages are
+candidates when some band is equal), done for all passages at once by sorting band rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def pairs_within_groups(group: np.ndarray, member: np.ndarray, max_group: int | None = None) -> np.ndarray:
+    """All (i, j), i < j, of members that share a group, as an (n, 2) array; groups larger than max_group are skipped."""
+    if group.size < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    order = np.lexsort((member, group))
+    group, member = group[order], member[order]
+    firsts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
+    sizes = np.diff(np.append(firsts, group.size))
+    if max_group is not None:
+        keep = np.repeat(sizes <= max_group, sizes)
+        group, member = group[keep], member[keep]
+        sizes = sizes[sizes <= max_group]
+        firsts = np.concatenate(([0], np.cumsum(sizes)[:-1])) if sizes.size else sizes
+    if member.size < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    position = np.arange(member.size) - np.repeat(firsts, sizes)
+    after = np.repeat(sizes, sizes) - position - 1  # members after this one in its group
+    left = np.repeat(np.arange(member.size), after)
+    offsets = np.arange(left.size) - np.repeat(np.cumsum(after) - after, after)
+    right = left + 1 + offsets
+    pairs = np.stack((member[left], member[right]), axis=1)
+    pairs.sort(axis=1)
+    return np.unique(pairs[pairs[:, 0] != pairs[:, 1]], axis=0)
+
+
+def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """(n_passages, bands) ids: equal ids in a column mean equal band rows."""
+    keys = np.empty((signatures.shape[0], bands), dtype=np.int64)
+    for band in range(bands):
+        rows_view = np.ascontiguousarray(signatures[:, band * rows : (band + 1) * rows])
+        as_bytes = rows_view.view(np.dtype((np.void, rows_view.dtype.itemsize * rows))).ravel()
+        _, keys[:, band] = np.unique(as_bytes, return_inverse=True)
+    return keys
+
+
+def lsh_pairs(signatures: np.ndarray, bands: int, rows: int, usable: np.ndarray) -> np.ndarray:
+    """Pairs of usable passages (rows of signatures) colliding in at least one band."""
+    ids = np.flatnonzero(usable)
+    if ids.size < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    keys = band_keys(signatures[ids], bands, rows)
+    # One group id per (band, key): offset each band's keys past the previous band's.
+    offsets = np.arange(bands, dtype=np.int64) * (ids.size + 1)
+    group = (keys + offsets[None, :]).ravel()
+    member = np.repeat(ids, bands)
+    return pairs_within_groups(group, member)
+
+
+def shared_shingle_pairs(hashes: np.ndarray, passages: np.ndarray, max_group: int) -> np.ndarray:
+    """Pairs of passages that share a shingle; shingles in more than max_group passages are too common to seed."""
+    if hashes.size == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    unique = np.unique(np.stack((hashes.astype(np.int64), passages), axis=1), axis=0)
+    return pairs_within_groups(unique[:, 0], unique[:, 1], max_group=max_group)

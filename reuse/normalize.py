@@ -1,0 +1,242 @@
+"""Normalization with an offset map back to the text as the user gave it.
+
+Each stage turns an array of code points into another and says, for every output character, which
+range of the stage's input it came from; composing the stages gives, for every normalized
+character, the range of original characters it stands for. Offsets are code points throughout.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .charclass import HAN
+
+if TYPE_CHECKING:
+    from opencc import OpenCC
+
+    from .settings import Settings
+
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+SPACE = ord(" ")
+ZERO = ord("0")
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Normalized text; character i stands for original[starts[i]:ends[i]]."""
+
+    text: str
+    starts: np.ndarray
+    ends: np.ndarray
+
+    def to_normalized(self, start: int, end: int) -> tuple[int, int]:
+        """The normalized range whose characters come from original[start:end]."""
+        lo = int(np.searchsorted(self.starts, start, side="left"))
+        hi = int(np.searchsorted(self.starts, end, side="left"))
+        return lo, hi
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """The original range that normalized[start:end] (non-empty) stands for."""
+        return int(self.starts[start]), int(self.ends[end - 1])
+
+
+def to_codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint32)
+
+
+def from_codes(codes: np.ndarray) -> str:
+    return codes.astype("<u4").tobytes().decode("utf-32-le")
+
+
+class _Stage:
+    """Code points with, per character, the half-open range of original text it stands for."""
+
+    __slots__ = ("codes", "starts", "ends")
+
+    def __init__(self, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
+        self.codes, self.starts, self.ends = codes, starts, ends
+
+    def take(self, keep: np.ndarray) -> _Stage:
+        return _Stage(self.codes[keep], self.starts[keep], self.ends[keep])
+
+
+def _substitute(stage: _Stage, text: str, matches: list[tuple[int, int, str]]) -> _Stage:
+    """Replace text[s:e] by r for each (s, e, r); each replacement character stands for all of s:e."""
+    codes, starts, ends = [], [], []
+    position = 0
+    for s, e, replacement in matches:
+        codes.append(stage.codes[position:s])
+        starts.append(stage.starts[position:s])
+        ends.append(stage.ends[position:s])
+        if replacement:
+            n = len(replacement)
+            codes.append(to_codes(replacement))
+            starts.append(np.full(n, stage.starts[s], dtype=np.int64))
+            ends.append(np.full(n, stage.ends[e - 1], dtype=np.int64))
+        position = e
+    codes.append(stage.codes[position:])
+    starts.append(stage.starts[position:])
+    ends.append(stage.ends[position:])
+    return _Stage(np.concatenate(codes), np.concatenate(starts), np.concatenate(ends))
+
+
+def _strip_markup(stage: _Stage) -> _Stage:
+    text = from_codes(stage.codes)
+    if "<" not in text and "&" not in text:
+        return stage
+    found = [(m.start(), m.end(), " ") for m in _TAG.finditer(text)]
+    found += [(m.start(), m.end(), html.unescape(m.group())) for m in _ENTITY.finditer(text)]
+    found.sort()
+    return _substitute(stage, text, found) if found else stage
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(char: str, casefold: bool) -> str:
+    """NFKC, case folding, accents dropped consistently, punctuation, symbols and spaces to one space."""
+    folded = unicodedata.normalize("NFKC", char)
+    if casefold:
+        folded = folded.casefold()
+    decomposed = unicodedata.normalize("NFKD", folded)
+    if any(unicodedata.combining(c) for c in decomposed):
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    out = []
+    for c in folded:
+        category = unicodedata.category(c)
+        if category[0] in "PSZ" or category in ("Cc", "Cf") or c.isspace():
+            out.append(" ")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def _fold(stage: _Stage, casefold: bool) -> _Stage:
+    if stage.codes.size == 0:
+        return stage
+    unique, inverse = np.unique(stage.codes, return_inverse=True)
+    mapped = [_fold_char(chr(int(c)), casefold) for c in unique]
+    lengths = np.fromiter((len(m) for m in mapped), dtype=np.int64, count=len(mapped))
+    if np.all(lengths == 1):
+        table = np.fromiter((ord(m) for m in mapped), dtype=np.uint32, count=len(mapped))
+        return _Stage(table[inverse], stage.starts, stage.ends)
+    flat = to_codes("".join(mapped))
+    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    per_char = lengths[inverse]
+    source = np.repeat(np.arange(stage.codes.size), per_char)
+    within = np.arange(source.size) - np.repeat(np.cumsum(per_char) - per_char, per_char)
+    codes = flat[offsets[inverse][source] + within]
+    return _Stage(codes, stage.starts[source], stage.ends[source])
+
+
+@lru_cache(maxsize=4)
+def converter(script: str) -> OpenCC:
+    import opencc  # noqa: PLC0415 - imported when first needed, it loads dictionaries
+
+    return opencc.OpenCC(script)
+
+
+def _convert_script(stage: _Stage, script: str) -> _Stage:
+    if script == "none" or stage.codes.size == 0:
+        return stage
+    before = from_codes(stage.codes)
+    after = converter(script).convert(before)
+    if after == before:
+        return stage
+    if len(after) == len(before):
+        return _Stage(to_codes(after), stage.starts, stage.ends)
+    # Phrase conversion changed the length (記憶體 → 内存): align to keep every character mapped.
+    from rapidfuzz.distance import Indel  # noqa: PLC0415
+
+    matches: list[tuple[int, int, str]] = []
+    for op in Indel.opcodes(before, after):
+        if op.tag != "equal":
+            if op.src_start == op.src_end:  # pure insertion: attach to the neighbouring character
+                anchor = max(op.src_start - 1, 0)
+                matches.append((anchor, anchor + 1, before[anchor] + after[op.dest_start : op.dest_end]))
+            else:
+                matches.append((op.src_start, op.src_end, after[op.dest_start : op.dest_end]))
+    return _substitute(stage, before, _merge_overlaps(matches, before))
+
+
+def _merge_overlaps(matches: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]]:
+    merged: list[tuple[int, int, str]] = []
+    for s, e, r in sorted(matches, key=lambda m: (m[0], m[1])):
+        if merged and s < merged[-1][1]:
+            ps, pe, pr = merged[-1]
+            merged[-1] = (ps, max(pe, e), pr + r[max(0, pe - s) :] if e > pe else pr)
+        else:
+            merged.append((s, e, r))
+    return merged
+
+
+def _is_word_char(codes: np.ndarray) -> np.ndarray:
+    """Characters of space-separated words (not space, not Han)."""
+    han = _han_mask(codes)
+    return (codes != SPACE) & ~han
+
+
+def _han_mask(codes: np.ndarray) -> np.ndarray:
+    mask = np.zeros(codes.size, dtype=bool)
+    candidates = np.flatnonzero(codes >= 0x3040)
+    if candidates.size:
+        chars = from_codes(codes[candidates])
+        mask[candidates] = np.fromiter((HAN.match(c) is not None for c in chars), dtype=bool, count=len(chars))
+    return mask
+
+
+def _collapse_spaces(stage: _Stage) -> _Stage:
+    """Keep one space only where it separates two words; Han text needs none."""
+    codes = stage.codes
+    if codes.size == 0:
+        return stage
+    space = codes == SPACE
+    word = _is_word_char(codes)
+    index = np.arange(codes.size)
+    # Nearest non-space character on each side of every position.
+    last_nonspace = np.maximum.accumulate(np.where(space, -1, index))
+    next_nonspace = np.minimum.accumulate(np.where(space, codes.size, index)[::-1])[::-1]
+    first_of_run = space & np.concatenate(([True], ~space[:-1]))
+    prev_ok = np.zeros(codes.size, dtype=bool)
+    next_ok = np.zeros(codes.size, dtype=bool)
+    has_prev = last_nonspace >= 0
+    has_next = next_nonspace < codes.size
+    prev_ok[has_prev] = word[last_nonspace[has_prev]]
+    next_ok[has_next] = word[next_nonspace[has_next]]
+    keep = ~space | (first_of_run & prev_ok & next_ok)
+    return stage.take(keep)
+
+
+def _mask_digits(stage: _Stage) -> _Stage:
+    codes = stage.codes
+    digit = (codes >= ZERO) & (codes <= ZERO + 9)
+    if not digit.any():
+        return stage
+    run_start = digit & np.concatenate(([True], ~digit[:-1]))
+    run_end = digit & np.concatenate((~digit[1:], [True]))
+    ends = stage.ends.copy()
+    ends[np.flatnonzero(run_start)] = stage.ends[np.flatnonzero(run_end)]
+    keep = ~digit | run_start
+    out_codes = np.where(digit, ZERO, codes).astype(np.uint32)
+    return _Stage(out_codes[keep], stage.starts[keep], ends[keep])
+
+
+def normalize(text: str, settings: Settings) -> Normalized:
+    """Fold what does not matter for reuse: markup, width, case, punctuation, spaces, script, digits."""
+    codes = to_codes(text)
+    index = np.arange(codes.size, dtype=np.int64)
+    stage = _Stage(codes, index, index + 1)
+    if settings.strip_markup:
+        stage = _strip_markup(stage)
+    stage = _fold(stage, settings.casefold)
+    stage = _convert_script(stage, settings.script)
+    stage = _collapse_spaces(stage)
+    if settings.mask_digits:
+        stage = _mask_digits(stage)
+    return Normalized(from_codes(stage.codes), stage.starts, stage.ends)

@@ -1,0 +1,173 @@
+"""Reports of a diff: a JSON document for pipelines, a table for terminals, Markdown for notes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .diff import DiffResult
+from .match import PassageResult
+
+FORMATS: tuple[str, ...] = ("table", "json", "markdown")
+TABLE_WIDTH = 100
+
+
+def passage_json(result: PassageResult) -> dict[str, Any]:
+    p = result.passage
+    return {
+        "doc": p.doc,
+        "index": p.index,
+        "start": p.start,
+        "end": p.end,
+        "text": p.text,
+        "lang": p.lang,
+        "status": result.status,
+        "similarity": round(result.similarity, 4),
+        "coverage": result.coverage,
+        "matches": [
+            {
+                "doc": m.doc,
+                "index": m.index,
+                "start": m.start,
+                "end": m.end,
+                "similarity": round(m.similarity, 4),
+                "spans": [list(s) for s in m.spans],
+            }
+            for m in result.matches
+        ],
+        "spans": [list(s) for s in result.spans],
+    }
+
+
+def to_json(result: DiffResult) -> dict[str, Any]:
+    s = result.summary
+    return {
+        "old": result.old.id,
+        "new": result.new.id,
+        "settings": {"fingerprint": result.settings.fingerprint(), **result.settings.as_dict()},
+        "summary": {
+            "passages": s.passages,
+            "new": s.new,
+            "reused": s.reused,
+            "partial": s.partial,
+            "reused_share": s.reused_share,
+            "dropped": s.dropped,
+        },
+        "passages": [passage_json(p) for p in result.passages],
+        "dropped": [passage_json(p) for p in result.dropped],
+    }
+
+
+def render_json(result: DiffResult) -> str:
+    return json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
+
+
+def display_width(text: str) -> int:
+    from wcwidth import wcswidth  # noqa: PLC0415
+
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)
+
+
+def shorten(text: str, width: int) -> str:
+    """Fit text into width terminal columns (Han characters take two), ending with … when cut."""
+    from wcwidth import wcwidth  # noqa: PLC0415
+
+    text = " ".join(text.split())
+    if display_width(text) <= width:
+        return text
+    out, used = [], 0
+    for char in text:
+        w = max(wcwidth(char), 0)
+        if used + w > width - 1:
+            break
+        out.append(char)
+        used += w
+    return "".join(out) + "…"
+
+
+def _marked(result: PassageResult, left: str, right: str) -> str:
+    """The passage text with its reused spans wrapped in markers (for partial passages)."""
+    p = result.passage
+    if result.status != "partial":
+        return p.text
+    pieces, position = [], p.start
+    for start, end in result.spans:
+        pieces.append(p.text[position - p.start : start - p.start])
+        pieces.append(left + p.text[start - p.start : end - p.start] + right)
+        position = end
+    pieces.append(p.text[position - p.start :])
+    return "".join(pieces)
+
+
+def _sources(result: PassageResult, limit: int = 3) -> str:
+    shown = [f"#{m.index}" for m in result.matches[:limit]]
+    if len(result.matches) > limit:
+        shown.append(f"+{len(result.matches) - limit}")
+    return " ".join(shown)
+
+
+def _summary_line(result: DiffResult) -> str:
+    s = result.summary
+    return (
+        f"{s.passages} passages: {s.new} new, {s.reused} reused, {s.partial} partial; "
+        f"{s.reused_share:.1%} of the characters reused; {s.dropped} passages of OLD dropped."
+    )
+
+
+def render_table(result: DiffResult, width: int = TABLE_WIDTH) -> str:
+    from tabulate import tabulate  # noqa: PLC0415
+
+    text_width = width - 42
+    rows = [
+        [
+            r.passage.index,
+            r.status,
+            f"{r.similarity:.2f}" if r.matches else "",
+            r.passage.lang,
+            shorten(_marked(r, "«", "»"), text_width),
+            _sources(r),
+        ]
+        for r in result.passages
+    ]
+    headers = ["#", "status", "sim", "lang", "text («reused»)", "from OLD"]
+    lines = [f"OLD {result.old.id}", f"NEW {result.new.id}", ""]
+    lines.append(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True) if rows else "(NEW has no passages: it is empty)")
+    lines += ["", _summary_line(result)]
+    if result.dropped:
+        dropped = [[r.passage.index, r.passage.lang, shorten(r.passage.text, width - 16)] for r in result.dropped]
+        lines += ["", "Dropped from OLD:", tabulate(dropped, headers=["#", "lang", "text"], tablefmt="simple", disable_numparse=True)]
+    return "\n".join(lines) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(result: DiffResult) -> str:
+    lines = [
+        f"# Diff of `{result.new.id}` against `{result.old.id}`",
+        "",
+        _summary_line(result),
+        "",
+        "| # | status | similarity | lang | text (reused spans in **bold**) | from OLD |",
+        "|---:|---|---:|---|---|---|",
+    ]
+    for r in result.passages:
+        text = _md_cell(_marked(r, "**", "**")) if r.status == "partial" else _md_cell(r.passage.text)
+        if r.status == "reused":
+            text = f"**{text}**"
+        sim = f"{r.similarity:.2f}" if r.matches else ""
+        lines.append(f"| {r.passage.index} | {r.status} | {sim} | {r.passage.lang} | {text} | {_sources(r)} |")
+    if result.dropped:
+        lines += ["", "## Dropped from OLD", "", "| # | lang | text |", "|---:|---|---|"]
+        lines += [f"| {r.passage.index} | {r.passage.lang} | {_md_cell(r.passage.text)} |" for r in result.dropped]
+    return "\n".join(lines) + "\n"
+
+
+def render(result: DiffResult, fmt: str) -> str:
+    if fmt == "json":
+        return render_json(result)
+    if fmt == "markdown":
+        return render_markdown(result)
+    return render_table(result)

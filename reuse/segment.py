@@ -1,0 +1,113 @@
+"""Segmentation: paragraphs (lines, or HTML block tags), then sentences, with offsets into the original text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .charclass import HAN_CHAR, lang_of
+
+# Lines are paragraphs in scraped text; HTML block tags left in it also end one.
+_BREAK = re.compile(
+    r"\r\n|\r|\n|\u2028|\u2029"
+    r"|</?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|section|article|blockquote|header|footer|hr)\b[^<>]*>",
+    re.IGNORECASE,
+)
+
+_CLOSERS = "\"'”’」』）)】]》"
+# Full-width terminators end a sentence anywhere.
+_ZH_END = re.compile(f"[。！？；]+[{re.escape(_CLOSERS)}]*")
+# Half-width ones end a Chinese sentence when they follow Han text (after NFKC the seeds use them).
+_ZH_HALF_END = re.compile(f"(?<={HAN_CHAR})[!?;]+[{re.escape(_CLOSERS)}]*|(?<=[”」』])[!?;]+")
+# Latin and Cyrillic: . ! ? followed by space and something that can start a sentence.
+_LATIN_END = re.compile(
+    f"[.!?]+[{re.escape(_CLOSERS)}]*(?=\\s+[\"'“‘«(\\[A-ZА-ЯЁ0-9]|\\s+{HAN_CHAR})"
+)
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr st jr sr prof gen gov sen rep col lt sgt capt rev messrs
+    jan feb mar apr jun jul aug sep sept oct nov dec no nos vs etc inc ltd co corp dept
+    fig approx est al e.g i.e u.s u.k u.n a.m p.m
+    г гг т д им ул пр стр тыс млн млрд""".split()
+)
+_WORD_BEFORE = re.compile(r"([\w.]+)\.$")
+_CREDIT = re.compile(r"\s*\([^()\n]{1,60}\)")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A sentence or paragraph of a document; text == document.text[start:end]."""
+
+    doc: str
+    index: int
+    start: int
+    end: int
+    text: str
+    lang: str
+    paragraph: int
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Non-blank paragraphs as (start, end), whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for match in _BREAK.finditer(text):
+        spans.extend(_trimmed(text, position, match.start()))
+        position = match.end()
+    spans.extend(_trimmed(text, position, len(text)))
+    return spans
+
+
+def _trimmed(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return [(start, end)] if start < end else []
+
+
+def _is_guarded(paragraph: str, match: re.Match[str]) -> bool:
+    """True when a Latin full stop does not end the sentence: abbreviations, initials, credits."""
+    marks = match.group()
+    if marks.startswith("."):
+        before = _WORD_BEFORE.search(paragraph, 0, match.start() + 1)
+        if before:
+            word = before.group(1).lower().strip(".")
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                return True
+            if re.fullmatch(r"(?:\w\.)+\w", word):  # U.S, U.N
+                return True
+    # A short parenthetical right after the stop is a photo or agency credit: "2025. (Xinhua/Rao Aimin)"
+    credit = _CREDIT.match(paragraph, match.end())
+    return credit is not None and (credit.end() == len(paragraph) or paragraph[credit.end()].isspace())
+
+
+def sentence_ends(paragraph: str) -> list[int]:
+    """Offsets (within the paragraph) just after each sentence-ending mark."""
+    ends = {m.end() for m in _ZH_END.finditer(paragraph)}
+    ends.update(m.end() for m in _ZH_HALF_END.finditer(paragraph))
+    ends.update(m.end() for m in _LATIN_END.finditer(paragraph) if not _is_guarded(paragraph, m))
+    return sorted(ends)
+
+
+def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    paragraph = text[start:end]
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for cut in sentence_ends(paragraph) + [len(paragraph)]:
+        if cut > position:
+            spans.extend(_trimmed(text, start + position, start + cut))
+            position = cut
+    return spans
+
+
+def segment(doc_id: str, text: str, unit: str = "sentence") -> list[Passage]:
+    """Cover the text with passages in order; together with the whitespace between them they cover it all."""
+    passages: list[Passage] = []
+    for number, (p_start, p_end) in enumerate(paragraphs(text)):
+        pieces = sentences(text, p_start, p_end) if unit == "sentence" else [(p_start, p_end)]
+        for s_start, s_end in pieces:
+            piece = text[s_start:s_end]
+            passages.append(
+                Passage(doc_id, len(passages), s_start, s_end, piece, lang_of(piece), number)
+            )
+    return passages

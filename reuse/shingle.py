@@ -1,0 +1,110 @@
+"""Shingling: Han text into character k-grams, alphabetic text into word k-grams, hashed to 32 bits.
+
+Tokens are single Han characters or space-separated words of the normalized text; a shingle is k
+consecutive tokens of one passage. Hashing is arithmetic on arrays (no Python hash, no seeds), so the
+same text gives the same shingles on every machine and run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .normalize import SPACE, _han_mask, to_codes
+
+_TOKEN_BASE = np.uint64(0x100000001B3)  # FNV prime: an odd multiplier spreads code points over 64 bits
+_SHINGLE_BASE = np.uint64(0x9E3779B97F4A7C15)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """Tokens of a normalized text: [starts[i], ends[i]) in it, a 64-bit value, Han or word."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    values: np.ndarray
+    han: np.ndarray
+
+    @property
+    def weights(self) -> np.ndarray:
+        """A Han character weighs 1, a word 2 (a word carries about as much as two characters)."""
+        return np.where(self.han, 1, 2)
+
+
+def tokenize(normalized: str) -> Tokens:
+    codes = to_codes(normalized)
+    if codes.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Tokens(empty, empty, np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=bool))
+    han = _han_mask(codes)
+    nonspace = np.flatnonzero(codes != SPACE)
+    han_ns = han[nonspace]
+    # A token starts at every Han character, and at a word character after a gap or a Han character.
+    gap_before = np.concatenate(([True], np.diff(nonspace) > 1))
+    han_before = np.concatenate(([True], han_ns[:-1]))
+    first = han_ns | gap_before | han_before
+    first_idx = np.flatnonzero(first)
+    position = np.arange(nonspace.size) - np.repeat(first_idx, np.diff(np.append(first_idx, nonspace.size)))
+    powers = _powers(int(position.max()) + 1)
+    with np.errstate(over="ignore"):
+        contrib = (codes[nonspace].astype(np.uint64) + np.uint64(1)) * powers[position]
+    values = np.add.reduceat(contrib, first_idx)
+    last_idx = np.append(first_idx[1:], nonspace.size) - 1
+    return Tokens(nonspace[first_idx], nonspace[last_idx] + 1, values, han_ns[first_idx])
+
+
+def _powers(n: int) -> np.ndarray:
+    powers = np.ones(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for i in range(1, n):
+            powers[i] = powers[i - 1] * _TOKEN_BASE
+    return powers
+
+
+def fmix64(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finalizer: every input bit affects every output bit."""
+    with np.errstate(over="ignore"):
+        h = values ^ (values >> np.uint64(33))
+        h = h * np.uint64(0xFF51AFD7ED558CCD)
+        h = h ^ (h >> np.uint64(33))
+        h = h * np.uint64(0xC4CEB9FE1A85EC53)
+        return h ^ (h >> np.uint64(33))
+
+
+def kgram_hashes(values: np.ndarray, k: int) -> np.ndarray:
+    """32-bit hashes of every window of k consecutive token values (len(values) - k + 1 of them)."""
+    n = values.size - k + 1
+    if n <= 0:
+        return np.zeros(0, dtype=np.uint32)
+    acc = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            acc = acc * _SHINGLE_BASE + values[j : j + n]
+    return (fmix64(acc) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+
+
+def shingles(tokens: Tokens, passage_of_token: np.ndarray, k_of_passage: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All shingles of a document: (hash, passage, first token), grouped by passage in order.
+
+    passage_of_token is non-decreasing (-1 for tokens outside any passage); k_of_passage gives each
+    passage its k. A window counts only when all its tokens belong to the same passage.
+    """
+    hashes, passages, firsts = [], [], []
+    for k in np.unique(k_of_passage):
+        kh = kgram_hashes(tokens.values, int(k))
+        if kh.size == 0:
+            continue
+        start_p = passage_of_token[: kh.size]
+        end_p = passage_of_token[k - 1 : k - 1 + kh.size]
+        ok = (start_p == end_p) & (start_p >= 0)
+        ok[ok] = k_of_passage[start_p[ok]] == k
+        idx = np.flatnonzero(ok)
+        hashes.append(kh[idx])
+        passages.append(start_p[idx])
+        firsts.append(idx)
+    if not hashes:
+        return np.zeros(0, np.uint32), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    h, p, f = np.concatenate(hashes), np.concatenate(passages), np.concatenate(firsts)
+    order = np.lexsort((f, p))
+    return h[order], p[order].astype(np.int64), f[order].astype(np.int64)

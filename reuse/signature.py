@@ -1,0 +1,64 @@
+"""MinHash signatures, computed for many passages at once, identical to datasketch's MinHash.
+
+datasketch (≥ 2.0, scheme "affine32") pre-mixes each 32-bit input hash with the MurmurHash3
+finalizer and applies h → a·h + b mod 2³² for each permutation, drawing a and b from
+numpy.random.RandomState(seed). We reproduce that arithmetic on a whole corpus in a few array
+operations, because importing datasketch costs about a second (it imports scipy) and calling it
+passage by passage is slow. tests/test_signature.py checks the values against datasketch itself.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+MAX_HASH = np.uint32(0xFFFFFFFF)
+# Shingles per block: bounds the (shingles × num_perm) working array to about 64 MB at 128 permutations.
+_BLOCK = 1 << 17
+
+
+@lru_cache(maxsize=8)
+def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    a.setflags(write=False)
+    b.setflags(write=False)
+    return a, b
+
+
+def fmix32(values: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        h = values ^ (values >> np.uint32(16))
+        h = h * np.uint32(0x85EBCA6B)
+        h = h ^ (h >> np.uint32(13))
+        h = h * np.uint32(0xC2B2AE35)
+        return h ^ (h >> np.uint32(16))
+
+
+def signatures(hashes: np.ndarray, groups: np.ndarray, n_groups: int, num_perm: int, seed: int) -> np.ndarray:
+    """One signature per group (passage) from its shingle hashes; groups must be sorted.
+
+    A group without shingles keeps datasketch's empty value (all 2³² − 1).
+    """
+    a, b = permutations(num_perm, seed)
+    out = np.full((n_groups, num_perm), MAX_HASH, dtype=np.uint32)
+    if hashes.size == 0:
+        return out
+    mixed = fmix32(hashes.astype(np.uint32))
+    start = 0
+    while start < mixed.size:
+        stop = min(start + _BLOCK, mixed.size)
+        # Never split a group across blocks, so each block's minima are final.
+        if stop < mixed.size:
+            stop = int(np.searchsorted(groups, groups[stop - 1], side="left")) or stop
+            if stop <= start:
+                stop = int(np.searchsorted(groups, groups[start], side="right"))
+        block_groups = groups[start:stop]
+        with np.errstate(over="ignore"):
+            permuted = mixed[start:stop, None] * a[None, :] + b[None, :]
+        firsts = np.flatnonzero(np.concatenate(([True], block_groups[1:] != block_groups[:-1])))
+        out[block_groups[firsts]] = np.minimum.reduceat(permuted, firsts, axis=0)
+        start = stop
+    return out
