@@ -35,38 +35,90 @@ def _is_word(char: str) -> bool:
     return char != " " and HAN.match(char) is None
 
 
-def _snap(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink a range to whole tokens and drop spaces at its edges."""
-    while start < end and start > 0 and _is_word(text[start - 1]) and _is_word(text[start]):
-        start += 1
-    while end > start and end < len(text) and _is_word(text[end]) and _is_word(text[end - 1]):
-        end -= 1
-    while start < end and text[start] == " ":
-        start += 1
-    while end > start and text[end - 1] == " ":
-        end -= 1
-    return start, end
+def _mid_word(text: str, position: int) -> bool:
+    """True when position falls inside a word (between two word characters)."""
+    return 0 < position < len(text) and _is_word(text[position - 1]) and _is_word(text[position])
 
 
-def aligned_spans(target: str, reference: str, max_gap: int, min_block: int = 2) -> list[Span]:
-    """Identical stretches of target found in reference, small edits (≤ max_gap chars each side) bridged."""
-    blocks = [
-        (op.src_start, op.src_end, op.dest_start, op.dest_end)
+def _whole_word(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] is one or more whole words: replacing it is a different word, not a variant."""
+    return (
+        start < end
+        and any(_is_word(c) for c in text[start:end])
+        and (start == 0 or not _is_word(text[start - 1]))
+        and (end == len(text) or not _is_word(text[end]))
+    )
+
+
+def _snap(target: str, reference: str, span: list[int]) -> Span | None:
+    """Shrink a matched range to whole tokens in both texts and drop spaces at its edges."""
+    s, e, rs, re_ = span
+    while s < e and (_mid_word(target, s) or _mid_word(reference, rs) or target[s] == " "):
+        s, rs = s + 1, rs + 1
+    while e > s and (_mid_word(target, e) or _mid_word(reference, re_) or target[e - 1] == " "):
+        e, re_ = e - 1, re_ - 1
+    return Span(s, e, rs, re_) if s < e else None
+
+
+def _extend(target: str, reference: str, s: int, e: int, rs: int, re_: int) -> tuple[int, int, int, int]:
+    """Grow an aligned block while both texts agree: the alignment may have cut a shared stretch short."""
+    while s > 0 and rs > 0 and target[s - 1] == reference[rs - 1]:
+        s, rs = s - 1, rs - 1
+    while e < len(target) and re_ < len(reference) and target[e] == reference[re_]:
+        e, re_ = e + 1, re_ + 1
+    return s, e, rs, re_
+
+
+def _seed_blocks(target: str, reference: str, q: int) -> list[tuple[int, int, int, int]]:
+    """Every maximal common stretch of at least q characters, grown from shared q-grams."""
+    where: dict[str, list[int]] = {}
+    for j in range(len(reference) - q + 1):
+        where.setdefault(reference[j : j + q], []).append(j)
+    blocks = []
+    reach: dict[int, int] = {}  # diagonal → end of the last block found on it
+    for i in range(len(target) - q + 1):
+        for j in where.get(target[i : i + q], ()):
+            if reach.get(i - j, -1) > i:
+                continue
+            block = _extend(target, reference, i, i + q, j, j + q)
+            reach[i - j] = block[1]
+            blocks.append(block)
+    return blocks
+
+
+def aligned_spans(target: str, reference: str, max_gap: int, min_block: int = 2, seed: int = 4) -> list[Span]:
+    """Identical stretches of target found in reference, small edits (≤ max_gap chars each side) bridged.
+
+    rapidfuzz's alignment (LCS) gives the blocks of one best global alignment, short ones included,
+    which is what bridges an edit inside a stretch. It maximizes the number of matched characters,
+    so it can pair a shared stretch's words with scattered words elsewhere; exact seeds add every
+    maximal shared stretch of at least `seed` characters, wherever the alignment went.
+    """
+    blocks = {
+        _extend(target, reference, op.src_start, op.src_end, op.dest_start, op.dest_end)
         for op in Indel.opcodes(target, reference)
         if op.tag == "equal" and op.src_end - op.src_start >= min_block
-    ]
+    }
+    blocks.update(_seed_blocks(target, reference, seed))
     merged: list[list[int]] = []
-    for s, e, rs, re_ in blocks:
-        if merged and s - merged[-1][1] <= max_gap and rs - merged[-1][3] <= max_gap:
-            merged[-1][1], merged[-1][3] = e, re_
+    for s, e, rs, re_ in sorted(blocks, key=lambda b: (b[0], -b[1], b[2])):
+        for m in reversed(merged):
+            gap, ref_gap = s - m[1], rs - m[3]
+            if s - rs == m[0] - m[2] and s <= m[1]:  # the same stretch, found twice
+                m[1], m[3] = max(m[1], e), max(m[3], re_)
+                break
+            if (
+                0 <= gap <= max_gap
+                and 0 <= ref_gap <= max_gap
+                and not _whole_word(target, m[1], s)
+                and not _whole_word(reference, m[3], rs)
+            ):  # a small edit inside a word, or a variant Han character, between two stretches
+                m[1], m[3] = max(m[1], e), max(m[3], re_)
+                break
         else:
             merged.append([s, e, rs, re_])
-    spans = []
-    for s, e, rs, re_ in merged:
-        ss, se = _snap(target, s, e)
-        if ss < se:
-            spans.append(Span(ss, se, rs + (ss - s), re_ - (e - se)))
-    return spans
+    snapped = (_snap(target, reference, m) for m in merged)
+    return [span for span in snapped if span is not None]
 
 
 def reused_spans(target: str, reference: str, min_span: int, min_whole: int, max_gap: int) -> list[Span]:
