@@ -152,28 +152,30 @@ def _convert_script(stage: _Stage, script: str) -> _Stage:
     if len(after) == len(before):
         return _Stage(to_codes(after), stage.starts, stage.ends)
     # Phrase conversion changed the length (記憶體 → 内存): align to keep every character mapped.
+    return _substitute(stage, before, _replacements(before, after))
+
+
+def _replacements(before: str, after: str) -> list[tuple[int, int, str]]:
+    """(start, end, replacement) blocks turning before into after, each run of edits one block."""
     from rapidfuzz.distance import Indel  # noqa: PLC0415
 
-    matches: list[tuple[int, int, str]] = []
+    blocks: list[list[int]] = []  # [src_start, src_end, dest_start, dest_end]
     for op in Indel.opcodes(before, after):
-        if op.tag != "equal":
-            if op.src_start == op.src_end:  # pure insertion: attach to the neighbouring character
-                anchor = max(op.src_start - 1, 0)
-                matches.append((anchor, anchor + 1, before[anchor] + after[op.dest_start : op.dest_end]))
-            else:
-                matches.append((op.src_start, op.src_end, after[op.dest_start : op.dest_end]))
-    return _substitute(stage, before, _merge_overlaps(matches, before))
-
-
-def _merge_overlaps(matches: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]]:
-    merged: list[tuple[int, int, str]] = []
-    for s, e, r in sorted(matches, key=lambda m: (m[0], m[1])):
-        if merged and s < merged[-1][1]:
-            ps, pe, pr = merged[-1]
-            merged[-1] = (ps, max(pe, e), pr + r[max(0, pe - s) :] if e > pe else pr)
+        if op.tag == "equal":
+            continue
+        if blocks and blocks[-1][1] == op.src_start and blocks[-1][3] == op.dest_start:
+            blocks[-1][1], blocks[-1][3] = op.src_end, op.dest_end
         else:
-            merged.append((s, e, r))
-    return merged
+            blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    out = []
+    for s, e, ds, de in blocks:
+        if s == e:  # a pure insertion stands for a neighbouring character, taken along with it
+            if s > 0:
+                s, ds = s - 1, ds - 1
+            else:
+                e, de = e + 1, de + 1
+        out.append((s, e, after[ds:de]))
+    return out
 
 
 def _is_word_char(codes: np.ndarray) -> np.ndarray:

@@ -65,27 +65,34 @@ def _trimmed(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(start, end)] if start < end else []
 
 
-def _is_guarded(paragraph: str, match: re.Match[str]) -> bool:
-    """True when a Latin full stop does not end the sentence: abbreviations, initials, credits."""
-    marks = match.group()
-    if marks.startswith("."):
+def _latin_cut(paragraph: str, match: re.Match[str]) -> int | None:
+    """Where a Latin sentence mark ends the sentence, or None for abbreviations and initials.
+
+    A short parenthetical right after the stop is a photo or agency credit ("2025. (Xinhua/Rao
+    Aimin)"): it stays with its sentence and the cut moves after it.
+    """
+    if match.group().startswith("."):
         before = _WORD_BEFORE.search(paragraph, 0, match.start() + 1)
         if before:
             word = before.group(1).lower().strip(".")
             if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
-                return True
+                return None
             if re.fullmatch(r"(?:\w\.)+\w", word):  # U.S, U.N
-                return True
-    # A short parenthetical right after the stop is a photo or agency credit: "2025. (Xinhua/Rao Aimin)"
+                return None
     credit = _CREDIT.match(paragraph, match.end())
-    return credit is not None and (credit.end() == len(paragraph) or paragraph[credit.end()].isspace())
+    if credit is not None and (credit.end() == len(paragraph) or paragraph[credit.end()].isspace()):
+        return credit.end()
+    return match.end()
 
 
 def sentence_ends(paragraph: str) -> list[int]:
     """Offsets (within the paragraph) just after each sentence-ending mark."""
     ends = {m.end() for m in _ZH_END.finditer(paragraph)}
     ends.update(m.end() for m in _ZH_HALF_END.finditer(paragraph))
-    ends.update(m.end() for m in _LATIN_END.finditer(paragraph) if not _is_guarded(paragraph, m))
+    for m in _LATIN_END.finditer(paragraph):
+        cut = _latin_cut(paragraph, m)
+        if cut is not None:
+            ends.add(cut)
     return sorted(ends)
 
 

@@ -18,6 +18,8 @@ class Span:
     end: int
     ref_start: int
     ref_end: int
+    bridged: int = 0
+    """Han characters inside the span that were substituted, not matched: they add no weight."""
 
 
 def weight(text: str) -> int:
@@ -52,12 +54,12 @@ def _whole_word(text: str, start: int, end: int) -> bool:
 
 def _snap(target: str, reference: str, span: list[int]) -> Span | None:
     """Shrink a matched range to whole tokens in both texts and drop spaces at its edges."""
-    s, e, rs, re_ = span
+    s, e, rs, re_, bridged = span
     while s < e and (_mid_word(target, s) or _mid_word(reference, rs) or target[s] == " "):
         s, rs = s + 1, rs + 1
     while e > s and (_mid_word(target, e) or _mid_word(reference, re_) or target[e - 1] == " "):
         e, re_ = e - 1, re_ - 1
-    return Span(s, e, rs, re_) if s < e else None
+    return Span(s, e, rs, re_, bridged) if s < e else None
 
 
 def _extend(target: str, reference: str, s: int, e: int, rs: int, re_: int) -> tuple[int, int, int, int]:
@@ -87,7 +89,7 @@ def _seed_blocks(target: str, reference: str, q: int) -> list[tuple[int, int, in
 
 
 def aligned_spans(target: str, reference: str, max_gap: int, min_block: int = 2, seed: int = 4) -> list[Span]:
-    """Identical stretches of target found in reference, small edits (≤ max_gap chars each side) bridged.
+    """Identical stretches of target found in reference, variants (≤ max_gap characters replaced) bridged.
 
     rapidfuzz's alignment (LCS) gives the blocks of one best global alignment, short ones included,
     which is what bridges an edit inside a stretch. It maximizes the number of matched characters,
@@ -100,7 +102,7 @@ def aligned_spans(target: str, reference: str, max_gap: int, min_block: int = 2,
         if op.tag == "equal" and op.src_end - op.src_start >= min_block
     }
     blocks.update(_seed_blocks(target, reference, seed))
-    merged: list[list[int]] = []
+    merged: list[list[int]] = []  # [start, end, ref_start, ref_end, bridged]
     for s, e, rs, re_ in sorted(blocks, key=lambda b: (b[0], -b[1], b[2])):
         for m in reversed(merged):
             gap, ref_gap = s - m[1], rs - m[3]
@@ -108,15 +110,15 @@ def aligned_spans(target: str, reference: str, max_gap: int, min_block: int = 2,
                 m[1], m[3] = max(m[1], e), max(m[3], re_)
                 break
             if (
-                0 <= gap <= max_gap
-                and 0 <= ref_gap <= max_gap
+                0 < gap == ref_gap <= max_gap
                 and not _whole_word(target, m[1], s)
                 and not _whole_word(reference, m[3], rs)
-            ):  # a small edit inside a word, or a variant Han character, between two stretches
+            ):  # a variant: characters replaced one for one inside a word, or a variant Han character
+                m[4] += len(HAN.findall(target, m[1], s))
                 m[1], m[3] = max(m[1], e), max(m[3], re_)
                 break
         else:
-            merged.append([s, e, rs, re_])
+            merged.append([s, e, rs, re_, 0])
     snapped = (_snap(target, reference, m) for m in merged)
     return [span for span in snapped if span is not None]
 
@@ -129,9 +131,11 @@ def reused_spans(target: str, reference: str, min_span: int, min_whole: int, max
     """
     whole = target.strip()
     out = []
-    for span in aligned_spans(target, reference, max_gap):
+    # Any span of weight w has at least w − 1 characters, so seeds of that length cannot miss one.
+    seed = max(1, min(4, min(min_span, min_whole) - 1))
+    for span in aligned_spans(target, reference, max_gap, seed=seed):
         piece = target[span.start : span.end]
-        w = weight(piece)
+        w = weight(piece) - span.bridged
         if w >= min_span or (piece == whole and w >= min_whole):
             out.append(span)
     return out

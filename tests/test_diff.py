@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import opencc
+import pytest
+from hypothesis import given, settings as hsettings, strategies as st
+
+from reuse.diff import diff
+from reuse.document import Document, from_text, load_document
+from reuse.report import render_json, render_markdown
+from reuse.settings import Settings
+
+from .conftest import ROOT, SEED_FILES, SEEDS
+
+EXPECT = json.loads((ROOT / "fixtures" / "diff_003_vs_001.json").read_text(encoding="utf-8"))
+
+
+def seed_doc(name: str) -> Document:
+    return load_document(os.path.relpath(SEEDS / name, ROOT) if name else name)
+
+
+@pytest.fixture(scope="module")
+def result_003_vs_001():  # type: ignore[no-untyped-def]
+    return diff(load_document(str(ROOT / EXPECT["old"])), load_document(str(ROOT / EXPECT["new"])))
+
+
+def by_quote(result, quote: str):  # type: ignore[no-untyped-def]
+    found = [p for p in result.passages if p.passage.text.startswith(quote)]
+    assert len(found) == 1, quote
+    return found[0]
+
+
+def test_slogan_is_reused(result_003_vs_001) -> None:  # type: ignore[no-untyped-def]
+    for quote in EXPECT["reused"]:
+        p = by_quote(result_003_vs_001, quote)
+        assert p.status == "reused"
+        assert p.matches and p.matches[0].similarity == 1.0
+        assert p.spans == ((p.passage.start, p.passage.end),)
+
+
+def test_fused_metadata_line_is_partly_reused(result_003_vs_001) -> None:  # type: ignore[no-untyped-def]
+    for quote in EXPECT["reused_or_partial"]:
+        p = by_quote(result_003_vs_001, quote)
+        assert p.status in ("reused", "partial")
+        text = result_003_vs_001.new.text
+        reused_text = "".join(text[s:e] for s, e in p.spans)
+        assert "來源:新華網" in reused_text and "責任編輯:張芃芃" in reused_text
+        assert "應約同俄羅斯總統普京通電話" not in reused_text  # the fused first sentence is new
+
+
+def test_chinese_content_is_mostly_new(result_003_vs_001) -> None:  # type: ignore[no-untyped-def]
+    texts = [p.passage.text for p in result_003_vs_001.passages]
+    first = next(i for i, t in enumerate(texts) if t.startswith(EXPECT["chinese_content_first"]))
+    last = texts.index(EXPECT["chinese_content_last"])
+    content = result_003_vs_001.passages[first : last + 1]
+    assert len(content) >= 10
+    share_new = sum(p.status == "new" for p in content) / len(content)
+    assert share_new >= EXPECT["chinese_content_min_new_share"]
+    assert not any(p.status == "reused" for p in content)
+
+
+@pytest.mark.parametrize("name", SEED_FILES)
+def test_cross_script_copy_is_reused(name: str) -> None:
+    original = load_document(str(SEEDS / name))
+    simplified = from_text(opencc.OpenCC("t2s").convert(original.text), "simplified")
+    result = diff(original, simplified)
+    assert result.summary.passages > 10
+    share = result.summary.reused / result.summary.passages
+    assert share >= 0.95, f"{name}: {share:.3f}"
+
+
+@pytest.mark.parametrize("name", SEED_FILES)
+def test_reported_offsets_are_exact(name: str) -> None:
+    new = load_document(str(SEEDS / name))
+    old = load_document(str(SEEDS / SEED_FILES[(SEED_FILES.index(name) + 1) % len(SEED_FILES)]))
+    result = diff(old, new)
+    for p in result.passages + result.dropped:
+        doc = new if p.passage.doc == new.id else old
+        assert doc.text[p.passage.start : p.passage.end] == p.passage.text
+        for start, end in p.spans:
+            assert p.passage.start <= start < end <= p.passage.end
+        for m in p.matches:
+            other = old if doc is new else new
+            assert other.text[m.start : m.end] == other.text[m.start : m.end].strip()
+            for start, end in m.spans:
+                assert p.passage.start <= start < end <= p.passage.end
+
+
+def test_identical_documents() -> None:
+    doc = load_document(str(SEEDS / SEED_FILES[0]))
+    result = diff(doc, doc)
+    assert result.summary.reused == result.summary.passages and result.summary.reused_share == 1.0
+    assert result.dropped == []
+
+
+def test_empty_new_document() -> None:
+    result = diff(load_document(str(SEEDS / SEED_FILES[0])), from_text("", "empty"))
+    assert result.summary.passages == 0 and result.summary.reused_share == 0.0
+    assert len(result.dropped) > 0
+
+
+def test_short_lines_match_exactly() -> None:
+    old = from_text("首頁 > 頭條\n\nEnglish\n\n---\n\n正文一段。", "old")
+    new = from_text("首页 >  头条\n---\nenglish\n另一段正文。", "new")
+    statuses = {p.passage.text: p.status for p in diff(old, new).passages}
+    assert statuses == {"首页 >  头条": "reused", "---": "reused", "english": "reused", "另一段正文。": "new"}
+
+
+def test_formula_inside_new_sentence_is_partial() -> None:
+    old = from_text("習近平強調,今年是中國人民抗日戰爭、蘇聯偉大衛國戰爭暨世界反法西斯戰爭勝利80週年。", "old")
+    new = from_text("雙方表示,將隆重紀念中國人民抗日戰爭、蘇聯偉大衛國戰爭暨世界反法西斯戰爭勝利80週年,並加強合作。", "new")
+    (p,) = diff(old, new).passages
+    assert p.status == "partial"
+    (span,) = p.spans
+    assert new.text[span[0] : span[1]] == "中國人民抗日戰爭、蘇聯偉大衛國戰爭暨世界反法西斯戰爭勝利80週年"
+
+
+def test_report_is_deterministic_across_hash_seeds(tmp_path: Path) -> None:
+    outputs = set()
+    for hash_seed in ("0", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        out = subprocess.run(
+            [sys.executable, "-m", "reuse", "diff", "--format", "json", f"seeds/{SEED_FILES[0]}", f"seeds/{SEED_FILES[1]}"],
+            cwd=ROOT, env=env, capture_output=True, check=True,
+        ).stdout
+        outputs.add(out)
+    assert len(outputs) == 1
+
+
+GOLDEN = ROOT / "tests" / "data" / "diff_001_003.md"
+
+
+def test_markdown_report_golden() -> None:
+    """The Markdown report of diff 001 → 003, byte for byte (regenerate: REUSE_REGEN=1 pytest)."""
+    result = diff(load_document("seeds/001_663fe8751431e96d.txt"), load_document("seeds/003_b1f2f82659ca7572.txt"))
+    report = render_markdown(result)
+    if os.environ.get("REUSE_REGEN"):
+        GOLDEN.write_text(report, encoding="utf-8")
+    assert report == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_json_contract(result_003_vs_001) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(render_json(result_003_vs_001))
+    assert set(data["summary"]) >= {"passages", "new", "reused", "partial", "reused_share"}
+    keys = {"doc", "index", "start", "end", "text", "lang", "status", "similarity", "matches", "spans"}
+    for p in data["passages"] + data["dropped"]:
+        assert keys <= set(p)
+        for m in p["matches"]:
+            assert {"doc", "index", "start", "end", "similarity"} <= set(m)
+    assert [p["index"] for p in data["passages"]] == list(range(len(data["passages"])))
+    assert data["passages"][0]["doc"] == EXPECT["new"] or data["passages"][0]["doc"].endswith(EXPECT["new"])
+
+
+SENTENCES = st.lists(st.sampled_from(["中俄关系稳定发展。", "维护国际公平正义。", "Xi met Putin.", "新华社记者 饶爱民 摄", "两国元首还共同会见了记者。", "\n"]), max_size=12).map("".join)
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(SENTENCES, SENTENCES)
+def test_diff_invariants(old_text: str, new_text: str) -> None:
+    result = diff(from_text(old_text, "old"), from_text(new_text, "new"), Settings(min_span=6))
+    s = result.summary
+    assert s.new + s.reused + s.partial == s.passages == len(result.passages)
+    assert 0.0 <= s.reused_share <= 1.0
+    for p in result.passages:
+        assert new_text[p.passage.start : p.passage.end] == p.passage.text
+        if p.passage.text in old_text.splitlines() or p.passage.text + "\n" in old_text:
+            assert p.status == "reused"

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings as hsettings, strategies as st
+
+from reuse.normalize import normalize
+from reuse.settings import Settings
+
+GOLDEN = json.loads((Path(__file__).parent / "data" / "normalize_golden.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", GOLDEN, ids=[c["input"][:20] or "empty" for c in GOLDEN])
+def test_golden(case: dict) -> None:
+    assert normalize(case["input"], Settings(**case["settings"])).text == case["output"]
+
+
+# Text drawn from what readouts contain: Han in both scripts, Latin, Cyrillic, digits,
+# full-width forms, punctuation, spaces, markup and characters that expand under NFKC.
+ALPHABET = st.sampled_from(
+    list("習近平中俄關係发展支援人工智慧記憶體軟體abcXYZ ., \n\t0123456789ＡＢ１２，。：！「」…ﬁß㈱①й\u0306e\u0301<>/p&;-|")
+)
+TEXT = st.lists(ALPHABET, max_size=80).map("".join)
+ANY_SETTINGS = st.builds(
+    Settings,
+    script=st.sampled_from(["tw2sp", "t2s", "none"]),
+    mask_digits=st.booleans(),
+    casefold=st.booleans(),
+    strip_markup=st.booleans(),
+)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(TEXT, ANY_SETTINGS)
+def test_offset_map_is_monotone_and_in_range(text: str, settings: Settings) -> None:
+    norm = normalize(text, settings)
+    n = len(norm.text)
+    assert len(norm.starts) == len(norm.ends) == n
+    for i in range(n):
+        assert 0 <= norm.starts[i] < norm.ends[i] <= len(text)
+    for i in range(1, n):
+        assert norm.starts[i - 1] <= norm.starts[i]
+        assert norm.ends[i - 1] <= norm.ends[i]
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(TEXT, ANY_SETTINGS, st.data())
+def test_offset_map_round_trips(text: str, settings: Settings, data: st.DataObject) -> None:
+    norm = normalize(text, settings)
+    n = len(norm.text)
+    assert norm.to_normalized(0, len(text)) == (0, n)
+    if n == 0:
+        return
+    a = data.draw(st.integers(0, n - 1))
+    b = data.draw(st.integers(a + 1, n))
+    start, end = norm.to_original(a, b)
+    assert 0 <= start < end <= len(text)
+    lo, hi = norm.to_normalized(start, end)
+    assert lo <= a and hi >= b
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(TEXT)
+def test_normalizing_is_idempotent_on_its_output(text: str) -> None:
+    settings = Settings()
+    once = normalize(text, settings).text
+    assert normalize(once, settings).text == once

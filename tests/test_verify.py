@@ -1,0 +1,70 @@
+"""Reused spans against a slow, obviously correct reference: every long common substring is found."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings as hsettings, strategies as st
+
+from reuse.verify import aligned_spans, reused_spans, weight
+
+
+def common_substrings(a: str, b: str, min_weight: int) -> list[tuple[int, int]]:
+    """All maximal substrings of a that occur in b, with whole tokens at both ends, of enough weight."""
+    found = []
+    for i in range(len(a)):
+        for j in range(len(a), i, -1):
+            piece = a[i:j]
+            if piece in b and weight(piece.strip()) >= min_weight:
+                found.append((i, j))
+                break
+    return found
+
+
+def is_boundary(text: str, i: int) -> bool:
+    return i in (0, len(text)) or text[i - 1] == " " or text[i] == " " or "\u4e00" <= text[i] <= "\u9fff" or "\u4e00" <= text[i - 1] <= "\u9fff"
+
+
+HAN = st.lists(st.sampled_from(list("中俄关系发展合作共赢国际公平正义")), min_size=1, max_size=40).map("".join)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(HAN, HAN, st.integers(3, 8))
+def test_every_long_common_han_substring_is_covered(a: str, b: str, min_span: int) -> None:
+    spans = reused_spans(a, b, min_span=min_span, min_whole=10**6, max_gap=0)
+    covered = set()
+    for s in spans:
+        covered.update(range(s.start, s.end))
+        assert a[s.start : s.end] == b[s.ref_start : s.ref_end]  # with no gap allowed, spans are exact
+        assert weight(a[s.start : s.end]) >= min_span
+    for i, j in common_substrings(a, b, min_span):
+        assert set(range(i, j)) <= covered, (a, b, a[i:j])
+
+
+WORDS = st.lists(st.sampled_from(["the", "two", "heads", "of", "state", "in", "world", "war", "0"]), min_size=1, max_size=25).map(" ".join)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(WORDS, WORDS)
+def test_word_spans_are_whole_words_found_in_reference(a: str, b: str) -> None:
+    for s in aligned_spans(a, b, max_gap=0):
+        piece = a[s.start : s.end]
+        assert piece == piece.strip() and piece
+        assert is_boundary(a, s.start) and is_boundary(a, s.end)
+        assert f" {piece} " in f" {b} "
+
+
+def test_bridges_a_variant_character_but_not_a_different_word() -> None:
+    assert [(s.start, s.end) for s in aligned_spans("外长拉伕罗夫会见", "外长拉夫罗夫会见", max_gap=2)] == [(0, 8)]
+    spans = aligned_spans("defend the victory of world war ii", "the victory in world war ii", max_gap=2)
+    assert ["victory of world war ii" not in "defend the victory of world war ii"[s.start : s.end] for s in spans] == [True] * len(spans)
+
+
+def test_span_stops_where_the_reference_word_stops() -> None:
+    target = "the two countries and the close"
+    pieces = [target[s.start : s.end] for s in aligned_spans(target, "benefited the two countries and their peoples", max_gap=2)]
+    assert "the two countries and" in pieces
+    assert not any("and the" in piece for piece in pieces)  # "the" must not match the start of "their"
+
+
+def test_whole_short_passage_inside_a_longer_one() -> None:
+    assert reused_spans("两国元首还共同会见了记者", "会谈后两国元首还共同会见了记者并", 20, 6, 2)
+    assert not reused_spans("王毅", "王毅参加活动", 20, 6, 2)
