@@ -111,32 +111,45 @@ def _summary_line(result: DiffResult) -> str:
     s = result.summary
     return (
         f"{s.passages} passages: {s.new} new, {s.reused} reused, {s.partial} partial; "
-        f"{s.reused_share:.1%} of the characters reused; {s.dropped} passages of OLD dropped."
+        f"{s.reused_share:.1%} of the characters reused.\n"
+        f"{s.dropped} passages of OLD do not appear in NEW (dropped)."
     )
 
 
-def render_table(result: DiffResult, width: int = TABLE_WIDTH) -> str:
+def _fit_table(rows: list[list[str]], headers: list[str], text_column: int, width: int) -> str:
+    """A tabulate table whose text column is shortened so that every line fits in width columns."""
     from tabulate import tabulate  # noqa: PLC0415
 
-    text_width = width - 42
+    # tabulate makes a column as wide as its widest cell, and at least its header plus 2.
+    others = sum(
+        max([display_width(row[i]) for row in rows] + [display_width(headers[i]) + 2])
+        for i in range(len(headers))
+        if i != text_column
+    )
+    room = max(width - others - 2 * (len(headers) - 1), display_width(headers[text_column]) + 2)
+    fitted = [row[:text_column] + [shorten(row[text_column], room)] + row[text_column + 1 :] for row in rows]
+    return tabulate(fitted, headers=headers, tablefmt="simple", disable_numparse=True)
+
+
+def render_table(result: DiffResult, width: int = TABLE_WIDTH) -> str:
     rows = [
         [
-            r.passage.index,
+            str(r.passage.index),
             r.status,
             f"{r.similarity:.2f}" if r.matches else "",
             r.passage.lang,
-            shorten(_marked(r, "«", "»"), text_width),
+            _marked(r, "«", "»"),
             _sources(r),
         ]
         for r in result.passages
     ]
     headers = ["#", "status", "sim", "lang", "text («reused»)", "from OLD"]
     lines = [f"OLD {result.old.id}", f"NEW {result.new.id}", ""]
-    lines.append(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True) if rows else "(NEW has no passages: it is empty)")
+    lines.append(_fit_table(rows, headers, 4, width) if rows else "(NEW has no passages: it is empty)")
     lines += ["", _summary_line(result)]
     if result.dropped:
-        dropped = [[r.passage.index, r.passage.lang, shorten(r.passage.text, width - 16)] for r in result.dropped]
-        lines += ["", "Dropped from OLD:", tabulate(dropped, headers=["#", "lang", "text"], tablefmt="simple", disable_numparse=True)]
+        dropped = [[str(r.passage.index), r.passage.lang, r.passage.text] for r in result.dropped]
+        lines += ["", "Dropped from OLD:", _fit_table(dropped, ["#", "lang", "text"], 2, width)]
     return "\n".join(lines) + "\n"
 
 
@@ -148,7 +161,7 @@ def render_markdown(result: DiffResult) -> str:
     lines = [
         f"# Diff of `{result.new.id}` against `{result.old.id}`",
         "",
-        _summary_line(result),
+        _summary_line(result).replace("\n", "  \n"),
         "",
         "| # | status | similarity | lang | text (reused spans in **bold**) | from OLD |",
         "|---:|---|---:|---|---|---|",

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reuse.cli import cli
+
+from .conftest import ROOT
+
+OLD = "seeds/001_663fe8751431e96d.txt"
+NEW = "seeds/003_b1f2f82659ca7572.txt"
+
+
+@pytest.fixture
+def run(chdir_root: Path):  # type: ignore[no-untyped-def]
+    def invoke(*args: str):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(cli, list(args))
+
+    return invoke
+
+
+def test_diff_table_fits_100_columns(run) -> None:  # type: ignore[no-untyped-def]
+    from wcwidth import wcswidth
+
+    result = run("diff", OLD, NEW)
+    assert result.exit_code == 0, result.output
+    assert "35 passages: 20 new, 3 reused, 12 partial" in result.output
+    assert max(wcswidth(line) for line in result.output.splitlines()) <= 100
+
+
+def test_diff_json(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("diff", "--format", "json", OLD, NEW)
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["summary"]["passages"] == 35
+    assert data["passages"][0]["doc"] == NEW and data["passages"][0]["status"] == "reused"
+    assert data["passages"][0]["matches"][0]["doc"] == OLD
+
+
+def test_diff_markdown_to_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "report.md"
+    result = run("diff", "--format", "markdown", "-o", str(out), OLD, NEW)
+    assert result.exit_code == 0 and result.output == ""
+    assert out.read_text(encoding="utf-8").startswith(f"# Diff of `{NEW}` against `{OLD}`")
+
+
+def test_refuses_to_overwrite_an_input(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    before = (ROOT / NEW).read_bytes()
+    result = run("diff", "-o", NEW, OLD, NEW)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {NEW}: is an input of this run; refusing to overwrite it\n"
+    assert (ROOT / NEW).read_bytes() == before
+
+
+def test_fail_if_reused_over(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("diff", "--fail-if-reused-over", "0.5", OLD, NEW).exit_code == 0
+    result = run("diff", "--fail-if-reused-over", "0.1", "--format", "json", OLD, NEW)
+    assert result.exit_code == 3
+    assert json.loads(result.output.split("\nreused share")[0])["summary"]["reused_share"] > 0.1
+
+
+def test_missing_file(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("diff", OLD, "nope.txt")
+    assert (result.exit_code, result.output) == (1, "Error: nope.txt: no such file\n")
+
+
+def test_directory(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("diff", OLD, "seeds")
+    assert (result.exit_code, result.output) == (1, "Error: seeds: is a directory, expected a file\n")
+
+
+def test_binary_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "image.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    result = run("diff", OLD, str(path))
+    assert (result.exit_code, result.output) == (1, f"Error: {path}: binary file (NUL byte at byte 8), not text\n")
+
+
+def test_invalid_utf8(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "big5.txt"
+    path.write_bytes("習近平同俄羅斯總統普京".encode("big5"))
+    result = run("diff", OLD, str(path))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {path}: cannot decode byte 0 as utf-8 (invalid start byte); pass --encoding if the file is not UTF-8\n"
+    )
+    assert run("diff", "--encoding", "big5", str(path), str(path)).exit_code == 0
+
+
+def test_empty_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    result = run("diff", OLD, str(path))
+    assert result.exit_code == 0
+    assert "(NEW has no passages: it is empty)" in result.output
+    assert "0 passages: 0 new, 0 reused, 0 partial" in result.output
+
+
+def test_usage_error_exits_1_with_one_error_line(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("diff", OLD)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == "Error: Missing argument 'NEW'."
+    result = run("diff", "--format", "pdf", OLD, NEW)
+    assert result.exit_code == 1 and "Error: Invalid value for '--format'" in result.output
+
+
+def test_every_command_has_help_and_is_in_the_readme(run) -> None:  # type: ignore[no-untyped-def]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert run("--help").exit_code == 0
+    for name, command in cli.commands.items():
+        result = run(name, "--help")
+        assert result.exit_code == 0 and command.help
+        assert re.search(rf"reuse {name}\b", readme), name
