@@ -63,3 +63,46 @@ def shared_shingle_pairs(hashes: np.ndarray, passages: np.ndarray, max_group: in
         return np.zeros((0, 2), dtype=np.int64)
     unique = np.unique(np.stack((hashes.astype(np.int64), passages), axis=1), axis=0)
     return pairs_within_groups(unique[:, 0], unique[:, 1], max_group=max_group)
+
+
+def cross_pairs(
+    left_keys: np.ndarray, left_ids: np.ndarray, right_keys: np.ndarray, right_ids: np.ndarray, max_group: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(left id, right id) pairs sharing at least one key, with how many distinct keys they share.
+
+    A join by sorting: nothing is compared within one side. Keys held by more than max_group
+    right-hand ids are skipped (too common to say anything).
+    """
+    empty = (np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64))
+    if left_keys.size == 0 or right_keys.size == 0:
+        return empty
+    left = np.unique(np.stack((left_keys.astype(np.int64), left_ids.astype(np.int64)), axis=1), axis=0)
+    right = np.unique(np.stack((right_keys.astype(np.int64), right_ids.astype(np.int64)), axis=1), axis=0)
+    lo = np.searchsorted(right[:, 0], left[:, 0], side="left")
+    hi = np.searchsorted(right[:, 0], left[:, 0], side="right")
+    sizes = hi - lo
+    if max_group is not None:
+        sizes = np.where(sizes > max_group, 0, sizes)
+    if not sizes.any():
+        return empty
+    which = np.repeat(np.arange(left.shape[0]), sizes)
+    offsets = np.arange(which.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    l_ids = left[which, 1]
+    r_ids = right[np.repeat(lo, sizes) + offsets, 1]
+    width = int(r_ids.max()) + 1
+    codes, counts = np.unique(l_ids * width + r_ids, return_counts=True)
+    return np.stack((codes // width, codes % width), axis=1), counts
+
+
+def lsh_cross_pairs(left: np.ndarray, left_usable: np.ndarray, right: np.ndarray, right_usable: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """Pairs (left passage, right passage) whose signatures collide in at least one band."""
+    l_ids, r_ids = np.flatnonzero(left_usable), np.flatnonzero(right_usable)
+    if l_ids.size == 0 or r_ids.size == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    keys = band_keys(np.concatenate((left[l_ids], right[r_ids])), bands, rows)
+    offsets = np.arange(bands, dtype=np.int64) * (l_ids.size + r_ids.size + 1)
+    keys = keys + offsets[None, :]
+    pairs, _ = cross_pairs(
+        keys[: l_ids.size].ravel(), np.repeat(l_ids, bands), keys[l_ids.size :].ravel(), np.repeat(r_ids, bands)
+    )
+    return pairs

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from .analysis import Analysis
-from .candidates import lsh_pairs, shared_shingle_pairs
+from .candidates import cross_pairs, lsh_cross_pairs
 from .segment import Passage
 from .settings import Settings
-from .verify import Span, reused_spans, similarity
+from .verify import QgramIndex, Span, qgram_index, reused_spans, seed_length, similarity
 
-# A shingle shared by more passages than this seeds no candidates: it is a stop phrase, and the
-# passages that really share text share rarer shingles too.
+# A shingle found in more reference passages than this seeds no candidates: it is a stop phrase,
+# and passages that really share text share rarer shingles too.
 MAX_SHINGLE_GROUP = 64
+MIN_SHARED_SHINGLES = 2
 
 STATUSES: tuple[str, ...] = ("new", "partial", "reused")
 
@@ -66,17 +67,19 @@ def candidate_pairs(target: Analysis, reference: Analysis, settings: Settings) -
     for i, key in enumerate(target.keys):
         found[i].update(by_key.get(key, ()))
 
-    signatures = np.concatenate((target.signatures, reference.signatures))
-    usable = np.concatenate((target.has_shingles(), reference.has_shingles()))
-    hashes = np.concatenate((target.shingle_hashes, reference.shingle_hashes))
-    owners = np.concatenate((target.shingle_passages, reference.shingle_passages + n))
-    for pairs in (
-        lsh_pairs(signatures, settings.bands, settings.rows, usable),
-        shared_shingle_pairs(hashes, owners, MAX_SHINGLE_GROUP),
-    ):
-        cross = pairs[(pairs[:, 0] < n) & (pairs[:, 1] >= n)]
-        for i, j in cross.tolist():
-            found[i].add(j - n)
+    lsh = lsh_cross_pairs(
+        target.signatures, target.has_shingles(), reference.signatures, reference.has_shingles(), settings.bands, settings.rows
+    )
+    shared, counts = cross_pairs(
+        target.shingle_hashes, target.shingle_passages, reference.shingle_hashes, reference.shingle_passages, MAX_SHINGLE_GROUP
+    )
+    # A stretch long enough to count shares several distinct shingles; one common shingle alone
+    # ("中俄关系", "the two sides") is what makes most pairs, so require two, or all a passage has.
+    distinct = np.array([np.unique(target.shingle_hashes[target.shingle_passages == i]).size for i in range(n)])
+    if shared.size:
+        shared = shared[counts >= np.minimum(MIN_SHARED_SHINGLES, distinct[shared[:, 0]])]
+    for i, j in np.concatenate((lsh, shared)).tolist():
+        found[i].add(j)
     return found
 
 
@@ -97,6 +100,10 @@ def _covered(text: str, ranges: list[tuple[int, int]]) -> int:
 def compare(target: Analysis, reference: Analysis, settings: Settings) -> list[PassageResult]:
     """Status, matches and reused spans of every target passage with respect to the reference."""
     candidates = candidate_pairs(target, reference, settings)
+    # Captions and boilerplate repeat: verify each distinct pair of texts once.
+    verified: dict[tuple[str, str], list[Span]] = {}
+    indexes: dict[str, QgramIndex] = {}
+    seed = seed_length(settings.min_span, settings.min_whole)
     results = []
     for i, passage in enumerate(target.passages):
         text = target.norm_text(i)
@@ -111,7 +118,14 @@ def compare(target: Analysis, reference: Analysis, settings: Settings) -> list[P
                 spans = [Span(0, len(text), 0, len(ref_text))]
                 exact = True
             else:
-                spans = reused_spans(text, ref_text, settings.min_span, settings.min_whole, settings.max_gap)
+                key = (text, ref_text)
+                if key not in verified:
+                    if ref_text not in indexes:
+                        indexes[ref_text] = qgram_index(ref_text, seed)
+                    verified[key] = reused_spans(
+                        text, ref_text, settings.min_span, settings.min_whole, settings.max_gap, indexes[ref_text]
+                    )
+                spans = verified[key]
             if not spans:
                 continue
             local.extend((s.start, s.end) for s in spans)

@@ -151,8 +151,37 @@ def _convert_script(stage: _Stage, script: str) -> _Stage:
         return stage
     if len(after) == len(before):
         return _Stage(to_codes(after), stage.starts, stage.ends)
-    # Phrase conversion changed the length (記憶體 → 内存): align to keep every character mapped.
-    return _substitute(stage, before, _replacements(before, after))
+    # Phrase conversion changed the length (記憶體 → 内存): convert line by line; lines of the
+    # same length keep the character-for-character map, the others are aligned (small, so cheap).
+    codes = stage.codes.copy()
+    replacements: list[tuple[int, int, str]] = []
+    position = 0
+    for line in before.splitlines(keepends=True):
+        converted = converter(script).convert(line)
+        if len(converted) == len(line):
+            codes[position : position + len(line)] = to_codes(converted)
+        else:
+            replacements.extend((position + s, position + e, r) for s, e, r in _clause_replacements(line, script))
+        position += len(line)
+    return _substitute(_Stage(codes, stage.starts, stage.ends), before, replacements)
+
+
+_CLAUSE = re.compile(r"[^\s,.;:!?。，、；：！？]+|[\s,.;:!?。，、；：！？]+")
+
+
+def _clause_replacements(line: str, script: str) -> list[tuple[int, int, str]]:
+    """Replacements for one line, aligned clause by clause: OpenCC phrases never span punctuation."""
+    out: list[tuple[int, int, str]] = []
+    for match in _CLAUSE.finditer(line):
+        clause = match.group()
+        converted = converter(script).convert(clause)
+        if converted == clause:
+            continue
+        if len(converted) == len(clause):
+            out.extend((match.start() + i, match.start() + i + 1, c) for i, c in enumerate(converted))
+        else:
+            out.extend((match.start() + s, match.start() + e, r) for s, e, r in _replacements(clause, converted))
+    return out
 
 
 def _replacements(before: str, after: str) -> list[tuple[int, int, str]]:

@@ -71,11 +71,20 @@ def _extend(target: str, reference: str, s: int, e: int, rs: int, re_: int) -> t
     return s, e, rs, re_
 
 
-def _seed_blocks(target: str, reference: str, q: int) -> list[tuple[int, int, int, int]]:
-    """Every maximal common stretch of at least q characters, grown from shared q-grams."""
-    where: dict[str, list[int]] = {}
+QgramIndex = dict[str, list[int]]
+
+
+def qgram_index(reference: str, q: int) -> QgramIndex:
+    where: QgramIndex = {}
     for j in range(len(reference) - q + 1):
         where.setdefault(reference[j : j + q], []).append(j)
+    return where
+
+
+def _seed_blocks(target: str, reference: str, q: int, where: QgramIndex | None = None) -> list[tuple[int, int, int, int]]:
+    """Every maximal common stretch of at least q characters, grown from shared q-grams."""
+    if where is None:
+        where = qgram_index(reference, q)
     blocks = []
     reach: dict[int, int] = {}  # diagonal → end of the last block found on it
     for i in range(len(target) - q + 1):
@@ -88,7 +97,15 @@ def _seed_blocks(target: str, reference: str, q: int) -> list[tuple[int, int, in
     return blocks
 
 
-def aligned_spans(target: str, reference: str, max_gap: int, min_block: int = 2, seed: int = 4) -> list[Span]:
+def aligned_spans(
+    target: str,
+    reference: str,
+    max_gap: int,
+    min_block: int = 2,
+    seed: int = 4,
+    index: QgramIndex | None = None,
+    min_chars: int = 1,
+) -> list[Span]:
     """Identical stretches of target found in reference, variants (≤ max_gap characters replaced) bridged.
 
     rapidfuzz's alignment (LCS) gives the blocks of one best global alignment, short ones included,
@@ -101,7 +118,7 @@ def aligned_spans(target: str, reference: str, max_gap: int, min_block: int = 2,
         for op in Indel.opcodes(target, reference)
         if op.tag == "equal" and op.src_end - op.src_start >= min_block
     }
-    blocks.update(_seed_blocks(target, reference, seed))
+    blocks.update(_seed_blocks(target, reference, seed, index))
     merged: list[list[int]] = []  # [start, end, ref_start, ref_end, bridged]
     for s, e, rs, re_ in sorted(blocks, key=lambda b: (b[0], -b[1], b[2])):
         for m in reversed(merged):
@@ -119,11 +136,18 @@ def aligned_spans(target: str, reference: str, max_gap: int, min_block: int = 2,
                 break
         else:
             merged.append([s, e, rs, re_, 0])
-    snapped = (_snap(target, reference, m) for m in merged)
+    snapped = (_snap(target, reference, m) for m in merged if m[1] - m[0] >= min_chars)
     return [span for span in snapped if span is not None]
 
 
-def reused_spans(target: str, reference: str, min_span: int, min_whole: int, max_gap: int) -> list[Span]:
+def seed_length(min_span: int, min_whole: int) -> int:
+    """Any span of weight w has at least w − 1 characters, so seeds of that length cannot miss one."""
+    return max(1, min(4, min(min_span, min_whole) - 1))
+
+
+def reused_spans(
+    target: str, reference: str, min_span: int, min_whole: int, max_gap: int, index: QgramIndex | None = None
+) -> list[Span]:
     """Spans of target reused from reference that are long enough to count.
 
     A span counts when it weighs at least min_span, or when it is the whole target passage and that
@@ -131,9 +155,8 @@ def reused_spans(target: str, reference: str, min_span: int, min_whole: int, max
     """
     whole = target.strip()
     out = []
-    # Any span of weight w has at least w − 1 characters, so seeds of that length cannot miss one.
-    seed = max(1, min(4, min(min_span, min_whole) - 1))
-    for span in aligned_spans(target, reference, max_gap, seed=seed):
+    seed = seed_length(min_span, min_whole)
+    for span in aligned_spans(target, reference, max_gap, seed=seed, index=index, min_chars=seed):
         piece = target[span.start : span.end]
         w = weight(piece) - span.bridged
         if w >= min_span or (piece == whole and w >= min_whole):

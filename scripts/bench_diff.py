@@ -88,7 +88,10 @@ def main() -> None:
         old, new = os.path.join(tmp, "old.txt"), os.path.join(tmp, "new.txt")
         synthetic(size // 2, 0, old)
         synthetic(size // 2, 3, new)
-        out = subprocess.run([py, "-c", CHILD.format(root=ROOT, old=old, new=new)], check=True, capture_output=True, text=True)
+        out = subprocess.run([py, "-c", CHILD.format(root=ROOT, old=old, new=new)], capture_output=True, text=True)
+        if out.returncode != 0:
+            print(f"| {size:,} | failed: {out.stderr.strip().splitlines()[-1]} | | |")
+            continue
         chars, passages, seconds, peak = out.stdout.split()
         print(f"| {int(chars):,} | {int(passages):,} | {float(seconds):.2f} | {peak} |")
 
