@@ -37,6 +37,13 @@ class Analysis:
         lo, hi = self.ranges[index]
         return self.normalized.text[lo:hi]
 
+    def distinct_shingles(self) -> np.ndarray:
+        """How many different shingles each passage has."""
+        if self.shingle_hashes.size == 0:
+            return np.zeros(len(self.passages), dtype=np.int64)
+        pairs = np.unique(np.stack((self.shingle_passages, self.shingle_hashes.astype(np.int64)), axis=1), axis=0)
+        return np.bincount(pairs[:, 0], minlength=len(self.passages))
+
     def has_shingles(self) -> np.ndarray:
         counts = np.bincount(self.shingle_passages, minlength=len(self.passages))
         return counts > 0

@@ -75,7 +75,7 @@ def candidate_pairs(target: Analysis, reference: Analysis, settings: Settings) -
     )
     # A stretch long enough to count shares several distinct shingles; one common shingle alone
     # ("中俄关系", "the two sides") is what makes most pairs, so require two, or all a passage has.
-    distinct = np.array([np.unique(target.shingle_hashes[target.shingle_passages == i]).size for i in range(n)])
+    distinct = target.distinct_shingles()
     if shared.size:
         shared = shared[counts >= np.minimum(MIN_SHARED_SHINGLES, distinct[shared[:, 0]])]
     for i, j in np.concatenate((lsh, shared)).tolist():

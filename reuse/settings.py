@@ -56,7 +56,7 @@ class Settings:
     """Smallest reused span, in weight units: a Han character weighs 1, a word weighs 2."""
     min_whole: int = 6
     """Smallest passage (same units) that counts as reused when found whole inside a longer one."""
-    max_gap: int = 1
+    max_gap: int = 0
     """Most characters replaced one for one (a variant spelling or character) inside one reused span."""
     reused_coverage: float = 0.9
     """Share of a passage's characters that must be reused for the whole passage to count as reused."""
