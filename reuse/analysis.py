@@ -77,9 +77,6 @@ def analyze(document: Document, settings: Settings) -> Analysis:
         b = int(np.searchsorted(tokens.starts, hi, side="left"))
         passage_of_token[a:b] = i
         weights[i] = int(token_weights[a:b].sum())
-    k_of_passage = np.array(
-        [settings.k_han if p.lang == "zh" else settings.k_word for p in passages], dtype=np.int64
-    )
-    hashes, owners, _ = shingles(tokens, passage_of_token, k_of_passage)
+    hashes, owners, _ = shingles(tokens, passage_of_token, settings.k_han, settings.k_word)
     sigs = signatures(hashes, owners, len(passages), settings.num_perm, settings.seed)
     return Analysis(document, passages, normalized, ranges, keys, tokens, hashes, owners, sigs, weights)

@@ -142,7 +142,40 @@ def converter(script: str) -> OpenCC:
     return opencc.OpenCC(script)
 
 
-def _convert_script(stage: _Stage, script: str) -> _Stage:
+_MAX_CLAUSE = 512
+
+
+def _hard_breaks(codes: np.ndarray) -> np.ndarray:
+    """Prefix counts of characters that end a clause (punctuation, line breaks), not plain spaces."""
+    unique, inverse = np.unique(codes, return_inverse=True)
+    is_break = np.fromiter(
+        (unicodedata.category(chr(int(c)))[0] == "P" or chr(int(c)) in "\n\r\u2028\u2029" for c in unique),
+        dtype=bool,
+        count=len(unique),
+    )
+    return np.concatenate(([0], np.cumsum(is_break[inverse])))
+
+
+def _clauses(stage: _Stage, breaks: np.ndarray) -> list[tuple[int, int]]:
+    """Cut the stage where the original had a clause break between two characters, or at a space."""
+    n = stage.codes.size
+    cut = np.zeros(n, dtype=bool)
+    if n > 1:
+        cut[1:] = breaks[stage.starts[1:]] > breaks[stage.ends[:-1]]
+        cut[1:] |= stage.codes[1:] == SPACE
+    bounds, previous = [], 0
+    for start in [*np.flatnonzero(cut).tolist(), n]:
+        while start - previous > _MAX_CLAUSE:
+            bounds.append((previous, previous + _MAX_CLAUSE))
+            previous += _MAX_CLAUSE
+        if start > previous:
+            bounds.append((previous, start))
+        previous = start
+    return bounds
+
+
+def _convert_script(stage: _Stage, script: str, breaks: np.ndarray) -> _Stage:
+    """OpenCC conversion; where a phrase changes the length, align that clause alone."""
     if script == "none" or stage.codes.size == 0:
         return stage
     before = from_codes(stage.codes)
@@ -151,37 +184,19 @@ def _convert_script(stage: _Stage, script: str) -> _Stage:
         return stage
     if len(after) == len(before):
         return _Stage(to_codes(after), stage.starts, stage.ends)
-    # Phrase conversion changed the length (記憶體 → 内存): convert line by line; lines of the
-    # same length keep the character-for-character map, the others are aligned (small, so cheap).
+    # Phrase conversion changed the length (記憶體 → 内存). Clause by clause (cut where the
+    # original had punctuation or a line break), clauses of the same length keep the
+    # character-for-character map; the others are aligned, which stays cheap because they are short.
     codes = stage.codes.copy()
     replacements: list[tuple[int, int, str]] = []
-    position = 0
-    for line in before.splitlines(keepends=True):
-        converted = converter(script).convert(line)
-        if len(converted) == len(line):
-            codes[position : position + len(line)] = to_codes(converted)
-        else:
-            replacements.extend((position + s, position + e, r) for s, e, r in _clause_replacements(line, script))
-        position += len(line)
-    return _substitute(_Stage(codes, stage.starts, stage.ends), before, replacements)
-
-
-_CLAUSE = re.compile(r"[^\s,.;:!?。，、；：！？]+|[\s,.;:!?。，、；：！？]+")
-
-
-def _clause_replacements(line: str, script: str) -> list[tuple[int, int, str]]:
-    """Replacements for one line, aligned clause by clause: OpenCC phrases never span punctuation."""
-    out: list[tuple[int, int, str]] = []
-    for match in _CLAUSE.finditer(line):
-        clause = match.group()
+    for lo, hi in _clauses(stage, breaks):
+        clause = before[lo:hi]
         converted = converter(script).convert(clause)
-        if converted == clause:
-            continue
         if len(converted) == len(clause):
-            out.extend((match.start() + i, match.start() + i + 1, c) for i, c in enumerate(converted))
+            codes[lo:hi] = to_codes(converted)
         else:
-            out.extend((match.start() + s, match.start() + e, r) for s, e, r in _replacements(clause, converted))
-    return out
+            replacements.extend((lo + s, lo + e, r) for s, e, r in _replacements(clause, converted))
+    return _substitute(_Stage(codes, stage.starts, stage.ends), before, replacements)
 
 
 def _replacements(before: str, after: str) -> list[tuple[int, int, str]]:
@@ -261,13 +276,15 @@ def _mask_digits(stage: _Stage) -> _Stage:
 def normalize(text: str, settings: Settings) -> Normalized:
     """Fold what does not matter for reuse: markup, width, case, punctuation, spaces, script, digits."""
     codes = to_codes(text)
+    breaks = _hard_breaks(codes) if settings.script != "none" and codes.size else np.zeros(1, dtype=np.int64)
     index = np.arange(codes.size, dtype=np.int64)
     stage = _Stage(codes, index, index + 1)
     if settings.strip_markup:
         stage = _strip_markup(stage)
     stage = _fold(stage, settings.casefold)
-    stage = _convert_script(stage, settings.script)
+    # Spaces go before script conversion, so that 人工 智慧 and 人工智慧 convert alike.
     stage = _collapse_spaces(stage)
+    stage = _convert_script(stage, settings.script, breaks)
     if settings.mask_digits:
         stage = _mask_digits(stage)
     return Normalized(from_codes(stage.codes), stage.starts, stage.ends)

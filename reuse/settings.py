@@ -18,7 +18,7 @@ UNITS: tuple[str, ...] = ("sentence", "paragraph")
 
 # Bumped whenever a change to the code changes what the same settings produce
 # (normalization tables, tokenization, hashing): part of the fingerprint.
-ALGORITHM_VERSION = 1
+ALGORITHM_VERSION = 2
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,9 +43,9 @@ class Settings:
 
     # Shingling and signatures
     k_han: int = 4
-    """Shingle size in characters for passages written in Han script."""
+    """Shingle size, in tokens, of a window that starts at a Han character."""
     k_word: int = 3
-    """Shingle size in words for alphabetic passages."""
+    """Shingle size, in tokens, of a window that starts at a word."""
     num_perm: int = 128
     bands: int = 32
     rows: int = 4

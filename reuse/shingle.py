@@ -84,22 +84,24 @@ def kgram_hashes(values: np.ndarray, k: int) -> np.ndarray:
     return (fmix64(acc) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
 
 
-def shingles(tokens: Tokens, passage_of_token: np.ndarray, k_of_passage: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def shingles(
+    tokens: Tokens, passage_of_token: np.ndarray, k_han: int, k_word: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All shingles of a document: (hash, passage, first token), grouped by passage in order.
 
-    passage_of_token is non-decreasing (-1 for tokens outside any passage); k_of_passage gives each
-    passage its k. A window counts only when all its tokens belong to the same passage.
+    A window starting at a Han character is k_han tokens long, one starting at a word k_word tokens
+    long, whatever language the rest of the passage is in, so the same words shingle alike wherever
+    they stand. passage_of_token is non-decreasing (-1 outside any passage); a window counts only
+    when all its tokens belong to the same passage.
     """
     hashes, passages, firsts = [], [], []
-    for k in np.unique(k_of_passage):
-        kh = kgram_hashes(tokens.values, int(k))
+    for k, starts_here in ((k_han, tokens.han), (k_word, ~tokens.han)):
+        kh = kgram_hashes(tokens.values, k)
         if kh.size == 0:
             continue
         start_p = passage_of_token[: kh.size]
         end_p = passage_of_token[k - 1 : k - 1 + kh.size]
-        ok = (start_p == end_p) & (start_p >= 0)
-        ok[ok] = k_of_passage[start_p[ok]] == k
-        idx = np.flatnonzero(ok)
+        idx = np.flatnonzero((start_p == end_p) & (start_p >= 0) & starts_here[: kh.size])
         hashes.append(kh[idx])
         passages.append(start_p[idx])
         firsts.append(idx)
