@@ -1,9 +1,9 @@
 """readout-reuse: what is new and what is reused in readouts of diplomatic meetings.
 
-    >>> from reuse import diff, load_document
-    >>> result = diff(load_document("seeds/001_663fe8751431e96d.txt"), load_document("seeds/003_b1f2f82659ca7572.txt"))
-    >>> result.summary.passages
-    35
+>>> from reuse import diff, load_document
+>>> result = diff(load_document("seeds/001_663fe8751431e96d.txt"), load_document("seeds/003_b1f2f82659ca7572.txt"))
+>>> result.summary.passages
+35
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ _WHERE = {
 def __getattr__(name: str) -> Any:
     # Lazy, so that `reuse --help` does not pay for numpy and rapidfuzz.
     if name in _WHERE:
-        import importlib  # noqa: PLC0415
+        import importlib
 
         return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
     raise AttributeError(f"module 'reuse' has no attribute {name!r}")

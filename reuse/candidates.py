@@ -66,7 +66,11 @@ def shared_shingle_pairs(hashes: np.ndarray, passages: np.ndarray, max_group: in
 
 
 def cross_pairs(
-    left_keys: np.ndarray, left_ids: np.ndarray, right_keys: np.ndarray, right_ids: np.ndarray, max_group: int | None = None
+    left_keys: np.ndarray,
+    left_ids: np.ndarray,
+    right_keys: np.ndarray,
+    right_ids: np.ndarray,
+    max_group: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(left id, right id) pairs sharing at least one key, with how many distinct keys they share.
 
@@ -94,7 +98,9 @@ def cross_pairs(
     return np.stack((codes // width, codes % width), axis=1), counts
 
 
-def lsh_cross_pairs(left: np.ndarray, left_usable: np.ndarray, right: np.ndarray, right_usable: np.ndarray, bands: int, rows: int) -> np.ndarray:
+def lsh_cross_pairs(
+    left: np.ndarray, left_usable: np.ndarray, right: np.ndarray, right_usable: np.ndarray, bands: int, rows: int
+) -> np.ndarray:
     """Pairs (left passage, right passage) whose signatures collide in at least one band."""
     l_ids, r_ids = np.flatnonzero(left_usable), np.flatnonzero(right_usable)
     if l_ids.size == 0 or r_ids.size == 0:

@@ -40,14 +40,50 @@ def cli() -> None:
 @cli.command()
 @click.argument("old", type=click.Path(dir_okay=True, allow_dash=False))
 @click.argument("new", type=click.Path(dir_okay=True, allow_dash=False))
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True, help="Report format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE (atomically) instead of standard output.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the report to FILE (atomically) instead of standard output.",
+)
 @click.option("--encoding", help="Encoding of both files (default: UTF-8, BOM stripped).")
-@click.option("--script", type=click.Choice(SCRIPTS), default="tw2sp", show_default=True, help="OpenCC conversion before matching.")
-@click.option("--unit", type=click.Choice(UNITS), default="sentence", show_default=True, help="Passage unit of the report.")
-@click.option("--mask-digits/--no-mask-digits", default=True, show_default=True, help="Let any number match any number (dates, times, counts).")
-@click.option("--min-span", type=click.IntRange(min=1), default=10, show_default=True, help="Smallest reused span: Han characters count 1, words 2.")
-@click.option("--fail-if-reused-over", type=click.FloatRange(0.0, 1.0), metavar="FRACTION", help="Exit with code 3 when more than FRACTION of NEW's characters are reused.")
+@click.option(
+    "--script",
+    type=click.Choice(SCRIPTS),
+    default="tw2sp",
+    show_default=True,
+    help="OpenCC conversion before matching.",
+)
+@click.option(
+    "--unit", type=click.Choice(UNITS), default="sentence", show_default=True, help="Passage unit of the report."
+)
+@click.option(
+    "--mask-digits/--no-mask-digits",
+    default=True,
+    show_default=True,
+    help="Let any number match any number (dates, times, counts).",
+)
+@click.option(
+    "--min-span",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Smallest reused span: Han characters count 1, words 2.",
+)
+@click.option(
+    "--fail-if-reused-over",
+    type=click.FloatRange(0.0, 1.0),
+    metavar="FRACTION",
+    help="Exit with code 3 when more than FRACTION of NEW's characters are reused.",
+)
 def diff(
     old: str,
     new: str,
@@ -64,11 +100,11 @@ def diff(
 
     Exit codes: 0 done, 1 bad input or usage, 3 reused share over --fail-if-reused-over.
     """
-    from .diff import diff as run_diff  # noqa: PLC0415 - keeps `reuse --help` fast
-    from .document import load_document  # noqa: PLC0415
-    from .output import write_atomic  # noqa: PLC0415
-    from .report import render  # noqa: PLC0415
-    from .settings import Settings  # noqa: PLC0415
+    from .diff import diff as run_diff
+    from .document import load_document
+    from .output import write_atomic
+    from .report import render
+    from .settings import Settings
 
     try:
         settings = Settings(script=script, unit=unit, mask_digits=mask_digits, min_span=min_span)  # type: ignore[arg-type]
@@ -81,9 +117,7 @@ def diff(
     except ReuseError as err:
         raise click.ClickException(str(err)) from None
     if fail_if_reused_over is not None and result.summary.reused_share > fail_if_reused_over:
-        click.echo(
-            f"reused share {result.summary.reused_share:.4f} is over {fail_if_reused_over}", err=True
-        )
+        click.echo(f"reused share {result.summary.reused_share:.4f} is over {fail_if_reused_over}", err=True)
         return EXIT_OVER_THRESHOLD
     return EXIT_OK
 

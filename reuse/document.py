@@ -25,8 +25,7 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, st
     except LookupError:
         raise InputError(f"{name}: unknown encoding {chosen!r}") from None
     if encoding is None or codecs.lookup(chosen).name == "utf-8":
-        if data.startswith(codecs.BOM_UTF8):
-            data = data[len(codecs.BOM_UTF8) :]
+        data = data.removeprefix(codecs.BOM_UTF8)
         if b"\x00" in data and not _looks_utf16(data):
             offset = data.index(b"\x00")
             raise InputError(f"{name}: binary file (NUL byte at byte {offset}), not text")
@@ -34,11 +33,8 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, st
         text = data.decode(chosen)
     except UnicodeDecodeError as err:
         hint = "" if encoding else "; pass --encoding if the file is not UTF-8"
-        raise InputError(
-            f"{name}: cannot decode byte {err.start} as {chosen} ({err.reason}){hint}"
-        ) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
+        raise InputError(f"{name}: cannot decode byte {err.start} as {chosen} ({err.reason}){hint}") from None
+    text = text.removeprefix("\ufeff")
     return text, codecs.lookup(chosen).name
 
 

@@ -40,9 +40,7 @@ class Scores:
         return sum(self.confusion.values())
 
     def _count(self, truth: bool, predicted: bool) -> int:
-        return sum(
-            n for (t, p), n in self.confusion.items() if (t != "new") == truth and (p != "new") == predicted
-        )
+        return sum(n for (t, p), n in self.confusion.items() if (t != "new") == truth and (p != "new") == predicted)
 
     @property
     def precision(self) -> float:
@@ -112,10 +110,7 @@ def evaluate(labels: list[Label], settings: Settings, root: str = ".") -> Scores
             grouped: dict[int, list[str]] = defaultdict(list)
             for start, (status, _) in truth.items():
                 grouped[sentence_paragraph[start]].append(status)
-            truth = {
-                paragraph_start[number]: (_paragraph_truth(statuses), "")
-                for number, statuses in grouped.items()
-            }
+            truth = {paragraph_start[number]: (_paragraph_truth(statuses), "") for number, statuses in grouped.items()}
         for start, (status, quote) in sorted(truth.items()):
             if start not in predicted:
                 raise InputError(f"label {pair}@{start}: no passage of {new} starts there")

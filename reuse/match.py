@@ -59,7 +59,6 @@ class PassageResult:
 
 def candidate_pairs(target: Analysis, reference: Analysis, settings: Settings) -> dict[int, set[int]]:
     """For each target passage, the reference passages worth verifying."""
-    n = len(target.passages)
     found: dict[int, set[int]] = defaultdict(set)
     by_key: dict[str, list[int]] = defaultdict(list)
     for j, key in enumerate(reference.keys):
@@ -68,10 +67,19 @@ def candidate_pairs(target: Analysis, reference: Analysis, settings: Settings) -
         found[i].update(by_key.get(key, ()))
 
     lsh = lsh_cross_pairs(
-        target.signatures, target.has_shingles(), reference.signatures, reference.has_shingles(), settings.bands, settings.rows
+        target.signatures,
+        target.has_shingles(),
+        reference.signatures,
+        reference.has_shingles(),
+        settings.bands,
+        settings.rows,
     )
     shared, counts = cross_pairs(
-        target.shingle_hashes, target.shingle_passages, reference.shingle_hashes, reference.shingle_passages, MAX_SHINGLE_GROUP
+        target.shingle_hashes,
+        target.shingle_passages,
+        reference.shingle_hashes,
+        reference.shingle_passages,
+        MAX_SHINGLE_GROUP,
     )
     # A stretch long enough to count shares several distinct shingles; one common shingle alone
     # ("中俄关系", "the two sides") is what makes most pairs, so require two, or all a passage has.

@@ -59,7 +59,7 @@ def from_codes(codes: np.ndarray) -> str:
 class _Stage:
     """Code points with, per character, the half-open range of original text it stands for."""
 
-    __slots__ = ("codes", "starts", "ends")
+    __slots__ = ("codes", "ends", "starts")
 
     def __init__(self, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
         self.codes, self.starts, self.ends = codes, starts, ends
@@ -137,7 +137,7 @@ def _fold(stage: _Stage, casefold: bool) -> _Stage:
 
 @lru_cache(maxsize=4)
 def converter(script: str) -> OpenCC:
-    import opencc  # noqa: PLC0415 - imported when first needed, it loads dictionaries
+    import opencc
 
     return opencc.OpenCC(script)
 
@@ -201,7 +201,7 @@ def _convert_script(stage: _Stage, script: str, breaks: np.ndarray) -> _Stage:
 
 def _replacements(before: str, after: str) -> list[tuple[int, int, str]]:
     """(start, end, replacement) blocks turning before into after, each run of edits one block."""
-    from rapidfuzz.distance import Indel  # noqa: PLC0415
+    from rapidfuzz.distance import Indel
 
     blocks: list[list[int]] = []  # [src_start, src_end, dest_start, dest_end]
     for op in Indel.opcodes(before, after):

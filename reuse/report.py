@@ -63,7 +63,7 @@ def render_json(result: DiffResult) -> str:
 
 
 def display_width(text: str) -> int:
-    from wcwidth import wcswidth  # noqa: PLC0415
+    from wcwidth import wcswidth
 
     width = wcswidth(text)
     return width if width >= 0 else len(text)
@@ -71,7 +71,7 @@ def display_width(text: str) -> int:
 
 def shorten(text: str, width: int) -> str:
     """Fit text into width terminal columns (Han characters take two), ending with … when cut."""
-    from wcwidth import wcwidth  # noqa: PLC0415
+    from wcwidth import wcwidth
 
     text = " ".join(text.split())
     if display_width(text) <= width:
@@ -118,7 +118,7 @@ def _summary_line(result: DiffResult) -> str:
 
 def _fit_table(rows: list[list[str]], headers: list[str], text_column: int, width: int) -> str:
     """A tabulate table whose text column is shortened so that every line fits in width columns."""
-    from tabulate import tabulate  # noqa: PLC0415
+    from tabulate import tabulate
 
     # tabulate makes a column as wide as its widest cell, and at least its header plus 2.
     others = sum(

@@ -20,14 +20,71 @@ _ZH_END = re.compile(f"[。！？；]+[{re.escape(_CLOSERS)}]*")
 # Half-width ones end a Chinese sentence when they follow Han text (after NFKC the seeds use them).
 _ZH_HALF_END = re.compile(f"(?<={HAN_CHAR})[!?;]+[{re.escape(_CLOSERS)}]*|(?<=[”」』])[!?;]+")
 # Latin and Cyrillic: . ! ? followed by space and something that can start a sentence.
-_LATIN_END = re.compile(
-    f"[.!?]+[{re.escape(_CLOSERS)}]*(?=\\s+[\"'“‘«(\\[A-ZА-ЯЁ0-9]|\\s+{HAN_CHAR})"
-)
+_LATIN_END = re.compile(f"[.!?]+[{re.escape(_CLOSERS)}]*(?=\\s+[\"'“‘«(\\[A-ZА-ЯЁ0-9]|\\s+{HAN_CHAR})")
 _ABBREVIATIONS = frozenset(
-    """mr mrs ms dr st jr sr prof gen gov sen rep col lt sgt capt rev messrs
-    jan feb mar apr jun jul aug sep sept oct nov dec no nos vs etc inc ltd co corp dept
-    fig approx est al e.g i.e u.s u.k u.n a.m p.m
-    г гг т д им ул пр стр тыс млн млрд""".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "jr",
+        "sr",
+        "prof",
+        "gen",
+        "gov",
+        "sen",
+        "rep",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "rev",
+        "messrs",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "no",
+        "nos",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "dept",
+        "fig",
+        "approx",
+        "est",
+        "al",
+        "e.g",
+        "i.e",
+        "u.s",
+        "u.k",
+        "u.n",
+        "a.m",
+        "p.m",
+        "г",
+        "гг",
+        "т",
+        "д",
+        "им",
+        "ул",
+        "пр",
+        "стр",
+        "тыс",
+        "млн",
+        "млрд",
+    ]
 )
 _WORD_BEFORE = re.compile(r"([\w.]+)\.$")
 _CREDIT = re.compile(r"\s*\([^()\n]{1,60}\)")
@@ -114,7 +171,5 @@ def segment(doc_id: str, text: str, unit: str = "sentence") -> list[Passage]:
         pieces = sentences(text, p_start, p_end) if unit == "sentence" else [(p_start, p_end)]
         for s_start, s_end in pieces:
             piece = text[s_start:s_end]
-            passages.append(
-                Passage(doc_id, len(passages), s_start, s_end, piece, lang_of(piece), number)
-            )
+            passages.append(Passage(doc_id, len(passages), s_start, s_end, piece, lang_of(piece), number))
     return passages

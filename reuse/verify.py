@@ -81,7 +81,9 @@ def qgram_index(reference: str, q: int) -> QgramIndex:
     return where
 
 
-def _seed_blocks(target: str, reference: str, q: int, where: QgramIndex | None = None) -> list[tuple[int, int, int, int]]:
+def _seed_blocks(
+    target: str, reference: str, q: int, where: QgramIndex | None = None
+) -> list[tuple[int, int, int, int]]:
     """Every maximal common stretch of at least q characters, grown from shared q-grams."""
     if where is None:
         where = qgram_index(reference, q)

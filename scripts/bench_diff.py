@@ -57,7 +57,8 @@ def synthetic(chars: int, offset: int, path: str) -> None:
     files = sources()
     parts, total, i = [], 0, offset
     while total < chars:
-        text = open(files[i % len(files)], encoding="utf-8").read()
+        with open(files[i % len(files)], encoding="utf-8") as handle:
+            text = handle.read()
         parts.append(text)
         total += len(text)
         i += 1
@@ -77,7 +78,10 @@ def main() -> None:
         ("python -c 'import datasketch' (reference)", [py, "-c", "import datasketch"]),
         ("reuse --help", [py, "-m", "reuse", "--help"]),
         ("reuse diff seeds/001 seeds/003 (table)", [py, "-m", "reuse", "diff", SEED_A, SEED_B]),
-        ("reuse diff seeds/001 seeds/003 --format json", [py, "-m", "reuse", "diff", "--format", "json", SEED_A, SEED_B]),
+        (
+            "reuse diff seeds/001 seeds/003 --format json",
+            [py, "-m", "reuse", "diff", "--format", "json", SEED_A, SEED_B],
+        ),
     ]:
         median, best = wall(command, args.runs)
         print(f"| {label} | {median:.3f} | {best:.3f} |")
@@ -88,7 +92,9 @@ def main() -> None:
         old, new = os.path.join(tmp, "old.txt"), os.path.join(tmp, "new.txt")
         synthetic(size // 2, 0, old)
         synthetic(size // 2, 3, new)
-        out = subprocess.run([py, "-c", CHILD.format(root=ROOT, old=old, new=new)], capture_output=True, text=True)
+        out = subprocess.run(
+            [py, "-c", CHILD.format(root=ROOT, old=old, new=new)], capture_output=True, text=True, check=False
+        )
         if out.returncode != 0:
             print(f"| {size:,} | failed: {out.stderr.strip().splitlines()[-1]} | | |")
             continue

@@ -18,12 +18,12 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from reuse.analysis import analyze  # noqa: E402
-from reuse.candidates import lsh_pairs  # noqa: E402
-from reuse.document import load_document  # noqa: E402
-from reuse.evaluate import Label, evaluate, load_labels  # noqa: E402
-from reuse.match import candidate_pairs  # noqa: E402
-from reuse.settings import Settings  # noqa: E402
+from reuse.analysis import analyze
+from reuse.candidates import lsh_pairs
+from reuse.document import load_document
+from reuse.evaluate import Label, evaluate, load_labels
+from reuse.match import candidate_pairs
+from reuse.settings import Settings
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 
@@ -97,9 +97,13 @@ def script_on_real_pairs() -> None:
         ("../shared/corpora/xinwenlianbo/20240208.md", "seeds/003_b1f2f82659ca7572.txt"),
     ]
     print("\n### Script conversion on real cross-script pairs (max_gap=0)\n")
-    print("| script | " + " | ".join(f"reused share of {os.path.basename(n)} vs {os.path.basename(o)}" for o, n in pairs) + " |")
+    print(
+        "| script | "
+        + " | ".join(f"reused share of {os.path.basename(n)} vs {os.path.basename(o)}" for o, n in pairs)
+        + " |"
+    )
     print("|---|" + "---:|" * len(pairs))
-    from reuse.diff import diff  # noqa: PLC0415
+    from reuse.diff import diff
 
     for script in ["tw2sp", "t2s", "hk2s", "none"]:
         settings = Settings(script=script, max_gap=0)  # type: ignore[arg-type]

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import opencc
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from reuse.diff import diff
 from reuse.document import Document, from_text, load_document
@@ -113,7 +115,9 @@ def test_short_lines_match_exactly() -> None:
 
 def test_formula_inside_new_sentence_is_partial() -> None:
     old = from_text("習近平強調,今年是中國人民抗日戰爭、蘇聯偉大衛國戰爭暨世界反法西斯戰爭勝利80週年。", "old")
-    new = from_text("雙方表示,將隆重紀念中國人民抗日戰爭、蘇聯偉大衛國戰爭暨世界反法西斯戰爭勝利80週年,並加強合作。", "new")
+    new = from_text(
+        "雙方表示,將隆重紀念中國人民抗日戰爭、蘇聯偉大衛國戰爭暨世界反法西斯戰爭勝利80週年,並加強合作。", "new"
+    )
     (p,) = diff(old, new).passages
     assert p.status == "partial"
     (span,) = p.spans
@@ -125,8 +129,20 @@ def test_report_is_deterministic_across_hash_seeds(tmp_path: Path) -> None:
     for hash_seed in ("0", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         out = subprocess.run(
-            [sys.executable, "-m", "reuse", "diff", "--format", "json", f"seeds/{SEED_FILES[0]}", f"seeds/{SEED_FILES[1]}"],
-            cwd=ROOT, env=env, capture_output=True, check=True,
+            [
+                sys.executable,
+                "-m",
+                "reuse",
+                "diff",
+                "--format",
+                "json",
+                f"seeds/{SEED_FILES[0]}",
+                f"seeds/{SEED_FILES[1]}",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            check=True,
         ).stdout
         outputs.add(out)
     assert len(outputs) == 1
@@ -156,7 +172,19 @@ def test_json_contract(result_003_vs_001) -> None:  # type: ignore[no-untyped-de
     assert data["passages"][0]["doc"] == EXPECT["new"] or data["passages"][0]["doc"].endswith(EXPECT["new"])
 
 
-SENTENCES = st.lists(st.sampled_from(["中俄关系稳定发展。", "维护国际公平正义。", "Xi met Putin.", "新华社记者 饶爱民 摄", "两国元首还共同会见了记者。", "\n"]), max_size=12).map("".join)
+SENTENCES = st.lists(
+    st.sampled_from(
+        [
+            "中俄关系稳定发展。",
+            "维护国际公平正义。",
+            "Xi met Putin.",
+            "新华社记者 饶爱民 摄",
+            "两国元首还共同会见了记者。",
+            "\n",
+        ]
+    ),
+    max_size=12,
+).map("".join)
 
 
 @hsettings(max_examples=60, deadline=None)

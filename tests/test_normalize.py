@@ -4,7 +4,9 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from reuse.normalize import normalize
 from reuse.settings import Settings
@@ -20,7 +22,9 @@ def test_golden(case: dict) -> None:
 # Text drawn from what readouts contain: Han in both scripts, Latin, Cyrillic, digits,
 # full-width forms, punctuation, spaces, markup and characters that expand under NFKC.
 ALPHABET = st.sampled_from(
-    list("習近平中俄關係发展支援人工智慧記憶體軟體abcXYZ ., \n\t0123456789ＡＢ１２，。：！「」…ﬁß㈱①й\u0306e\u0301<>/p&;-|")
+    list(
+        "習近平中俄關係发展支援人工智慧記憶體軟體abcXYZ ., \n\t0123456789ＡＢ１２，。：！「」…ﬁß㈱①й\u0306e\u0301<>/p&;-|"
+    )
 )
 TEXT = st.lists(ALPHABET, max_size=80).map("".join)
 ANY_SETTINGS = st.builds(

@@ -3,7 +3,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from reuse.segment import _BREAK, paragraphs, segment
 
@@ -20,14 +22,26 @@ def texts(text: str, unit: str = "sentence") -> list[str]:
         ("兩國元首互致新年祝福。習近平指出,再過幾天。", ["兩國元首互致新年祝福。", "習近平指出,再過幾天。"]),
         ("萬事如意!王毅參加活動;好嗎?", ["萬事如意!", "王毅參加活動;", "好嗎?"]),
         ("他說:“好。”然後走了。", ["他說:“好。”", "然後走了。"]),
-        ("The U.S. side agreed. Mr. Lavrov came on Jan. 21. Growth was 3.5 percent.",
-         ["The U.S. side agreed.", "Mr. Lavrov came on Jan. 21.", "Growth was 3.5 percent."]),
-        ("In Beijing, capital of China, Jan. 21, 2025. (Xinhua/Rao Aimin)",
-         ["In Beijing, capital of China, Jan. 21, 2025. (Xinhua/Rao Aimin)"]),
-        ("Putin held a ceremony. (Xinhua/Huang Jingwen) He left.",
-         ["Putin held a ceremony. (Xinhua/Huang Jingwen)", "He left."]),
-        ("Tariffs, he said; more talks follow. Really? Yes!", ["Tariffs, he said; more talks follow.", "Really?", "Yes!"]),
-        ("ВСТРЕЧА И ПРЕЗИДЕНТА РФ В. В. ПУТИНА. Вторая фраза.", ["ВСТРЕЧА И ПРЕЗИДЕНТА РФ В. В. ПУТИНА.", "Вторая фраза."]),
+        (
+            "The U.S. side agreed. Mr. Lavrov came on Jan. 21. Growth was 3.5 percent.",
+            ["The U.S. side agreed.", "Mr. Lavrov came on Jan. 21.", "Growth was 3.5 percent."],
+        ),
+        (
+            "In Beijing, capital of China, Jan. 21, 2025. (Xinhua/Rao Aimin)",
+            ["In Beijing, capital of China, Jan. 21, 2025. (Xinhua/Rao Aimin)"],
+        ),
+        (
+            "Putin held a ceremony. (Xinhua/Huang Jingwen) He left.",
+            ["Putin held a ceremony. (Xinhua/Huang Jingwen)", "He left."],
+        ),
+        (
+            "Tariffs, he said; more talks follow. Really? Yes!",
+            ["Tariffs, he said; more talks follow.", "Really?", "Yes!"],
+        ),
+        (
+            "ВСТРЕЧА И ПРЕЗИДЕНТА РФ В. В. ПУТИНА. Вторая фраза.",
+            ["ВСТРЕЧА И ПРЕЗИДЕНТА РФ В. В. ПУТИНА.", "Вторая фраза."],
+        ),
         ("line one\nline two\n\n  line three  ", ["line one", "line two", "line three"]),
         ("<p>第一段。</p><p>第二段<br>第三段</p>", ["第一段。", "第二段", "第三段"]),
     ],
@@ -48,7 +62,9 @@ def test_languages_of_a_bilingual_seed() -> None:
     assert [p.lang for p in segment("d", russian)][1:3] == ["ru", "ru"]
 
 
-ALPHABET = st.sampled_from(list("中俄。！？；!?;.,“”\"()\n\n \tAbc U.S. Jan. Mr. 3.5 В. <p></p><br>") + ["U.S.", "Jan.", " (Xinhua) "])
+ALPHABET = st.sampled_from(
+    list('中俄。！？；!?;.,“”"()\n\n \tAbc U.S. Jan. Mr. 3.5 В. <p></p><br>') + ["U.S.", "Jan.", " (Xinhua) "]
+)
 TEXT = st.lists(ALPHABET, max_size=60).map("".join)
 
 

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from reuse.shingle import kgram_hashes, tokenize
 
@@ -13,7 +15,17 @@ def token_texts(normalized: str) -> list[str]:
 
 def test_han_characters_are_tokens_and_words_are_tokens() -> None:
     assert token_texts("习近平同 chinese president xi 0 0普京") == [
-        "习", "近", "平", "同", "chinese", "president", "xi", "0", "0", "普", "京",
+        "习",
+        "近",
+        "平",
+        "同",
+        "chinese",
+        "president",
+        "xi",
+        "0",
+        "0",
+        "普",
+        "京",
     ]
     assert tokenize("ab 习c").han.tolist() == [False, True, False]
 

@@ -7,7 +7,9 @@ import itertools
 import numpy as np
 import pytest
 from datasketch import MinHash, MinHashLSH
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from reuse.analysis import analyze
 from reuse.candidates import lsh_pairs, pairs_within_groups, shared_shingle_pairs

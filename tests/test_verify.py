@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from reuse.verify import aligned_spans, reused_spans, weight
 
@@ -20,7 +22,13 @@ def common_substrings(a: str, b: str, min_weight: int) -> list[tuple[int, int]]:
 
 
 def is_boundary(text: str, i: int) -> bool:
-    return i in (0, len(text)) or text[i - 1] == " " or text[i] == " " or "\u4e00" <= text[i] <= "\u9fff" or "\u4e00" <= text[i - 1] <= "\u9fff"
+    return (
+        i in (0, len(text))
+        or text[i - 1] == " "
+        or text[i] == " "
+        or "\u4e00" <= text[i] <= "\u9fff"
+        or "\u4e00" <= text[i - 1] <= "\u9fff"
+    )
 
 
 HAN = st.lists(st.sampled_from(list("中俄关系发展合作共赢国际公平正义")), min_size=1, max_size=40).map("".join)
@@ -39,7 +47,9 @@ def test_every_long_common_han_substring_is_covered(a: str, b: str, min_span: in
         assert set(range(i, j)) <= covered, (a, b, a[i:j])
 
 
-WORDS = st.lists(st.sampled_from(["the", "two", "heads", "of", "state", "in", "world", "war", "0"]), min_size=1, max_size=25).map(" ".join)
+WORDS = st.lists(
+    st.sampled_from(["the", "two", "heads", "of", "state", "in", "world", "war", "0"]), min_size=1, max_size=25
+).map(" ".join)
 
 
 @hsettings(max_examples=300, deadline=None)
@@ -55,12 +65,17 @@ def test_word_spans_are_whole_words_found_in_reference(a: str, b: str) -> None:
 def test_bridges_a_variant_character_but_not_a_different_word() -> None:
     assert [(s.start, s.end) for s in aligned_spans("外长拉伕罗夫会见", "外长拉夫罗夫会见", max_gap=2)] == [(0, 8)]
     spans = aligned_spans("defend the victory of world war ii", "the victory in world war ii", max_gap=2)
-    assert ["victory of world war ii" not in "defend the victory of world war ii"[s.start : s.end] for s in spans] == [True] * len(spans)
+    assert ["victory of world war ii" not in "defend the victory of world war ii"[s.start : s.end] for s in spans] == [
+        True
+    ] * len(spans)
 
 
 def test_span_stops_where_the_reference_word_stops() -> None:
     target = "the two countries and the close"
-    pieces = [target[s.start : s.end] for s in aligned_spans(target, "benefited the two countries and their peoples", max_gap=2)]
+    pieces = [
+        target[s.start : s.end]
+        for s in aligned_spans(target, "benefited the two countries and their peoples", max_gap=2)
+    ]
     assert "the two countries and" in pieces
     assert not any("and the" in piece for piece in pieces)  # "the" must not match the start of "their"
 
