@@ -57,14 +57,6 @@ def lsh_pairs(signatures: np.ndarray, bands: int, rows: int, usable: np.ndarray)
     return pairs_within_groups(group, member)
 
 
-def shared_shingle_pairs(hashes: np.ndarray, passages: np.ndarray, max_group: int) -> np.ndarray:
-    """Pairs of passages that share a shingle; shingles in more than max_group passages are too common to seed."""
-    if hashes.size == 0:
-        return np.zeros((0, 2), dtype=np.int64)
-    unique = np.unique(np.stack((hashes.astype(np.int64), passages), axis=1), axis=0)
-    return pairs_within_groups(unique[:, 0], unique[:, 1], max_group=max_group)
-
-
 def cross_pairs(
     left_keys: np.ndarray,
     left_ids: np.ndarray,

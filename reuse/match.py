@@ -24,8 +24,6 @@ from .verify import QgramIndex, Span, qgram_index, reused_spans, seed_length, si
 MAX_SHINGLE_GROUP = 64
 MIN_SHARED_SHINGLES = 2
 
-STATUSES: tuple[str, ...] = ("new", "partial", "reused")
-
 
 @dataclass(frozen=True)
 class Match:

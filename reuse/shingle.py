@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .normalize import SPACE, _han_mask, to_codes
+from .signature import fmix
 
 _TOKEN_BASE = np.uint64(0x100000001B3)  # FNV prime: an odd multiplier spreads code points over 64 bits
 _SHINGLE_BASE = np.uint64(0x9E3779B97F4A7C15)
@@ -62,16 +63,6 @@ def _powers(n: int) -> np.ndarray:
     return powers
 
 
-def fmix64(values: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 64-bit finalizer: every input bit affects every output bit."""
-    with np.errstate(over="ignore"):
-        h = values ^ (values >> np.uint64(33))
-        h = h * np.uint64(0xFF51AFD7ED558CCD)
-        h = h ^ (h >> np.uint64(33))
-        h = h * np.uint64(0xC4CEB9FE1A85EC53)
-        return h ^ (h >> np.uint64(33))
-
-
 def kgram_hashes(values: np.ndarray, k: int) -> np.ndarray:
     """32-bit hashes of every window of k consecutive token values (len(values) - k + 1 of them)."""
     n = values.size - k + 1
@@ -81,7 +72,7 @@ def kgram_hashes(values: np.ndarray, k: int) -> np.ndarray:
     with np.errstate(over="ignore"):
         for j in range(k):
             acc = acc * _SHINGLE_BASE + values[j : j + n]
-    return (fmix64(acc) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    return (fmix(acc, 64) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
 
 
 def shingles(

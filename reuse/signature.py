@@ -28,13 +28,21 @@ def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def fmix32(values: np.ndarray) -> np.ndarray:
+_FMIX = {
+    32: (np.uint32, 16, 0x85EBCA6B, 13, 0xC2B2AE35, 16),
+    64: (np.uint64, 33, 0xFF51AFD7ED558CCD, 33, 0xC4CEB9FE1A85EC53, 33),
+}
+
+
+def fmix(values: np.ndarray, width: int) -> np.ndarray:
+    """MurmurHash3's finalizer on unsigned integers of that width: every input bit affects every output bit."""
+    kind, s1, m1, s2, m2, s3 = _FMIX[width]
     with np.errstate(over="ignore"):
-        h = values ^ (values >> np.uint32(16))
-        h = h * np.uint32(0x85EBCA6B)
-        h = h ^ (h >> np.uint32(13))
-        h = h * np.uint32(0xC2B2AE35)
-        return h ^ (h >> np.uint32(16))
+        h = values ^ (values >> kind(s1))
+        h = h * kind(m1)
+        h = h ^ (h >> kind(s2))
+        h = h * kind(m2)
+        return h ^ (h >> kind(s3))
 
 
 def signatures(hashes: np.ndarray, groups: np.ndarray, n_groups: int, num_perm: int, seed: int) -> np.ndarray:
@@ -46,7 +54,7 @@ def signatures(hashes: np.ndarray, groups: np.ndarray, n_groups: int, num_perm: 
     out = np.full((n_groups, num_perm), MAX_HASH, dtype=np.uint32)
     if hashes.size == 0:
         return out
-    mixed = fmix32(hashes.astype(np.uint32))
+    mixed = fmix(hashes.astype(np.uint32), 32)
     start = 0
     while start < mixed.size:
         stop = min(start + _BLOCK, mixed.size)

@@ -12,7 +12,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from reuse.analysis import analyze
-from reuse.candidates import lsh_pairs, pairs_within_groups, shared_shingle_pairs
+from reuse.candidates import cross_pairs, lsh_cross_pairs, lsh_pairs, pairs_within_groups
 from reuse.document import load_document
 from reuse.settings import Settings
 from reuse.signature import signatures
@@ -91,11 +91,46 @@ def test_pairs_within_groups_against_brute_force(rows: list[tuple[int, int]], ma
     assert got == expected
 
 
-def test_shared_shingle_pairs_against_brute_force() -> None:
-    rng = np.random.default_rng(7)
-    hashes = rng.integers(0, 40, 300).astype(np.uint32)
-    owners = rng.integers(0, 30, 300).astype(np.int64)
-    got = {tuple(p) for p in shared_shingle_pairs(hashes, owners, max_group=1000).tolist()}
-    sets = {p: set(hashes[owners == p].tolist()) for p in range(30)}
-    expected = {(a, b) for a, b in itertools.combinations(range(30), 2) if sets[a] & sets[b]}
+@hsettings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 12), st.integers(0, 6)), max_size=40),
+    st.lists(st.tuples(st.integers(0, 12), st.integers(0, 6)), max_size=40),
+    st.integers(1, 8),
+)
+def test_cross_pairs_against_brute_force(
+    left: list[tuple[int, int]], right: list[tuple[int, int]], max_group: int
+) -> None:
+    def arrays(rows: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+        return np.array([k for k, _ in rows], dtype=np.int64), np.array([i for _, i in rows], dtype=np.int64)
+
+    pairs, counts = cross_pairs(*arrays(left), *arrays(right), max_group=max_group)
+    got = {tuple(p): int(c) for p, c in zip(pairs.tolist(), counts.tolist())}
+    right_ids = {k: {i for kk, i in right if kk == k} for k, _ in right}
+    expected: dict[tuple[int, int], int] = {}
+    for key, i in set(left):
+        ids = right_ids.get(key, set())
+        if len(ids) <= max_group:
+            for j in ids:
+                expected[(i, j)] = expected.get((i, j), 0) + 1
     assert got == expected
+
+
+def test_lsh_cross_pairs_are_the_cross_part_of_lsh_pairs() -> None:
+    settings = Settings()
+    a = analyze(load_document(str(SEEDS / SEED_FILES[0])), settings)
+    b = analyze(load_document(str(SEEDS / SEED_FILES[1])), settings)
+    n = len(a.passages)
+    together = lsh_pairs(
+        np.concatenate((a.signatures, b.signatures)),
+        settings.bands,
+        settings.rows,
+        np.concatenate((a.has_shingles(), b.has_shingles())),
+    )
+    expected = {(i, j - n) for i, j in together.tolist() if i < n <= j}
+    got = {
+        tuple(p)
+        for p in lsh_cross_pairs(
+            a.signatures, a.has_shingles(), b.signatures, b.has_shingles(), settings.bands, settings.rows
+        ).tolist()
+    }
+    assert got == expected and len(got) > 0
