@@ -17,25 +17,71 @@ class Document:
     encoding: str = "utf-8"
 
 
+# Encodings a detector may propose for readouts; anything else is more likely a misdetection.
+DETECTABLE = ("gb18030", "big5", "utf_16", "utf_16_le", "utf_16_be", "utf_32", "cp1252", "cp1250", "latin_1", "shift_jis", "euc_kr")
+
+
 def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:
-    """Decode bytes to text; UTF-8 (BOM stripped) unless an encoding is given."""
-    chosen = encoding or "utf-8"
+    """Decode bytes to text: the given encoding, else a BOM, else UTF-8, else a detected encoding."""
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(f"{name}: unknown encoding {encoding!r}") from None
+        return _decode_as(data, name, encoding, hint=False), codecs.lookup(encoding).name
+    for bom, bom_encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return _decode_as(data, name, bom_encoding, hint=True), bom_encoding.removesuffix("-sig")
+    if b"\x00" in data:  # binary, unless it is UTF-16 or UTF-32 written without a BOM
+        detected = _detect(data)
+        if detected is None or "\x00" in detected[0]:
+            raise InputError(f"{name}: binary file (NUL byte at byte {data.index(0)}), not text")
+        return detected
     try:
-        codecs.lookup(chosen)
-    except LookupError:
-        raise InputError(f"{name}: unknown encoding {chosen!r}") from None
-    if encoding is None or codecs.lookup(chosen).name == "utf-8":
-        data = data.removeprefix(codecs.BOM_UTF8)
-        if b"\x00" in data and not _looks_utf16(data):
-            offset = data.index(b"\x00")
-            raise InputError(f"{name}: binary file (NUL byte at byte {offset}), not text")
-    try:
-        text = data.decode(chosen)
+        text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        hint = "" if encoding else "; pass --encoding if the file is not UTF-8"
-        raise InputError(f"{name}: cannot decode byte {err.start} as {chosen} ({err.reason}){hint}") from None
-    text = text.removeprefix("\ufeff")
-    return text, codecs.lookup(chosen).name
+        detected = _detect(data)
+        if detected is None:
+            raise InputError(
+                f"{name}: cannot decode byte {err.start} as utf-8 ({err.reason}) and no other encoding fits; "
+                "pass --encoding"
+            ) from None
+        return detected
+    return text, "utf-8"
+
+
+_SINGLE_BYTE_LATIN = frozenset(
+    "cp1250 cp1252 cp1257 cp1254 cp775 cp850 latin_1 iso8859_2 iso8859_4 iso8859_13 iso8859_15 mac_latin2 mac_roman".split()
+)
+
+
+def _decode_as(data: bytes, name: str, encoding: str, hint: bool) -> str:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as err:
+        suffix = "; pass --encoding if the file is not UTF-8" if hint else ""
+        raise InputError(f"{name}: cannot decode byte {err.start} as {encoding} ({err.reason}){suffix}") from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _detect(data: bytes) -> tuple[str, str] | None:
+    """A detected encoding whose text looks like text (few control characters, little chaos)."""
+    from charset_normalizer import from_bytes  # noqa: PLC0415 - only for files that are not UTF-8
+
+    matches = list(from_bytes(data))
+    if not matches:
+        return None
+    best = matches[0]
+    if best.encoding in _SINGLE_BYTE_LATIN:
+        # Statistics barely tell Western code pages apart; readouts in one are Windows-1252.
+        best = next((m for m in matches if m.encoding == "cp1252" and m.chaos <= best.chaos + 0.1), best)
+    if best.encoding not in DETECTABLE or best.chaos > 0.2:
+        return None
+    text = str(best)
+    controls = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t")
+    if controls > len(text) // 100:
+        return None
+    return text, codecs.lookup(best.encoding).name
 
 
 def _looks_utf16(data: bytes) -> bool:

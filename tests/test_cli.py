@@ -80,15 +80,24 @@ def test_binary_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-de
     assert (result.exit_code, result.output) == (1, f"Error: {path}: binary file (NUL byte at byte 8), not text\n")
 
 
-def test_invalid_utf8(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / "big5.txt"
-    path.write_bytes("習近平同俄羅斯總統普京".encode("big5"))
+def test_undecodable_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "garbage.txt"
+    path.write_bytes("中文".encode() + b"\xff\xfe abc")
     result = run("diff", OLD, str(path))
     assert result.exit_code == 1
     assert result.output == (
-        f"Error: {path}: cannot decode byte 0 as utf-8 (invalid start byte); pass --encoding if the file is not UTF-8\n"
+        f"Error: {path}: cannot decode byte 6 as utf-8 (invalid start byte) and no other encoding fits; "
+        "pass --encoding\n"
     )
+
+
+def test_big5_is_detected_or_forced(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "big5.txt"
+    path.write_bytes("習近平同俄羅斯總統普京舉行視頻會晤。兩國元首互致新年祝福。".encode("big5"))
+    assert run("diff", str(path), str(path)).exit_code == 0
     assert run("diff", "--encoding", "big5", str(path), str(path)).exit_code == 0
+    result = run("diff", "--encoding", "utf-8", str(path), str(path))
+    assert result.exit_code == 1 and "cannot decode byte 0 as utf-8" in result.output
 
 
 def test_empty_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -33,14 +33,39 @@ def test_directory(tmp_path: Path) -> None:
         load_document(str(tmp_path))
 
 
-def test_invalid_utf8_names_byte_offset_and_suggests_encoding(tmp_path: Path) -> None:
+def test_undecodable_bytes_name_byte_offset_and_suggest_encoding(tmp_path: Path) -> None:
     path = tmp_path / "bad.txt"
     path.write_bytes("中文".encode() + b"\xff\xfe abc")
     with pytest.raises(InputError) as err:
         load_document(str(path))
     assert str(err.value) == (
-        f"{path}: cannot decode byte 6 as utf-8 (invalid start byte); pass --encoding if the file is not UTF-8"
+        f"{path}: cannot decode byte 6 as utf-8 (invalid start byte) and no other encoding fits; pass --encoding"
     )
+
+
+def test_forced_encoding_error_names_byte_offset(tmp_path: Path) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes("中文".encode() + b"\xff")
+    with pytest.raises(InputError, match=r"cannot decode byte 6 as utf-8 \(invalid start byte\)$"):
+        load_document(str(path), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text"),
+    [
+        ("gb18030", "习近平同俄罗斯总统普京举行视频会晤。两国元首互致新年祝福。"),
+        ("big5", "習近平同俄羅斯總統普京舉行視頻會晤。兩國元首互致新年祝福。"),
+        ("utf-16", "習近平同俄羅斯總統普京舉行視頻會晤。"),
+        ("utf-16-le", "習近平同俄羅斯總統普京舉行視頻會晤。兩國元首互致新年祝福。"),
+        ("cp1252", "Café déjà vu — naïve résumé, Zürich’s “smart” quotes and more text here."),
+    ],
+)
+def test_detects_common_encodings(tmp_path: Path, encoding: str, text: str) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_bytes(text.encode(encoding))
+    doc = load_document(str(path))
+    assert doc.text == text
+    assert doc.encoding.replace("_", "-").startswith(encoding.split("-")[0])
 
 
 def test_binary_file(tmp_path: Path) -> None:
