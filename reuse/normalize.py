@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'，。、）（]*[^\s<>()\[\]\"'，。、）（.,;:!?]", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 SPACE = ord(" ")
 ZERO = ord("0")
@@ -88,12 +89,18 @@ def _substitute(stage: _Stage, text: str, matches: list[tuple[int, int, str]]) -
     return _Stage(np.concatenate(codes), np.concatenate(starts), np.concatenate(ends))
 
 
-def _strip_markup(stage: _Stage) -> _Stage:
+def _strip_markup(stage: _Stage, markup: bool, urls: bool) -> _Stage:
+    """Tags become spaces, entities their characters, URLs one word: slots like digits."""
     text = from_codes(stage.codes)
-    if "<" not in text and "&" not in text:
-        return stage
-    found = [(m.start(), m.end(), " ") for m in _TAG.finditer(text)]
-    found += [(m.start(), m.end(), html.unescape(m.group())) for m in _ENTITY.finditer(text)]
+    found: list[tuple[int, int, str]] = []
+    if markup and ("<" in text or "&" in text):
+        found += [(m.start(), m.end(), " ") for m in _TAG.finditer(text)]
+        found += [(m.start(), m.end(), html.unescape(m.group())) for m in _ENTITY.finditer(text)]
+    if urls:
+        taken = sorted(found)
+        for m in _URL.finditer(text):
+            if not any(s < m.end() and m.start() < e for s, e, _ in taken):
+                found.append((m.start(), m.end(), " url "))
     found.sort()
     return _substitute(stage, text, found) if found else stage
 
@@ -279,8 +286,8 @@ def normalize(text: str, settings: Settings) -> Normalized:
     breaks = _hard_breaks(codes) if settings.script != "none" and codes.size else np.zeros(1, dtype=np.int64)
     index = np.arange(codes.size, dtype=np.int64)
     stage = _Stage(codes, index, index + 1)
-    if settings.strip_markup:
-        stage = _strip_markup(stage)
+    if settings.strip_markup or settings.mask_urls:
+        stage = _strip_markup(stage, settings.strip_markup, settings.mask_urls)
     stage = _fold(stage, settings.casefold)
     # Spaces go before script conversion, so that 人工 智慧 and 人工智慧 convert alike.
     stage = _collapse_spaces(stage)

@@ -37,6 +37,8 @@ class Settings:
     """Fold every run of digits to one placeholder so that dates, times and counts align."""
     strip_markup: bool = True
     """Treat HTML tags and entities left in scraped text as furniture, not words."""
+    mask_urls: bool = True
+    """Let any URL match any URL: links are slots of templates, like digits."""
 
     # Segmentation
     unit: Unit = "sentence"
