@@ -30,6 +30,8 @@ class Analysis:
     tokens: Tokens
     shingle_hashes: np.ndarray
     shingle_passages: np.ndarray
+    shingle_firsts: np.ndarray
+    """Index (into tokens) of each shingle's first token."""
     signatures: np.ndarray
     weights: np.ndarray
 
@@ -77,6 +79,6 @@ def analyze(document: Document, settings: Settings) -> Analysis:
         b = int(np.searchsorted(tokens.starts, hi, side="left"))
         passage_of_token[a:b] = i
         weights[i] = int(token_weights[a:b].sum())
-    hashes, owners, _ = shingles(tokens, passage_of_token, settings.k_han, settings.k_word)
+    hashes, owners, firsts = shingles(tokens, passage_of_token, settings.k_han, settings.k_word)
     sigs = signatures(hashes, owners, len(passages), settings.num_perm, settings.seed)
-    return Analysis(document, passages, normalized, ranges, keys, tokens, hashes, owners, sigs, weights)
+    return Analysis(document, passages, normalized, ranges, keys, tokens, hashes, owners, firsts, sigs, weights)

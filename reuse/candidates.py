@@ -44,8 +44,10 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return keys
 
 
-def lsh_pairs(signatures: np.ndarray, bands: int, rows: int, usable: np.ndarray) -> np.ndarray:
-    """Pairs of usable passages (rows of signatures) colliding in at least one band."""
+def lsh_pairs(
+    signatures: np.ndarray, bands: int, rows: int, usable: np.ndarray, max_group: int | None = None
+) -> np.ndarray:
+    """Pairs of usable passages (rows of signatures) colliding in at least one band (buckets up to max_group)."""
     ids = np.flatnonzero(usable)
     if ids.size < 2:
         return np.zeros((0, 2), dtype=np.int64)
@@ -54,7 +56,7 @@ def lsh_pairs(signatures: np.ndarray, bands: int, rows: int, usable: np.ndarray)
     offsets = np.arange(bands, dtype=np.int64) * (ids.size + 1)
     group = (keys + offsets[None, :]).ravel()
     member = np.repeat(ids, bands)
-    return pairs_within_groups(group, member)
+    return pairs_within_groups(group, member, max_group)
 
 
 def cross_pairs(

@@ -1,0 +1,429 @@
+"""Families: passages and spans reused across a corpus, grouped and classified.
+
+Three levels, so that every character is explained once: whole paragraphs (lines), then sentences
+not already in a family, then spans inside the remaining sentences. Kinds:
+
+- boilerplate: site or scraper furniture recurring across documents (whole lines);
+- repeat: the same passage more than once inside one document;
+- reused: a whole content passage that appears in another document;
+- formula: a span reused inside otherwise different sentences across documents.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
+
+from .analysis import Analysis
+from .candidates import lsh_pairs
+from .charclass import HAN_CHAR
+from .normalize import converter
+from .settings import Settings
+
+KINDS: tuple[str, ...] = ("boilerplate", "repeat", "reused", "formula")
+NEAR_SIMILARITY = 80.0
+"""Token-level rapidfuzz ratio (0–100) above which two lines are one template with different slots."""
+EDGE_TOP, EDGE_BOTTOM = 3, 2
+"""Paragraphs counted as a page's header and footer."""
+FREQUENT_SHARE = 0.3
+"""Share of the corpus's documents from which a recurring line counts as site furniture (at least 3)."""
+MAX_LSH_BUCKET = 200
+MAX_SLOTS, SLOT_TOKENS, MIN_FRAME = 2, 3, 8
+
+_TOKENS = re.compile(f"{HAN_CHAR}|[^\\s{HAN_CHAR[1:-1]}]+")
+_TERMINAL = re.compile(r"[。！？!?….;；]['\"”’」』)）\]】》]*\s*$")
+_COLON = re.compile(r"[:：]")
+_LIST_NUMBER = re.compile(r"^0 ?")
+_HAN_ONE = re.compile(HAN_CHAR)
+
+
+@dataclass(frozen=True, order=True)
+class Member:
+    doc: str
+    index: int
+    """Index of the (first) passage."""
+    start: int
+    end: int
+
+
+@dataclass
+class Family:
+    kind: str
+    level: str
+    members: list[Member]
+    text: str = ""
+    template: str | None = None
+    id: str = ""
+    keys: set[str] = field(default_factory=set)
+
+    @property
+    def documents(self) -> int:
+        return len({m.doc for m in self.members})
+
+    @property
+    def occurrences(self) -> int:
+        return len(self.members)
+
+
+@dataclass
+class _Unit:
+    doc: int
+    first: int
+    last: int
+    start: int
+    end: int
+    key: str
+    paragraph: int
+    whole_line: bool
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        a, b = self.find(i), self.find(j)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
+
+
+def _tokens(key: str) -> list[str]:
+    return _TOKENS.findall(key)
+
+
+def same_template(a: str, b: str) -> bool:
+    """Two lines are one template when they differ only in slots: at most MAX_SLOTS differing runs of
+    at most SLOT_TOKENS tokens each (an editor's name, a place), in a frame of at least MIN_FRAME tokens."""
+    ta, tb = _tokens(a), _tokens(b)
+    if fuzz.ratio(ta, tb) < NEAR_SIMILARITY:
+        return False
+    runs = [op for op in Indel.opcodes(ta, tb) if op.tag != "equal"]
+    # Indel reports a replacement as a deletion next to an insertion: merge touching edits.
+    merged: list[list[int]] = []
+    for op in runs:
+        if merged and merged[-1][1] == op.src_start and merged[-1][3] == op.dest_start:
+            merged[-1][1], merged[-1][3] = op.src_end, op.dest_end
+        else:
+            merged.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    frame = len(ta) - sum(e - s for s, e, _, _ in merged)
+    return (
+        len(merged) <= MAX_SLOTS
+        and all(max(e - s, de - ds) <= SLOT_TOKENS for s, e, ds, de in merged)
+        and frame >= MIN_FRAME
+    )
+
+
+def _groups(units: list[_Unit], signatures: np.ndarray, usable: np.ndarray, settings: Settings) -> list[list[int]]:
+    """Units grouped by equal keys and by near-duplicate keys (LSH, then token-level similarity)."""
+    uf = _UnionFind(len(units))
+    first_of_key: dict[str, int] = {}
+    for i, unit in enumerate(units):
+        if unit.key in first_of_key:
+            uf.union(first_of_key[unit.key], i)
+        else:
+            first_of_key[unit.key] = i
+    # Near duplicates among distinct keys only: identical lines were joined above, and a bucket of
+    # thousands of copies of one line would otherwise make millions of pairs.
+    reps = np.array(sorted(first_of_key.values()), dtype=np.int64)
+    if reps.size > 1:
+        pairs = lsh_pairs(signatures[reps], settings.bands, settings.rows, usable[reps], max_group=MAX_LSH_BUCKET)
+        for a, b in pairs.tolist():
+            i, j = int(reps[a]), int(reps[b])
+            if same_template(units[i].key, units[j].key):
+                uf.union(i, j)
+    grouped: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(units)):
+        grouped[uf.find(i)].append(i)
+    return [g for g in grouped.values() if len(g) > 1]
+
+
+def _paragraph_units(a: Analysis, doc: int) -> list[_Unit]:
+    units = []
+    by_paragraph: dict[int, list[int]] = defaultdict(list)
+    for i, p in enumerate(a.passages):
+        by_paragraph[p.paragraph].append(i)
+    for number, indexes in by_paragraph.items():
+        first, last = indexes[0], indexes[-1]
+        lo, hi = a.ranges[first][0], a.ranges[last][1]
+        key = a.normalized.text[lo:hi] if len(indexes) > 1 else a.keys[first]
+        p0, p1 = a.passages[first], a.passages[last]
+        units.append(_Unit(doc, first, last, p0.start, p1.end, key or a.keys[first], number, True))
+    return units
+
+
+def _classify(
+    units: list[_Unit],
+    group: list[int],
+    analyses: list[Analysis],
+    lines: dict[int, dict[str, set[str]]],
+    paragraphs: list[int],
+) -> str:
+    docs = {units[i].doc for i in group}
+    if len(docs) == 1:
+        return "repeat"
+    members = [units[i] for i in group]
+    if not all(u.whole_line for u in members):
+        return "reused"
+    keys_by_doc: dict[int, set[str]] = defaultdict(set)
+    for u in members:
+        keys_by_doc[u.doc].add(u.key)
+    if any(len(keys) > 1 for keys in keys_by_doc.values()):
+        return "reused"  # dressed differently twice in one page: a headline (contents list and heading)
+    if sum(_headline(u, lines) for u in members) * 2 >= len(members):
+        return "reused"
+    texts = [analyses[u.doc].document.text[u.start : u.end] for u in members]
+    open_ended = not any(_TERMINAL.search(t) for t in texts)
+    frequent = len(docs) >= max(3, math.ceil(FREQUENT_SHARE * len(analyses)))
+    at_edge = all(u.paragraph < EDGE_TOP or u.paragraph >= paragraphs[u.doc] - EDGE_BOTTOM for u in members)
+    exact = len({u.key for u in members}) == 1
+    if (open_ended and frequent) or (at_edge and exact):
+        return "boilerplate"
+    return "reused"
+
+
+def _core(key: str) -> str:
+    """A line's words without a leading list number: 11.国内联播快讯： and ### 国内联播快讯 share one."""
+    return _LIST_NUMBER.sub("", key)
+
+
+def _headline(unit: _Unit, lines: dict[int, dict[str, set[str]]]) -> bool:
+    """True when the unit's page has another line with the same words in other dress (a contents entry)."""
+    core = _core(unit.key)
+    return bool(core) and len(lines[unit.doc].get(core, set()) - {unit.key}) > 0
+
+
+def _family(units: list[_Unit], group: list[int], kind: str, level: str, analyses: list[Analysis]) -> Family:
+    members = sorted(
+        Member(analyses[units[i].doc].document.id, units[i].first, units[i].start, units[i].end) for i in group
+    )
+    return Family(kind, level, members, keys={units[i].key for i in group})
+
+
+def _whole_unit_families(
+    units: list[_Unit],
+    analyses: list[Analysis],
+    settings: Settings,
+    level: str,
+    lines: dict[int, dict[str, set[str]]],
+) -> list[Family]:
+    if not units:
+        return []
+    signatures = np.stack(
+        [
+            np.minimum.reduce(analyses[u.doc].signatures[u.first : u.last + 1], axis=0)
+            for u in units
+        ]
+    )
+    usable = np.array([bool(analyses[u.doc].has_shingles()[u.first : u.last + 1].any()) for u in units])
+    paragraphs = [a.passages[-1].paragraph + 1 if a.passages else 0 for a in analyses]
+    return [
+        _family(units, group, _classify(units, group, analyses, lines, paragraphs), level, analyses)
+        for group in _groups(units, signatures, usable, settings)
+    ]
+
+
+def find_families(analyses: list[Analysis], settings: Settings) -> list[Family]:
+    """All families of a corpus (analyses sorted by document id), with ids, texts and templates."""
+    n_docs = len(analyses)
+    # Level 1: whole paragraphs.
+    paragraph_units = [u for d, a in enumerate(analyses) for u in _paragraph_units(a, d)]
+    lines: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for u in paragraph_units:
+        lines[u.doc][_core(u.key)].add(u.key)
+    families = _whole_unit_families(paragraph_units, analyses, settings, "paragraph", lines)
+    in_family: set[tuple[int, int]] = set()
+    doc_index = {a.document.id: d for d, a in enumerate(analyses)}
+    unit_of_member = {(analyses[u.doc].document.id, u.start): u for u in paragraph_units}
+    for family in families:
+        for m in family.members:
+            u = unit_of_member[(m.doc, m.start)]
+            in_family.update((u.doc, i) for i in range(u.first, u.last + 1))
+    # Level 2: sentences not in a paragraph family.
+    sentence_units = []
+    for d, a in enumerate(analyses):
+        paragraph_size: dict[int, int] = defaultdict(int)
+        for p in a.passages:
+            paragraph_size[p.paragraph] += 1
+        for i, p in enumerate(a.passages):
+            if (d, i) not in in_family:
+                sentence_units.append(
+                    _Unit(d, i, i, p.start, p.end, a.keys[i], p.paragraph, paragraph_size[p.paragraph] == 1)
+                )
+    level2 = _whole_unit_families(sentence_units, analyses, settings, "passage", lines)
+    for family in level2:
+        for m in family.members:
+            in_family.add((doc_index[m.doc], m.index))
+    families += level2
+    # Level 3: spans inside the remaining sentences.
+    families += _span_families(analyses, settings, in_family, families, n_docs)
+    _describe(families, analyses, doc_index, settings.script)
+    return families
+
+
+def _span_families(
+    analyses: list[Analysis], settings: Settings, in_family: set[tuple[int, int]], families: list[Family], n_docs: int
+) -> list[Family]:
+    """Spans inside sentences made of shingles found in other documents, grouped by their text."""
+    hashes = np.concatenate([a.shingle_hashes for a in analyses]).astype(np.int64)
+    docs = np.concatenate([np.full(a.shingle_hashes.size, d, dtype=np.int64) for d, a in enumerate(analyses)])
+    if hashes.size == 0:
+        return []
+    pairs = np.unique(np.stack((hashes, docs), axis=1), axis=0)
+    unique_hashes, df = np.unique(pairs[:, 0], return_counts=True)
+    shared = df[np.searchsorted(unique_hashes, hashes)] >= 2
+    by_key: dict[str, list[Member]] = defaultdict(list)
+    family_of_key = {key: f for f in families for key in f.keys}
+    known = set(family_of_key)
+    offset = 0
+    for d, a in enumerate(analyses):
+        n = a.shingle_hashes.size
+        mask = shared[offset : offset + n]
+        offset += n
+        for passage, lo_tok, hi_tok in _chains(a, mask, settings):
+            if (d, passage) in in_family:
+                continue
+            start, end, key = _span(a, passage, lo_tok, hi_tok, known)
+            if key and end > start:
+                by_key[key].append(Member(a.document.id, passage, start, end))
+    # A span whose text is a whole-line family's key joins it (a metadata line fused with a sentence).
+    out = []
+    for key in sorted(by_key):
+        members = sorted(set(by_key[key]))
+        if key in family_of_key:
+            family_of_key[key].members = sorted(family_of_key[key].members + members)
+            continue
+        if len({m.doc for m in members}) < 2:
+            continue
+        at_start = all(_starts_paragraph(analyses, m) for m in members)
+        frequent = len({m.doc for m in members}) >= max(3, math.ceil(FREQUENT_SHARE * n_docs))
+        out.append(Family("boilerplate" if at_start and frequent else "formula", "span", members, keys={key}))
+    return out
+
+
+def _starts_paragraph(analyses: list[Analysis], member: Member) -> bool:
+    a = next(x for x in analyses if x.document.id == member.doc)
+    p = a.passages[member.index]
+    first = next(q for q in a.passages if q.paragraph == p.paragraph)
+    return a.document.text[first.start : member.start].strip() == ""
+
+
+def _chains(a: Analysis, shared: np.ndarray, settings: Settings) -> list[tuple[int, int, int]]:
+    """(passage, first token, last token) of each chain of overlapping shared shingles heavy enough to count."""
+    idx = np.flatnonzero(shared)
+    if idx.size == 0:
+        return []
+    passages, firsts = a.shingle_passages[idx], a.shingle_firsts[idx]
+    order = np.lexsort((firsts, passages))
+    passages, firsts = passages[order], firsts[order]
+    k = np.where(a.tokens.han[firsts], settings.k_han, settings.k_word)
+    breaks = np.flatnonzero((np.diff(passages) != 0) | (np.diff(firsts) != 1)) + 1
+    weights = np.concatenate(([0], np.cumsum(a.tokens.weights)))
+    out = []
+    for lo, hi in zip(np.concatenate(([0], breaks)).tolist(), np.concatenate((breaks, [idx.size])).tolist()):
+        first_tok = int(firsts[lo])
+        last_tok = int((firsts[lo:hi] + k[lo:hi] - 1).max())
+        if weights[last_tok + 1] - weights[first_tok] >= settings.min_span:
+            out.append((int(passages[lo]), first_tok, last_tok))
+    return out
+
+
+def _span(a: Analysis, passage: int, first_tok: int, last_tok: int, known: set[str]) -> tuple[int, int, str]:
+    """Original offsets and normalized key of the span covering tokens first..last of a passage."""
+    lo, hi = int(a.tokens.starts[first_tok]), int(a.tokens.ends[last_tok])
+    start, end = a.normalized.to_original(lo, hi)
+    p = a.passages[passage]
+    start, end = max(start, p.start), min(end, p.end)
+    original = a.document.text[start:end]
+    # Furniture fused into a sentence ends at its colon (央视网消息（新闻联播）：): cut there when the
+    # span starts its paragraph, so that a slot after the colon (a date) stays content.
+    colon = _COLON.search(original)
+    key = a.normalized.text[lo:hi].strip()
+    if key in known:
+        return start, end, key
+    if colon and a.document.text[p.start : start].strip() == "" and colon.end() < len(original):
+        end = start + colon.end()
+        lo, hi = a.normalized.to_normalized(start, end)
+    return start, end, a.normalized.text[lo:hi].strip()
+
+
+def _describe(families: list[Family], analyses: list[Analysis], doc_index: dict[str, int], script: str) -> None:
+    """Representative text, template with slots, and ids in a stable order."""
+    for f in families:
+        texts = [analyses[doc_index[m.doc]].document.text[m.start : m.end] for m in f.members]
+        f.text = texts[0]
+        f.template = _template(texts, script)
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    families.sort(key=lambda f: (order[f.kind], -f.documents, -f.occurrences, f.text, f.members[0]))
+    for number, f in enumerate(families, 1):
+        f.id = f"F{number}"
+
+
+def _template(texts: list[str], script: str, limit: int = 20) -> str | None:
+    """The first text with the parts that differ in any other member shown as {…}; None when all agree.
+
+    Texts are compared after script conversion, so that Traditional against Simplified is no slot.
+    """
+    first = texts[0]
+    others = [t for t in texts[1 : limit + 1] if t != first]
+    if not others:
+        return None
+    convert = (lambda t: t) if script == "none" else converter(script).convert
+    light = convert(first)
+    if len(light) != len(first):
+        light = first
+    slot = [False] * len(first)
+    for other in others:
+        for op in Indel.opcodes(light, convert(other)):
+            if op.tag != "equal":
+                for i in range(op.src_start, max(op.src_end, op.src_start + 1)):
+                    if i < len(first):
+                        slot[i] = True
+    if not any(slot):
+        return None
+    word = [c.isalnum() and not _HAN_ONE.match(c) for c in first]
+    # A slot covers whole numbers and words, and slots separated only by punctuation are one slot.
+    for i in range(len(first)):
+        if slot[i] and word[i]:
+            j = i
+            while j > 0 and word[j - 1]:
+                j -= 1
+                slot[j] = True
+            j = i
+            while j + 1 < len(first) and word[j + 1]:
+                j += 1
+                slot[j] = True
+    filler = [not c.isalnum() for c in first]
+    i = 0
+    while i < len(first):
+        if slot[i]:
+            j = i + 1
+            while j < len(first) and filler[j] and not slot[j]:
+                j += 1
+            if j < len(first) and slot[j]:
+                for x in range(i + 1, j):
+                    slot[x] = True
+            i = j
+        else:
+            i += 1
+    out, i = [], 0
+    while i < len(first):
+        if slot[i]:
+            while i < len(first) and slot[i]:
+                i += 1
+            out.append("{…}")
+        else:
+            out.append(first[i])
+            i += 1
+    return "".join(out)
