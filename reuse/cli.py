@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -119,6 +120,126 @@ def diff(
     if fail_if_reused_over is not None and result.summary.reused_share > fail_if_reused_over:
         click.echo(f"reused share {result.summary.reused_share:.4f} is over {fail_if_reused_over}", err=True)
         return EXIT_OVER_THRESHOLD
+    return EXIT_OK
+
+
+def corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options every corpus command shares: how to read the inputs and how to match."""
+    for option in reversed(
+        [
+            click.argument("corpus", nargs=-1, required=True),
+            click.option("--glob", help="Only files whose path inside a directory matches this pattern (e.g. '*.md')."),
+            click.option("--encoding", help="Decode every file with this encoding (default: UTF-8, else detected)."),
+            click.option("--id-key", default="id", show_default=True, help="JSONL: the key holding a document's id."),
+            click.option("--text-key", default="text", show_default=True, help="JSONL: the key holding its text."),
+            click.option("--skip-bad", is_flag=True, help="Skip unreadable inputs (listed in the report) instead of stopping."),
+            click.option("--script", type=click.Choice(SCRIPTS), default="tw2sp", show_default=True, help="OpenCC conversion before matching."),
+            click.option("--min-span", type=click.IntRange(min=1), default=10, show_default=True, help="Smallest reused span (Han character 1, word 2)."),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _scan(corpus: tuple[str, ...], glob: str | None, encoding: str | None, id_key: str, text_key: str, skip_bad: bool, script: str, min_span: int) -> Any:
+    from .corpus import InputOptions, load_corpus  # noqa: PLC0415
+    from .scan import scan  # noqa: PLC0415
+    from .settings import Settings  # noqa: PLC0415
+
+    options = InputOptions(glob=glob, encoding=encoding, id_key=id_key, text_key=text_key, skip_bad=skip_bad)
+    stdin = click.get_binary_stream("stdin") if "-" in corpus else None
+    documents = load_corpus(list(corpus), options, stdin)
+    return scan(documents, Settings(script=script, min_span=min_span))  # type: ignore[arg-type]
+
+
+def _emit(report: str, output: str | None, inputs: tuple[str, ...]) -> None:
+    from .output import write_atomic  # noqa: PLC0415
+
+    if output:
+        write_atomic(output, report, [i for i in inputs if i != "-"])
+    else:
+        click.echo(report, nl=False)
+
+
+@cli.command()
+@corpus_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True, help="Report format.")
+@click.option("--limit", type=click.IntRange(min=1), default=30, show_default=True, help="Families and documents shown in a table (JSON has all).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE (atomically).")
+def scan(corpus: tuple[str, ...], fmt: str, limit: int, output: str | None, **options: Any) -> int:
+    """Families of reuse across a corpus: boilerplate, repeats, formulae, reused passages.
+
+    CORPUS is files, directories (read recursively), JSONL files (one document per line) or - for
+    standard input. Exit codes: 0 done, 1 bad input or usage.
+    """
+    from .scan_report import render  # noqa: PLC0415
+
+    try:
+        result = _scan(corpus, **options)
+        _emit(render(result, fmt, limit), output, corpus)
+    except ReuseError as err:
+        raise click.ClickException(str(err)) from None
+    return EXIT_OK
+
+
+@cli.command()
+@corpus_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Report format.")
+@click.option("--max-boilerplate", type=click.FloatRange(0.0, 1.0), default=0.5, show_default=True, help="List documents whose boilerplate share is over this.")
+@click.option("--fail-over", type=click.FloatRange(0.0, 1.0), metavar="FRACTION", help="Exit with code 3 when the corpus boilerplate share is over FRACTION.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE (atomically).")
+def audit(corpus: tuple[str, ...], fmt: str, max_boilerplate: float, fail_over: float | None, output: str | None, **options: Any) -> int:
+    """How clean is a corpus: duplicates, boilerplate, repeats, mixed scripts, fragments, empty documents.
+
+    Exit codes: 0 done, 1 bad input or usage, 3 boilerplate share over --fail-over.
+    """
+    from .audit import audit as run_audit  # noqa: PLC0415
+    from .audit_report import render  # noqa: PLC0415
+
+    try:
+        result = run_audit(_scan(corpus, **options), max_boilerplate)
+        _emit(render(result, fmt), output, corpus)
+    except ReuseError as err:
+        raise click.ClickException(str(err)) from None
+    if fail_over is not None and result.boilerplate_share > fail_over:
+        click.echo(f"boilerplate share {result.boilerplate_share:.4f} is over {fail_over}", err=True)
+        return EXIT_OVER_THRESHOLD
+    return EXIT_OK
+
+
+@cli.command()
+@corpus_options
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Directory for the cleaned copies (not inside an input).")
+@click.option("--manifest", type=click.Path(dir_okay=False), help="Where to write the manifest (default OUT/reuse-manifest.jsonl).")
+@click.option("--remove-formulae", is_flag=True, help="Also remove stock formulae found in other documents.")
+@click.option("--remove-reused", is_flag=True, help="Also remove whole passages found in other documents.")
+@click.option("--keep-repeats", is_flag=True, help="Keep repeated passages inside a document (removed by default, first copy kept).")
+def clean(
+    corpus: tuple[str, ...],
+    out_dir: str,
+    manifest: str | None,
+    remove_formulae: bool,
+    remove_reused: bool,
+    keep_repeats: bool,
+    **options: Any,
+) -> int:
+    """Write cleaned copies of the corpus and a manifest (JSONL) of every removal.
+
+    Boilerplate and in-document repeats are removed by default. Inputs are never touched.
+    """
+    from .clean import clean as run_clean  # noqa: PLC0415
+
+    kinds = {"boilerplate"} | ({"repeat"} if not keep_repeats else set())
+    kinds |= {"formula"} if remove_formulae else set()
+    kinds |= {"reused"} if remove_reused else set()
+    try:
+        result = _scan(corpus, **options)
+        written, removed = run_clean(result, out_dir, list(corpus), kinds, manifest)
+    except ReuseError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"{written} documents written to {out_dir}, {removed} removals ({', '.join(sorted(kinds))}) in the manifest.")
+    for skipped in result.skipped:
+        click.echo(f"skipped {skipped.source}: {skipped.reason}")
     return EXIT_OK
 
 

@@ -35,10 +35,10 @@ class InputOptions:
     skip_bad: bool = False
 
 
-def _files(path: str, glob: str | None) -> Iterator[tuple[str, str]]:
-    """(document id, file path) for a file, or for every file under a directory, in sorted order."""
+def _files(path: str, glob: str | None) -> Iterator[tuple[str, str, str]]:
+    """(document id, file path, relative path) for a file, or every file under a directory, sorted."""
     if not os.path.isdir(path):
-        yield path, path
+        yield path, path, os.path.basename(path)
         return
     found = []
     for folder, dirs, names in os.walk(path):
@@ -49,7 +49,7 @@ def _files(path: str, glob: str | None) -> Iterator[tuple[str, str]]:
             full = os.path.join(folder, name)
             relative = os.path.relpath(full, path).replace(os.sep, "/")
             if glob is None or fnmatch.fnmatch(relative, glob) or fnmatch.fnmatch(name, glob):
-                found.append((f"{path.rstrip('/')}/{relative}", full))
+                found.append((f"{path.rstrip('/')}/{relative}", full, relative))
     yield from sorted(found)
 
 
@@ -65,13 +65,13 @@ def _read(path: str) -> bytes:
         raise InputError(f"{path}: cannot read ({err.strerror or err})") from None
 
 
-def _documents(doc_id: str, source: str, data: bytes, options: InputOptions) -> list[Document]:
+def _documents(doc_id: str, source: str, data: bytes, options: InputOptions, relpath: str) -> list[Document]:
     text, encoding = decode(data, source, options.encoding)
     if source.lower().endswith(".jsonl"):
         return _jsonl(source, text, encoding, options)
     if looks_like_html(source, text):
-        return [Document(doc_id, html_to_text(text, source), source, encoding)]
-    return [Document(doc_id, text, source, encoding)]
+        return [Document(doc_id, html_to_text(text, source), source, encoding, relpath)]
+    return [Document(doc_id, text, source, encoding, relpath)]
 
 
 def _jsonl(source: str, text: str, encoding: str, options: InputOptions) -> list[Document]:
@@ -91,7 +91,8 @@ def _jsonl(source: str, text: str, encoding: str, options: InputOptions) -> list
                 raise InputError(f"{where}: no {key!r} key (set --id-key/--text-key)")
         if not isinstance(row[options.text_key], str):
             raise InputError(f"{where}: {options.text_key!r} is not a string")
-        docs.append(Document(str(row[options.id_key]), row[options.text_key], where, encoding))
+        doc_id = str(row[options.id_key])
+        docs.append(Document(doc_id, row[options.text_key], where, encoding, doc_id))
     return docs
 
 
@@ -104,7 +105,7 @@ def load_corpus(paths: list[str], options: InputOptions | None = None, stdin: Bi
             if path == "-":
                 if stdin is None:
                     raise InputError("-: no standard input to read")
-                corpus.documents.extend(_documents("-", "-", stdin.read(), options))
+                corpus.documents.extend(_documents("-", "-", stdin.read(), options, "stdin.txt"))
                 continue
             if not os.path.exists(path):
                 raise InputError(f"{path}: no such file or directory")
@@ -116,9 +117,9 @@ def load_corpus(paths: list[str], options: InputOptions | None = None, stdin: Bi
                 raise
             corpus.skipped.append(Skipped(path, str(err)))
             continue
-        for doc_id, file_path in listed:
+        for doc_id, file_path, relpath in listed:
             try:
-                corpus.documents.extend(_documents(doc_id, file_path, _read(file_path), options))
+                corpus.documents.extend(_documents(doc_id, file_path, _read(file_path), options, relpath))
             except InputError as err:
                 if not options.skip_bad:
                     raise

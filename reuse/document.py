@@ -15,6 +15,8 @@ class Document:
     text: str
     source: str
     encoding: str = "utf-8"
+    relpath: str = ""
+    """Path relative to the input it was named by (inside a directory, or the file's name): where a cleaned copy goes."""
 
 
 # Encodings a detector may propose for readouts; anything else is more likely a misdetection.

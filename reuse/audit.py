@@ -1,0 +1,207 @@
+"""`audit`: how clean is a corpus? Duplicates, boilerplate share, repeats, mixed scripts, fragments."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .analysis import Analysis
+from .candidates import lsh_pairs
+from .charclass import HAN
+from .families import EDGE_TOP, _TERMINAL
+from .normalize import converter
+from .scan import ScanResult
+
+NEAR_DUPLICATE = 0.8
+"""Estimated Jaccard similarity of two documents' shingles above which they are near duplicates."""
+MIXED_MINORITY = 0.05
+"""Share of a document's script-specific Han characters that must be in the other script to call it mixed."""
+
+
+@dataclass
+class DocumentAudit:
+    id: str
+    empty: bool
+    boilerplate_share: float
+    repeats: int
+    scripts: dict[str, int]
+    mixed_scripts: bool
+    languages: list[str]
+    fragments: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class AuditResult:
+    documents: list[DocumentAudit]
+    exact_duplicates: list[list[str]]
+    near_duplicates: list[list[str]]
+    over_boilerplate: list[str]
+    max_boilerplate: float
+    boilerplate_share: float
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "documents": len(self.documents),
+            "empty": sum(d.empty for d in self.documents),
+            "exact_duplicate_clusters": len(self.exact_duplicates),
+            "near_duplicate_clusters": len(self.near_duplicates),
+            "over_boilerplate": len(self.over_boilerplate),
+            "with_repeats": sum(1 for d in self.documents if d.repeats),
+            "mixed_scripts": sum(d.mixed_scripts for d in self.documents),
+            "mixed_languages": sum(1 for d in self.documents if len(d.languages) > 1),
+            "with_fragments": sum(1 for d in self.documents if d.fragments),
+            "boilerplate_share": self.boilerplate_share,
+        }
+
+
+def _script_counts(text: str) -> dict[str, int]:
+    """Han characters that exist only in Traditional, and only in Simplified script."""
+    chars = sorted(set(HAN.findall(text)))
+    if not chars:
+        return {"traditional": 0, "simplified": 0}
+    joined = "".join(chars)
+    to_simplified = converter("t2s").convert(joined)
+    to_traditional = converter("s2t").convert(joined)
+    trad = {c for c, s in zip(chars, to_simplified) if s != c} if len(to_simplified) == len(chars) else set()
+    simp = {c for c, t in zip(chars, to_traditional) if t != c} if len(to_traditional) == len(chars) else set()
+    counts = {"traditional": 0, "simplified": 0}
+    for c in HAN.findall(text):
+        if c in trad:
+            counts["traditional"] += 1
+        elif c in simp:
+            counts["simplified"] += 1
+    return counts
+
+
+def _fragments(a: Analysis, boilerplate: list[tuple[int, int]], min_span: int) -> list[tuple[int, int]]:
+    """Paragraphs that stop without terminal punctuation, or start where the previous one stopped so."""
+    out = []
+    by_paragraph: dict[int, list[int]] = {}
+    for i, p in enumerate(a.passages):
+        by_paragraph.setdefault(p.paragraph, []).append(i)
+    previous_open = False
+    for number, indexes in sorted(by_paragraph.items()):
+        start, end = a.passages[indexes[0]].start, a.passages[indexes[-1]].end
+        weight = int(a.weights[indexes[0] : indexes[-1] + 1].sum())
+        text = a.document.text[start:end]
+        furniture = any(s <= start and end <= e for s, e in boilerplate)
+        open_end = weight >= min_span and not _TERMINAL.search(text) and not furniture
+        starts_open = previous_open and weight >= min_span and bool(re.match(r"[^\W\d]", text))
+        if number >= EDGE_TOP and (open_end or starts_open):
+            out.append((start, end))
+        previous_open = open_end
+    return out
+
+
+def _clusters(pairs: list[tuple[int, int]], n: int) -> list[list[int]]:
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in pairs:
+        a, b = find(i), find(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def audit(result: ScanResult, max_boilerplate: float = 0.5) -> AuditResult:
+    analyses = result.analyses
+    settings = result.settings
+    ids = [a.document.id for a in analyses]
+    # Exact duplicates: the same normalized text.
+    digests = [hashlib.sha256(a.normalized.text.encode("utf-8")).hexdigest() for a in analyses]
+    exact_pairs = []
+    first_of: dict[str, int] = {}
+    for i, digest in enumerate(digests):
+        if digest in first_of:
+            exact_pairs.append((first_of[digest], i))
+        else:
+            first_of[digest] = i
+    exact = _clusters(exact_pairs, len(ids))
+    # Near duplicates: document signatures (the minimum over passages is the MinHash of the union).
+    sigs = np.stack(
+        [a.signatures.min(axis=0) if len(a.passages) else np.full(settings.num_perm, 2**32 - 1, np.uint32) for a in analyses]
+    )
+    usable = np.array([bool(a.has_shingles().any()) for a in analyses])
+    near_pairs = []
+    exact_members = {i for group in exact for i in group[1:]}
+    for i, j in lsh_pairs(sigs, settings.bands, settings.rows, usable).tolist():
+        if i in exact_members or j in exact_members or digests[i] == digests[j]:
+            continue
+        if float(np.mean(sigs[i] == sigs[j])) >= NEAR_DUPLICATE:
+            near_pairs.append((i, j))
+    near = _clusters(near_pairs, len(ids))
+    # Copies beyond the first of any family's passage inside one document, whatever the family's kind.
+    repeats: dict[str, int] = {d.id: 0 for d in result.documents}
+    for family in result.families:
+        if family.level == "span":
+            continue
+        per_doc: dict[str, int] = {}
+        for m in family.members:
+            per_doc[m.doc] = per_doc.get(m.doc, 0) + 1
+        for doc, count in per_doc.items():
+            repeats[doc] += count - 1
+    documents = []
+    for a, report in zip(analyses, result.documents):
+        scripts = _script_counts(a.document.text)
+        minority = min(scripts.values())
+        total = sum(scripts.values())
+        documents.append(
+            DocumentAudit(
+                id=a.document.id,
+                empty=not a.passages,
+                boilerplate_share=report.shares["boilerplate"],
+                repeats=repeats[a.document.id],
+                scripts=scripts,
+                mixed_scripts=total > 0 and minority >= 3 and minority / total >= MIXED_MINORITY,
+                languages=sorted({p.lang for p in a.passages if p.lang != "other"}),
+                fragments=_fragments(a, report.intervals.get("boilerplate", []), settings.min_span),
+            )
+        )
+    over = [d.id for d in documents if d.boilerplate_share > max_boilerplate]
+    share = result.summary()["shares"]
+    assert isinstance(share, dict)
+    return AuditResult(
+        documents,
+        [[ids[i] for i in g] for g in exact],
+        [[ids[i] for i in g] for g in near],
+        over,
+        max_boilerplate,
+        float(share["boilerplate"]),
+    )
+
+
+def to_json(result: AuditResult) -> dict[str, object]:
+    def cluster(group: list[str]) -> dict[str, object]:
+        return {"kept": group[0], "duplicates": [{"doc": d, "duplicate_of": group[0]} for d in group[1:]]}
+
+    return {
+        "summary": result.summary(),
+        "exact_duplicates": [cluster(g) for g in result.exact_duplicates],
+        "near_duplicates": [cluster(g) for g in result.near_duplicates],
+        "over_boilerplate": {"threshold": result.max_boilerplate, "documents": result.over_boilerplate},
+        "documents": [
+            {
+                "id": d.id,
+                "empty": d.empty,
+                "boilerplate_share": d.boilerplate_share,
+                "repeats": d.repeats,
+                "scripts": d.scripts,
+                "mixed_scripts": d.mixed_scripts,
+                "languages": d.languages,
+                "fragments": [list(f) for f in d.fragments],
+            }
+            for d in result.documents
+        ],
+    }

@@ -1,0 +1,106 @@
+"""Reports of a scan: JSON for pipelines, tables for terminals, Markdown for notes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .families import Family
+from .report import _fit_table, shorten
+from .scan import SHARE_KINDS, ScanResult
+
+
+def family_json(f: Family) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "kind": f.kind,
+        "level": f.level,
+        "documents": f.documents,
+        "occurrences": f.occurrences,
+        "text": f.text,
+        "template": f.template,
+        "members": [{"doc": m.doc, "index": m.index, "start": m.start, "end": m.end} for m in f.members],
+    }
+
+
+def to_json(result: ScanResult) -> dict[str, Any]:
+    return {
+        "settings": {"fingerprint": result.settings.fingerprint(), **result.settings.as_dict()},
+        "summary": result.summary(),
+        "documents": [
+            {
+                "id": d.id,
+                "chars": d.chars,
+                "passages": d.passages,
+                "encoding": d.encoding,
+                "shares": {kind: d.shares[kind] for kind in SHARE_KINDS},
+            }
+            for d in result.documents
+        ],
+        "families": [family_json(f) for f in result.families],
+        "skipped": [{"source": s.source, "reason": s.reason} for s in result.skipped],
+    }
+
+
+def render_json(result: ScanResult) -> str:
+    return json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
+
+
+def _summary_lines(result: ScanResult) -> list[str]:
+    s = result.summary()
+    families = s["families"]
+    shares = s["shares"]
+    assert isinstance(families, dict) and isinstance(shares, dict)
+    return [
+        f"{s['documents']} documents, {s['passages']} passages, {s['characters']} characters; "
+        + ", ".join(f"{families[k]} {k}" for k in families)
+        + " families.",
+        "Share of passage characters: " + ", ".join(f"{k} {shares[k]:.1%}" for k in shares) + ".",
+    ] + [f"Skipped {sk.source}: {sk.reason}" for sk in result.skipped]
+
+
+def render_table(result: ScanResult, limit: int = 30, width: int = 100) -> str:
+    lines = _summary_lines(result) + [""]
+    shown = result.families[:limit]
+    rows = [[f.id, f.kind, str(f.documents), str(f.occurrences), f.template or f.text] for f in shown]
+    if rows:
+        lines.append(_fit_table(rows, ["family", "kind", "docs", "occ", "text ({…} = slot)"], 4, width))
+        if len(result.families) > limit:
+            lines.append(f"… {len(result.families) - limit} more families (--limit, or --format json for all)")
+    else:
+        lines.append("No reuse found: every passage is new.")
+    docs = sorted(result.documents, key=lambda d: (-d.shares["boilerplate"], d.id))[:limit]
+    rows = [
+        [shorten(d.id, 40), str(d.passages)] + [f"{d.shares[k]:.0%}" for k in SHARE_KINDS] for d in docs
+    ]
+    lines += ["", _fit_table(rows, ["document", "passages", *SHARE_KINDS], 0, width)]
+    if len(result.documents) > limit:
+        lines.append(f"… {len(result.documents) - limit} more documents")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(result: ScanResult, limit: int = 100) -> str:
+    lines = ["# Reuse scan", "", *[line + "  " for line in _summary_lines(result)], ""]
+    lines += ["| family | kind | documents | occurrences | text | template |", "|---|---|---:|---:|---|---|"]
+    for f in result.families[:limit]:
+        lines.append(
+            f"| {f.id} | {f.kind} | {f.documents} | {f.occurrences} | {_cell(f.text)} | {_cell(f.template or '')} |"
+        )
+    lines += ["", "| document | passages | " + " | ".join(SHARE_KINDS) + " |", "|---|---:|" + "---:|" * len(SHARE_KINDS)]
+    for d in result.documents:
+        lines.append(
+            f"| {_cell(d.id)} | {d.passages} | " + " | ".join(f"{d.shares[k]:.1%}" for k in SHARE_KINDS) + " |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def render(result: ScanResult, fmt: str, limit: int) -> str:
+    if fmt == "json":
+        return render_json(result)
+    if fmt == "markdown":
+        return render_markdown(result, limit)
+    return render_table(result, limit)

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+
+import pytest
+
+from reuse.corpus import load_corpus
+from reuse.families import same_template
+from reuse.scan import scan
+from reuse.scan_report import render_json
+
+from .conftest import ROOT, SEED_FILES
+
+
+@pytest.fixture(scope="module")
+def seeds_scan():  # type: ignore[no-untyped-def]
+    return scan(load_corpus([str(ROOT / "seeds")]))
+
+
+def families_with(result, kind: str, text: str):  # type: ignore[no-untyped-def]
+    return [f for f in result.families if f.kind == kind and text in (f.text + (f.template or ""))]
+
+
+def docs_of(family) -> set[str]:  # type: ignore[no-untyped-def]
+    return {os.path.basename(m.doc)[:3] for m in family.members}
+
+
+def test_the_five_known_families(seeds_scan) -> None:  # type: ignore[no-untyped-def]
+    (slogan,) = families_with(seeds_scan, "boilerplate", "We will stay firmly rooted in Chinese culture")
+    assert docs_of(slogan) == {"001", "003"}
+    (breadcrumb,) = families_with(seeds_scan, "boilerplate", "首頁")
+    assert docs_of(breadcrumb) == {"000", "004"}
+    (metadata,) = families_with(seeds_scan, "boilerplate", "發佈時間")
+    assert docs_of(metadata) == {"000", "001", "003", "004"}
+    assert metadata.template == "發佈時間:{…} | 來源:新華網 | 作者: | 責任編輯:{…}"
+    fused = next(m for m in metadata.members if "003_" in m.doc)
+    text = (ROOT / "seeds" / SEED_FILES[3]).read_text(encoding="utf-8")
+    assert text[fused.start : fused.end].endswith("責任編輯:張芃芃")  # the fused sentence after it stays
+    chinese = [f for f in families_with(seeds_scan, "repeat", "國家主席習近平在北京人民大會堂同俄羅斯總統普京") if docs_of(f) == {"000"}]
+    assert chinese and max(f.occurrences for f in chinese) >= 3
+    english = [f for f in families_with(seeds_scan, "repeat", "Chinese President Xi Jinping talks with Russian President") if docs_of(f) == {"000"}]
+    assert english and max(f.occurrences for f in english) >= 3
+
+
+def test_formula_across_documents(seeds_scan) -> None:  # type: ignore[no-untyped-def]
+    formulae = families_with(seeds_scan, "formula", "中國人民抗日戰爭、蘇聯偉大衛國戰爭暨世界反法西斯戰爭勝利80週年")
+    assert formulae and docs_of(formulae[0]) == {"000", "001"}
+
+
+def test_no_content_paragraph_is_boilerplate(seeds_scan) -> None:  # type: ignore[no-untyped-def]
+    boilerplate = [f for f in seeds_scan.families if f.kind == "boilerplate"]
+    assert len(boilerplate) == 3
+    for f in boilerplate:
+        for m in f.members:
+            text = next(a for a in seeds_scan.analyses if a.document.id == m.doc).document.text[m.start : m.end]
+            assert "習近平指出" not in text and "Xi said" not in text
+
+
+def test_shares_add_up(seeds_scan) -> None:  # type: ignore[no-untyped-def]
+    for d in seeds_scan.documents:
+        assert sum(d.shares.values()) == pytest.approx(1.0, abs=1e-3)
+        assert all(0.0 <= v <= 1.0 for v in d.shares.values())
+
+
+def test_members_point_into_the_original_text(seeds_scan) -> None:  # type: ignore[no-untyped-def]
+    texts = {a.document.id: a.document.text for a in seeds_scan.analyses}
+    for f in seeds_scan.families:
+        assert f.text == texts[f.members[0].doc][f.members[0].start : f.members[0].end]
+        for m in f.members:
+            assert 0 <= m.start < m.end <= len(texts[m.doc])
+            assert texts[m.doc][m.start : m.end].strip() == texts[m.doc][m.start : m.end]
+
+
+def test_same_template_allows_slots_not_predicates() -> None:
+    assert same_template("发布时间0 0来源新华网作者责任编辑曹川川", "发布时间0 0来源新华网作者责任编辑张芃芃")
+    assert not same_template("习近平同俄罗斯总统普京会谈", "习近平同俄罗斯总统普京举行视频会晤")
+
+
+def test_json_is_identical_whatever_the_input_order(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    files = [str(ROOT / "seeds" / name) for name in SEED_FILES]
+    first = render_json(scan(load_corpus(files)))
+    shuffled = files[:]
+    random.Random(3).shuffle(shuffled)
+    assert render_json(scan(load_corpus(shuffled))) == first
+
+
+def test_json_is_identical_across_hash_seeds() -> None:
+    outputs = set()
+    for hash_seed in ("0", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        outputs.add(
+            subprocess.run(
+                [sys.executable, "-m", "reuse", "scan", "--format", "json", "seeds"],
+                cwd=ROOT, env=env, capture_output=True, check=True,
+            ).stdout
+        )
+    assert len(outputs) == 1
+    data = json.loads(outputs.pop())
+    assert set(data) >= {"summary", "documents", "families"}
+    assert set(data["documents"][0]["shares"]) == {"boilerplate", "repeat", "formula", "reused", "new"}
+    assert set(data["families"][0]) >= {"id", "kind", "documents", "occurrences", "text", "template", "members"}
