@@ -43,8 +43,8 @@ class Analysis:
         """How many different shingles each passage has."""
         if self.shingle_hashes.size == 0:
             return np.zeros(len(self.passages), dtype=np.int64)
-        pairs = np.unique(np.stack((self.shingle_passages, self.shingle_hashes.astype(np.int64)), axis=1), axis=0)
-        return np.bincount(pairs[:, 0], minlength=len(self.passages))
+        pairs = np.unique((self.shingle_passages.astype(np.int64) << np.int64(32)) | self.shingle_hashes.astype(np.int64))
+        return np.bincount(pairs >> np.int64(32), minlength=len(self.passages))
 
     def has_shingles(self) -> np.ndarray:
         counts = np.bincount(self.shingle_passages, minlength=len(self.passages))
@@ -81,4 +81,6 @@ def analyze(document: Document, settings: Settings) -> Analysis:
         weights[i] = int(token_weights[a:b].sum())
     hashes, owners, firsts = shingles(tokens, passage_of_token, settings.k_han, settings.k_word)
     sigs = signatures(hashes, owners, len(passages), settings.num_perm, settings.seed)
-    return Analysis(document, passages, normalized, ranges, keys, tokens, hashes, owners, firsts, sigs, weights)
+    return Analysis(
+        document, passages, normalized, ranges, keys, tokens.without_values(), hashes, owners, firsts, sigs, weights
+    )

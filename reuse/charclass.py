@@ -15,6 +15,15 @@ HAN_RANGES = (
     "\U00020000-\U0003134f"  # CJK extensions B–H
 )
 HAN = re.compile(f"[{HAN_RANGES}]")
+HAN_CODE_RANGES: tuple[tuple[int, int], ...] = (
+    (0x3040, 0x30FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7AF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x3134F),
+)
+"""The same ranges as HAN_RANGES, as numbers for array code (tests check they agree)."""
 HAN_CHAR = f"[{HAN_RANGES}]"
 LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+")

@@ -31,8 +31,8 @@ NEAR_SIMILARITY = 80.0
 """Token-level rapidfuzz ratio (0–100) above which two lines are one template with different slots."""
 EDGE_TOP, EDGE_BOTTOM = 3, 2
 """Paragraphs counted as a page's header and footer."""
-FREQUENT_SHARE = 0.3
-"""Share of the corpus's documents from which a recurring line counts as site furniture (at least 3)."""
+FREQUENT_SHARE, FREQUENT_CAP = 0.3, 50
+"""A recurring line counts as site furniture from 30% of the corpus's documents (at least 3, at most 50)."""
 MAX_LSH_BUCKET = 200
 MAX_SLOTS, SLOT_TOKENS, MIN_FRAME = 2, 3, 8
 
@@ -185,12 +185,17 @@ def _classify(
         return "reused"
     texts = [analyses[u.doc].document.text[u.start : u.end] for u in members]
     open_ended = not any(_TERMINAL.search(t) for t in texts)
-    frequent = len(docs) >= max(3, math.ceil(FREQUENT_SHARE * len(analyses)))
+    frequent = len(docs) >= frequent_threshold(len(analyses))
     at_edge = all(u.paragraph < EDGE_TOP or u.paragraph >= paragraphs[u.doc] - EDGE_BOTTOM for u in members)
     exact = len({u.key for u in members}) == 1
     if (open_ended and frequent) or (at_edge and exact):
         return "boilerplate"
     return "reused"
+
+
+def frequent_threshold(n_docs: int) -> int:
+    """Documents a recurring line must be in to count as furniture: 30% of the corpus, at least 3, at most 50."""
+    return max(3, min(math.ceil(FREQUENT_SHARE * n_docs), FREQUENT_CAP))
 
 
 def _core(key: str) -> str:
@@ -220,13 +225,16 @@ def _whole_unit_families(
 ) -> list[Family]:
     if not units:
         return []
+    has = [a.has_shingles() for a in analyses]
     signatures = np.stack(
         [
-            np.minimum.reduce(analyses[u.doc].signatures[u.first : u.last + 1], axis=0)
+            analyses[u.doc].signatures[u.first]
+            if u.first == u.last
+            else analyses[u.doc].signatures[u.first : u.last + 1].min(axis=0)
             for u in units
         ]
     )
-    usable = np.array([bool(analyses[u.doc].has_shingles()[u.first : u.last + 1].any()) for u in units])
+    usable = np.array([bool(has[u.doc][u.first : u.last + 1].any()) for u in units])
     paragraphs = [a.passages[-1].paragraph + 1 if a.passages else 0 for a in analyses]
     return [
         _family(units, group, _classify(units, group, analyses, lines, paragraphs), level, analyses)
@@ -236,7 +244,6 @@ def _whole_unit_families(
 
 def find_families(analyses: list[Analysis], settings: Settings) -> list[Family]:
     """All families of a corpus (analyses sorted by document id), with ids, texts and templates."""
-    n_docs = len(analyses)
     # Level 1: whole paragraphs.
     paragraph_units = [u for d, a in enumerate(analyses) for u in _paragraph_units(a, d)]
     lines: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -267,30 +274,32 @@ def find_families(analyses: list[Analysis], settings: Settings) -> list[Family]:
             in_family.add((doc_index[m.doc], m.index))
     families += level2
     # Level 3: spans inside the remaining sentences.
-    families += _span_families(analyses, settings, in_family, families, n_docs)
+    families += _span_families(analyses, settings, in_family, families, doc_index)
     _describe(families, analyses, doc_index, settings.script)
     return families
 
 
 def _span_families(
-    analyses: list[Analysis], settings: Settings, in_family: set[tuple[int, int]], families: list[Family], n_docs: int
+    analyses: list[Analysis],
+    settings: Settings,
+    in_family: set[tuple[int, int]],
+    families: list[Family],
+    doc_index: dict[str, int],
 ) -> list[Family]:
     """Spans inside sentences made of shingles found in other documents, grouped by their text."""
-    hashes = np.concatenate([a.shingle_hashes for a in analyses]).astype(np.int64)
-    docs = np.concatenate([np.full(a.shingle_hashes.size, d, dtype=np.int64) for d, a in enumerate(analyses)])
-    if hashes.size == 0:
+    if not any(a.shingle_hashes.size for a in analyses):
         return []
-    pairs = np.unique(np.stack((hashes, docs), axis=1), axis=0)
-    unique_hashes, df = np.unique(pairs[:, 0], return_counts=True)
-    shared = df[np.searchsorted(unique_hashes, hashes)] >= 2
+    # Document frequency of every shingle: distinct shingles per document, then one count over all.
+    per_doc = np.concatenate([np.unique(a.shingle_hashes) for a in analyses])
+    unique_hashes, df = np.unique(per_doc, return_counts=True)
+    frequent_hashes = unique_hashes[df >= 2]
+    del per_doc, unique_hashes, df
     by_key: dict[str, list[Member]] = defaultdict(list)
     family_of_key = {key: f for f in families for key in f.keys}
     known = set(family_of_key)
-    offset = 0
     for d, a in enumerate(analyses):
-        n = a.shingle_hashes.size
-        mask = shared[offset : offset + n]
-        offset += n
+        at = np.minimum(np.searchsorted(frequent_hashes, a.shingle_hashes), max(frequent_hashes.size - 1, 0))
+        mask = frequent_hashes[at] == a.shingle_hashes if frequent_hashes.size else np.zeros(0, bool)
         for passage, lo_tok, hi_tok in _chains(a, mask, settings):
             if (d, passage) in in_family:
                 continue
@@ -306,17 +315,17 @@ def _span_families(
             continue
         if len({m.doc for m in members}) < 2:
             continue
-        at_start = all(_starts_paragraph(analyses, m) for m in members)
-        frequent = len({m.doc for m in members}) >= max(3, math.ceil(FREQUENT_SHARE * n_docs))
+        at_start = all(_starts_paragraph(analyses[doc_index[m.doc]], m) for m in members)
+        frequent = len({m.doc for m in members}) >= frequent_threshold(len(analyses))
         out.append(Family("boilerplate" if at_start and frequent else "formula", "span", members, keys={key}))
     return out
 
 
-def _starts_paragraph(analyses: list[Analysis], member: Member) -> bool:
-    a = next(x for x in analyses if x.document.id == member.doc)
-    p = a.passages[member.index]
-    first = next(q for q in a.passages if q.paragraph == p.paragraph)
-    return a.document.text[first.start : member.start].strip() == ""
+def _starts_paragraph(a: Analysis, member: Member) -> bool:
+    index = member.index
+    while index > 0 and a.passages[index - 1].paragraph == a.passages[member.index].paragraph:
+        index -= 1
+    return a.document.text[a.passages[index].start : member.start].strip() == ""
 
 
 def _chains(a: Analysis, shared: np.ndarray, settings: Settings) -> list[tuple[int, int, int]]:

@@ -90,7 +90,7 @@ _WORD_BEFORE = re.compile(r"([\w.]+)\.$")
 _CREDIT = re.compile(r"\s*\([^()\n]{1,60}\)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Passage:
     """A sentence or paragraph of a document; text == document.text[start:end]."""
 

@@ -32,11 +32,15 @@ class Tokens:
         """A Han character weighs 1, a word 2 (a word carries about as much as two characters)."""
         return np.where(self.han, 1, 2)
 
+    def without_values(self) -> Tokens:
+        """The same tokens without their hash values, which only shingling needs."""
+        return Tokens(self.starts, self.ends, np.zeros(0, dtype=np.uint64), self.han)
+
 
 def tokenize(normalized: str) -> Tokens:
     codes = to_codes(normalized)
     if codes.size == 0:
-        empty = np.zeros(0, dtype=np.int64)
+        empty = np.zeros(0, dtype=np.int32)
         return Tokens(empty, empty, np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=bool))
     han = _han_mask(codes)
     nonspace = np.flatnonzero(codes != SPACE)
@@ -52,7 +56,8 @@ def tokenize(normalized: str) -> Tokens:
         contrib = (codes[nonspace].astype(np.uint64) + np.uint64(1)) * powers[position]
     values = np.add.reduceat(contrib, first_idx)
     last_idx = np.append(first_idx[1:], nonspace.size) - 1
-    return Tokens(nonspace[first_idx], nonspace[last_idx] + 1, values, han_ns[first_idx])
+    starts = nonspace[first_idx].astype(np.int32)
+    return Tokens(starts, (nonspace[last_idx] + 1).astype(np.int32), values, han_ns[first_idx])
 
 
 def _powers(n: int) -> np.ndarray:
@@ -97,7 +102,8 @@ def shingles(
         passages.append(start_p[idx])
         firsts.append(idx)
     if not hashes:
-        return np.zeros(0, np.uint32), np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.zeros(0, np.uint32), np.zeros(0, np.int32), np.zeros(0, np.int32)
     h, p, f = np.concatenate(hashes), np.concatenate(passages), np.concatenate(firsts)
     order = np.lexsort((f, p))
-    return h[order], p[order].astype(np.int64), f[order].astype(np.int64)
+    # int32 is plenty for passage and token numbers, and halves what a corpus scan holds.
+    return h[order], p[order].astype(np.int32), f[order].astype(np.int32)

@@ -1,0 +1,94 @@
+"""Scale of `reuse scan`: wall time, peak memory, passages per second, and boilerplate quality.
+
+    python scripts/bench_scan.py [--docs 10000] [--seed 7]
+
+Builds the synthetic corpus of scripts/synthetic.py under bench-out/ (deterministic), runs
+`reuse scan --format json` on it as a whole command in a fresh process, and prints wall time, peak
+memory (the child's maximum resident set), passages per second, and precision and recall of the
+boilerplate it reports against the furniture lines the generator recorded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from synthetic import generate  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+
+
+def score(report: dict, truth_path: str, docs_dir: str) -> tuple[float, float, int]:
+    """Line-level precision and recall: a line is predicted boilerplate when boilerplate covers most of it."""
+    covered: dict[str, list[tuple[int, int]]] = {}
+    for family in report["families"]:
+        if family["kind"] == "boilerplate":
+            for m in family["members"]:
+                covered.setdefault(os.path.relpath(m["doc"], docs_dir), []).append((m["start"], m["end"]))
+    truth: dict[str, set[tuple[int, int]]] = {}
+    with open(truth_path, encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            truth.setdefault(row["doc"], set()).add((row["start"], row["end"]))
+    tp = fp = fn = lines = 0
+    for doc in sorted(truth):
+        with open(os.path.join(docs_dir, doc), encoding="utf-8") as handle:
+            text = handle.read()
+        spans = covered.get(doc, [])
+        position = 0
+        for line in text.split("\n"):
+            start, end = position, position + len(line)
+            position = end + 1
+            if not line.strip():
+                continue
+            lines += 1
+            inside = sum(max(0, min(e, end) - max(s, start)) for s, e in spans)
+            predicted = inside * 2 > len(line.strip())
+            actual = (start, end) in truth[doc]
+            tp += predicted and actual
+            fp += predicted and not actual
+            fn += actual and not predicted
+    return tp / max(1, tp + fp), tp / max(1, tp + fn), lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    out = os.path.join(ROOT, "bench-out", f"synthetic-{args.docs}-{args.seed}")
+    docs_dir = os.path.join(out, "docs")
+    if not os.path.isdir(docs_dir):
+        chars = generate(out, args.docs, args.seed)
+    else:
+        chars = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(docs_dir) for f in fs)
+    report_path = os.path.join(out, "scan.json")
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "reuse", "scan", "--format", "json", "-o", report_path, docs_dir],
+        cwd=ROOT, check=True,
+    )
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    with open(report_path, encoding="utf-8") as handle:
+        report = json.load(handle)
+    passages = report["summary"]["passages"]
+    precision, recall, lines = score(report, os.path.join(out, "truth.jsonl"), docs_dir)
+    print(f"| documents | characters | passages | wall s | peak MB | passages/s | boilerplate precision | recall |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        f"| {args.docs:,} | {report['summary']['characters']:,} | {passages:,} | {seconds:.1f} | {peak_mb:.0f} | "
+        f"{passages / seconds:,.0f} | {precision:.3f} | {recall:.3f} |"
+    )
+    print(f"({lines:,} lines scored; families: {report['summary']['families']})")
+    del chars
+
+
+if __name__ == "__main__":
+    main()
