@@ -11,12 +11,14 @@ import numpy as np
 from .analysis import Analysis
 from .candidates import lsh_pairs
 from .charclass import HAN
-from .families import EDGE_TOP, _TERMINAL
+from .families import _TERMINAL
 from .normalize import converter
 from .scan import ScanResult
 
 NEAR_DUPLICATE = 0.8
 """Estimated Jaccard similarity of two documents' shingles above which they are near duplicates."""
+TITLE_LINES = 3
+"""Top lines of a page not checked for fragments: titles and bylines end without punctuation."""
 MIXED_MINORITY = 0.05
 """Share of a document's script-specific Han characters that must be in the other script to call it mixed."""
 
@@ -90,7 +92,7 @@ def _fragments(a: Analysis, boilerplate: list[tuple[int, int]], min_span: int) -
         furniture = any(s <= start and end <= e for s, e in boilerplate)
         open_end = weight >= min_span and not _TERMINAL.search(text) and not furniture
         starts_open = previous_open and weight >= min_span and bool(re.match(r"[^\W\d]", text))
-        if number >= EDGE_TOP and (open_end or starts_open):
+        if number >= TITLE_LINES and (open_end or starts_open):
             out.append((start, end))
         previous_open = open_end
     return out

@@ -29,8 +29,9 @@ from .settings import Settings
 KINDS: tuple[str, ...] = ("boilerplate", "repeat", "reused", "formula")
 NEAR_SIMILARITY = 80.0
 """Token-level rapidfuzz ratio (0–100) above which two lines are one template with different slots."""
-EDGE_TOP, EDGE_BOTTOM = 3, 2
-"""Paragraphs counted as a page's header and footer."""
+EDGE_TOP, EDGE_BOTTOM = 1, 1
+"""Lines counted as a page's edge: a line repeated exactly there in every page it is on is furniture
+(a slogan, a breadcrumb, a footer). Titles sit just below and are content, even when two pages share one."""
 FREQUENT_SHARE, FREQUENT_CAP = 0.3, 50
 """A recurring line counts as site furniture from 30% of the corpus's documents (at least 3, at most 50)."""
 MAX_LSH_BUCKET = 200
