@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from dataclasses import dataclass
 
+from .charclass import HAN_RANGES
 from .errors import InputError
 
 
@@ -34,8 +36,8 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, st
     for bom, bom_encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             return _decode_as(data, name, bom_encoding, hint=True), bom_encoding.removesuffix("-sig")
-    if b"\x00" in data:  # binary, unless it is UTF-16 or UTF-32 written without a BOM
-        detected = _detect(data)
+    if b"\x00" in data:  # binary, unless it is UTF-16 or UTF-32 written without a BOM (judged on enough bytes)
+        detected = _detect(data) if len(data) >= 64 else None
         if detected is None or "\x00" in detected[0]:
             raise InputError(f"{name}: binary file (NUL byte at byte {data.index(0)}), not text")
         return detected
@@ -80,10 +82,22 @@ def _detect(data: bytes) -> tuple[str, str] | None:
     if best.encoding not in DETECTABLE or best.chaos > 0.2:
         return None
     text = str(best)
-    controls = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t")
-    if controls > len(text) // 100:
+    if not _plausible(text):
         return None
     return text, codecs.lookup(best.encoding).name
+
+
+_ORDINARY = re.compile(
+    "[\t\n\r\x20-\x7e\u00a0-\u017f\u0400-\u04ff\u2000-\u206f\u3000-\u303f\uff00-\uffef"
+    f"{HAN_RANGES}]"
+)
+
+
+def _plausible(text: str) -> bool:
+    """Does a detected decoding look like text in the scripts readouts use? Binary decoded as UTF-16 does not."""
+    if not text:
+        return True
+    return len(_ORDINARY.findall(text)) >= 0.9 * len(text)
 
 
 def _looks_utf16(data: bytes) -> bool:

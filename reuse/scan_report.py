@@ -52,9 +52,8 @@ def _summary_lines(result: ScanResult) -> list[str]:
     shares = s["shares"]
     assert isinstance(families, dict) and isinstance(shares, dict)
     return [
-        f"{s['documents']} documents, {s['passages']} passages, {s['characters']} characters; "
-        + ", ".join(f"{families[k]} {k}" for k in families)
-        + " families.",
+        f"{s['documents']} documents, {s['passages']} passages, {s['characters']} characters.",
+        "Families: " + ", ".join(f"{families[k]} {k}" for k in families) + ".",
         "Share of passage characters: " + ", ".join(f"{k} {shares[k]:.1%}" for k in shares) + ".",
     ] + [f"Skipped {sk.source}: {sk.reason}" for sk in result.skipped]
 

@@ -124,3 +124,68 @@ def test_every_command_has_help_and_is_in_the_readme(run) -> None:  # type: igno
         result = run(name, "--help")
         assert result.exit_code == 0 and command.help
         assert re.search(rf"reuse {name}\b", readme), name
+
+
+def test_scan_json_and_table(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("scan", "--format", "json", "seeds")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["summary"]["documents"] == 5
+    assert data["families"][0]["kind"] == "boilerplate"
+    table = run("scan", "seeds")
+    assert table.exit_code == 0 and "發佈時間:{…} | 來源:新華網 | 作者: | 責任編輯:{…}" in table.output
+    from wcwidth import wcswidth
+
+    assert max(wcswidth(line) for line in table.output.splitlines()) <= 100
+
+
+def test_scan_reads_stdin_and_jsonl(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = [{"id": f"d{i}", "text": "首頁 > 頭條\n正文第" + "一二三"[i] + "段。\n"} for i in range(3)]
+    path = tmp_path / "docs.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    data = json.loads(run("scan", "--format", "json", str(path)).output)
+    assert [d["id"] for d in data["documents"]] == ["d0", "d1", "d2"]
+    assert data["families"][0]["kind"] == "boilerplate" and data["families"][0]["documents"] == 3
+    result = CliRunner().invoke(cli, ["scan", "--format", "json", "-"], input="一句話。\n一句話。\n".encode())
+    assert result.exit_code == 0 and json.loads(result.output)["families"][0]["kind"] == "repeat"
+
+
+def test_scan_bad_inputs(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert (run("scan", "nowhere").exit_code, run("scan", "nowhere").output) == (
+        1,
+        "Error: nowhere: no such file or directory\n",
+    )
+    binary = tmp_path / "x.bin"
+    binary.write_bytes(b"\x00\x01binary")
+    result = run("scan", "seeds", str(binary))
+    assert (result.exit_code, result.output) == (1, f"Error: {binary}: binary file (NUL byte at byte 0), not text\n")
+    result = run("scan", "--skip-bad", "seeds", str(binary))
+    assert result.exit_code == 0 and f"Skipped {binary}: {binary}: binary file" in result.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("scan", str(empty))
+    assert (result.exit_code, result.output) == (1, f"Error: {empty}: no files\n")
+    assert run("scan").exit_code == 1
+
+
+def test_audit_fail_over(run) -> None:  # type: ignore[no-untyped-def]
+    ok = run("audit", "seeds")
+    assert ok.exit_code == 0 and "5 documents: 0 empty" in ok.output
+    over = run("audit", "--fail-over", "0.01", "seeds")
+    assert over.exit_code == 3 and "boilerplate share 0.0312 is over 0.01" in over.output
+    data = json.loads(run("audit", "--format", "json", "seeds").output)
+    assert data["summary"]["documents"] == 5 and "exact_duplicates" in data
+
+
+def test_clean_command(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "cleaned"
+    result = run("clean", "seeds", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"5 documents written to {out}, ")
+    assert (out / "reuse-manifest.jsonl").exists() and (out / "000_72809ab1e56e2c9e.txt").exists()
+    refused = run("clean", "seeds", "--out", "seeds/cleaned")
+    assert refused.exit_code == 1
+    assert refused.output == (
+        "Error: seeds/cleaned: is inside the input directory seeds; choose an output directory outside it\n"
+    )
+    assert not (ROOT / "seeds" / "cleaned").exists()
