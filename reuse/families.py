@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,8 +32,9 @@ NEAR_SIMILARITY = 80.0
 EDGE_TOP, EDGE_BOTTOM = 1, 1
 """Lines counted as a page's edge: a line repeated exactly there in every page it is on is furniture
 (a slogan, a breadcrumb, a footer). Titles sit just below and are content, even when two pages share one."""
-FREQUENT_SHARE, FREQUENT_CAP = 0.3, 50
-"""A recurring line counts as site furniture from 30% of the corpus's documents (at least 3, at most 50)."""
+FREQUENT_SHARE, FREQUENT_CAP, SAME_PLACE = 0.3, 50, 0.8
+"""A recurring open line counts as site furniture in 30% of the corpus's documents (at least 3), or in
+50 documents when 80% of its copies stand on the same line of their pages."""
 MAX_LSH_BUCKET = 200
 MAX_SLOTS, SLOT_TOKENS, MIN_FRAME = 2, 3, 8
 
@@ -186,12 +187,24 @@ def _classify(
         return "reused"
     texts = [analyses[u.doc].document.text[u.start : u.end] for u in members]
     open_ended = not any(_TERMINAL.search(t) for t in texts)
-    frequent = len(docs) >= frequent_threshold(len(analyses))
+    n_docs = len(analyses)
+    # In most of the corpus, a recurring open line is furniture; in fewer documents (a minor site of
+    # a mixed corpus) it must also stand at the same place on its pages, as headers and footers do
+    # and syndicated paragraphs do not.
+    common = len(docs) >= max(3, math.ceil(FREQUENT_SHARE * n_docs))
+    frequent = len(docs) >= frequent_threshold(n_docs) and _same_place(members, paragraphs)
     at_edge = all(u.paragraph < EDGE_TOP or u.paragraph >= paragraphs[u.doc] - EDGE_BOTTOM for u in members)
     exact = len({u.key for u in members}) == 1
-    if (open_ended and frequent) or (at_edge and exact):
+    if (open_ended and (common or frequent)) or (at_edge and exact):
         return "boilerplate"
     return "reused"
+
+
+def _same_place(members: list[_Unit], paragraphs: list[int]) -> bool:
+    """Do most members stand on the same line counted from the top, or from the bottom, of their page?"""
+    from_top = Counter(u.paragraph for u in members).most_common(1)[0][1]
+    from_bottom = Counter(paragraphs[u.doc] - 1 - u.paragraph for u in members).most_common(1)[0][1]
+    return max(from_top, from_bottom) >= SAME_PLACE * len(members)
 
 
 def frequent_threshold(n_docs: int) -> int:
