@@ -43,7 +43,9 @@ class Analysis:
         """How many different shingles each passage has."""
         if self.shingle_hashes.size == 0:
             return np.zeros(len(self.passages), dtype=np.int64)
-        pairs = np.unique((self.shingle_passages.astype(np.int64) << np.int64(32)) | self.shingle_hashes.astype(np.int64))
+        pairs = np.unique(
+            (self.shingle_passages.astype(np.int64) << np.int64(32)) | self.shingle_hashes.astype(np.int64)
+        )
         return np.bincount(pairs >> np.int64(32), minlength=len(self.passages))
 
     def has_shingles(self) -> np.ndarray:

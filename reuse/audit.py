@@ -133,7 +133,10 @@ def audit(result: ScanResult, max_boilerplate: float = 0.5) -> AuditResult:
     exact = _clusters(exact_pairs, len(ids))
     # Near duplicates: document signatures (the minimum over passages is the MinHash of the union).
     sigs = np.stack(
-        [a.signatures.min(axis=0) if len(a.passages) else np.full(settings.num_perm, 2**32 - 1, np.uint32) for a in analyses]
+        [
+            a.signatures.min(axis=0) if len(a.passages) else np.full(settings.num_perm, 2**32 - 1, np.uint32)
+            for a in analyses
+        ]
     )
     usable = np.array([bool(a.has_shingles().any()) for a in analyses])
     near_pairs = []

@@ -13,12 +13,18 @@ def render(result: AuditResult, fmt: str, width: int = 100) -> str:
         return json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
     s = result.summary()
     lines = [
-        f"{s['documents']} documents: {s['empty']} empty, {s['exact_duplicate_clusters']} clusters of exact duplicates, "
-        f"{s['near_duplicate_clusters']} of near duplicates.",
-        f"Boilerplate: {float(s['boilerplate_share']):.1%} of the corpus; {s['over_boilerplate']} documents over "
-        f"{result.max_boilerplate:.0%}.",
-        f"{s['with_repeats']} documents repeat passages; {s['mixed_scripts']} mix Traditional and Simplified script; "
-        f"{s['mixed_languages']} mix languages; {s['with_fragments']} have fragments.",
+        (
+            f"{s['documents']} documents: {s['empty']} empty, {s['exact_duplicate_clusters']} clusters of exact "
+            f"duplicates, {s['near_duplicate_clusters']} of near duplicates."
+        ),
+        (
+            f"Boilerplate: {result.boilerplate_share:.1%} of the corpus; {s['over_boilerplate']} documents over "
+            f"{result.max_boilerplate:.0%}."
+        ),
+        (
+            f"{s['with_repeats']} documents repeat passages; {s['mixed_scripts']} mix Traditional and Simplified "
+            f"script; {s['mixed_languages']} mix languages; {s['with_fragments']} have fragments."
+        ),
     ]
     for title, clusters in (("Exact duplicates", result.exact_duplicates), ("Near duplicates", result.near_duplicates)):
         if clusters:
@@ -30,11 +36,22 @@ def render(result: AuditResult, fmt: str, width: int = 100) -> str:
             "yes" if d.empty else "",
             f"{d.boilerplate_share:.0%}",
             str(d.repeats),
-            "mixed" if d.mixed_scripts else ("trad" if d.scripts["traditional"] > d.scripts["simplified"] else "simp" if d.scripts["simplified"] else ""),
+            "mixed"
+            if d.mixed_scripts
+            else (
+                "trad"
+                if d.scripts["traditional"] > d.scripts["simplified"]
+                else "simp"
+                if d.scripts["simplified"]
+                else ""
+            ),
             "+".join(d.languages),
             str(len(d.fragments)),
         ]
         for d in result.documents
     ]
-    lines += ["", _fit_table(rows, ["document", "empty", "boilerplate", "repeats", "script", "languages", "fragments"], 0, width)]
+    lines += [
+        "",
+        _fit_table(rows, ["document", "empty", "boilerplate", "repeats", "script", "languages", "fragments"], 0, width),
+    ]
     return "\n".join(lines) + "\n"

@@ -93,16 +93,28 @@ def check_out_dir(out_dir: str, inputs: list[str], outputs: list[str], sources: 
             continue
         real = os.path.realpath(source)
         if os.path.isdir(real) and (target == real or target.startswith(real + os.sep)):
-            raise InputError(f"{out_dir}: is inside the input directory {source}; choose an output directory outside it")
+            raise InputError(
+                f"{out_dir}: is inside the input directory {source}; choose an output directory outside it"
+            )
     originals = {os.path.realpath(s) for s in sources if os.path.exists(s)}
     for path in outputs:
         if os.path.realpath(path) in originals:
             raise InputError(f"{path}: would replace an input file; choose another output directory")
 
 
-def clean(result: ScanResult, out_dir: str, inputs: list[str], kinds: set[str], manifest: str | None = None) -> tuple[int, int]:
+def clean(
+    result: ScanResult, out_dir: str, inputs: list[str], kinds: set[str], manifest: str | None = None
+) -> tuple[int, int]:
     """Write cleaned copies and the manifest (atomically); return (documents written, removals)."""
-    sources = sorted({a.document.source.rsplit(":", 1)[0] if a.document.source.endswith(tuple("0123456789")) and ".jsonl:" in a.document.source else a.document.source for a in result.analyses} - {"-"})
+    sources = sorted(
+        {
+            a.document.source.rsplit(":", 1)[0]
+            if a.document.source.endswith(tuple("0123456789")) and ".jsonl:" in a.document.source
+            else a.document.source
+            for a in result.analyses
+        }
+        - {"-"}
+    )
     outputs = [output_path(out_dir, a.document.relpath or a.document.id) for a in result.analyses]
     manifest_path = manifest or os.path.join(out_dir, MANIFEST)
     check_out_dir(out_dir, inputs, [*outputs, manifest_path], sources)

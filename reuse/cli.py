@@ -132,19 +132,42 @@ def corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:
             click.option("--encoding", help="Decode every file with this encoding (default: UTF-8, else detected)."),
             click.option("--id-key", default="id", show_default=True, help="JSONL: the key holding a document's id."),
             click.option("--text-key", default="text", show_default=True, help="JSONL: the key holding its text."),
-            click.option("--skip-bad", is_flag=True, help="Skip unreadable inputs (listed in the report) instead of stopping."),
-            click.option("--script", type=click.Choice(SCRIPTS), default="tw2sp", show_default=True, help="OpenCC conversion before matching."),
-            click.option("--min-span", type=click.IntRange(min=1), default=10, show_default=True, help="Smallest reused span (Han character 1, word 2)."),
+            click.option(
+                "--skip-bad", is_flag=True, help="Skip unreadable inputs (listed in the report) instead of stopping."
+            ),
+            click.option(
+                "--script",
+                type=click.Choice(SCRIPTS),
+                default="tw2sp",
+                show_default=True,
+                help="OpenCC conversion before matching.",
+            ),
+            click.option(
+                "--min-span",
+                type=click.IntRange(min=1),
+                default=10,
+                show_default=True,
+                help="Smallest reused span (Han character 1, word 2).",
+            ),
         ]
     ):
         command = option(command)
     return command
 
 
-def _scan(corpus: tuple[str, ...], glob: str | None, encoding: str | None, id_key: str, text_key: str, skip_bad: bool, script: str, min_span: int) -> Any:
-    from .corpus import InputOptions, load_corpus  # noqa: PLC0415
-    from .scan import scan  # noqa: PLC0415
-    from .settings import Settings  # noqa: PLC0415
+def _scan(
+    corpus: tuple[str, ...],
+    glob: str | None,
+    encoding: str | None,
+    id_key: str,
+    text_key: str,
+    skip_bad: bool,
+    script: str,
+    min_span: int,
+) -> Any:
+    from .corpus import InputOptions, load_corpus
+    from .scan import scan
+    from .settings import Settings
 
     options = InputOptions(glob=glob, encoding=encoding, id_key=id_key, text_key=text_key, skip_bad=skip_bad)
     stdin = click.get_binary_stream("stdin") if "-" in corpus else None
@@ -153,7 +176,7 @@ def _scan(corpus: tuple[str, ...], glob: str | None, encoding: str | None, id_ke
 
 
 def _emit(report: str, output: str | None, inputs: tuple[str, ...]) -> None:
-    from .output import write_atomic  # noqa: PLC0415
+    from .output import write_atomic
 
     if output:
         write_atomic(output, report, [i for i in inputs if i != "-"])
@@ -163,8 +186,21 @@ def _emit(report: str, output: str | None, inputs: tuple[str, ...]) -> None:
 
 @cli.command()
 @corpus_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True, help="Report format.")
-@click.option("--limit", type=click.IntRange(min=1), default=30, show_default=True, help="Families and documents shown in a table (JSON has all).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=30,
+    show_default=True,
+    help="Families and documents shown in a table (JSON has all).",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE (atomically).")
 def scan(corpus: tuple[str, ...], fmt: str, limit: int, output: str | None, **options: Any) -> int:
     """Families of reuse across a corpus: boilerplate, repeats, formulae, reused passages.
@@ -172,7 +208,7 @@ def scan(corpus: tuple[str, ...], fmt: str, limit: int, output: str | None, **op
     CORPUS is files, directories (read recursively), JSONL files (one document per line) or - for
     standard input. Exit codes: 0 done, 1 bad input or usage.
     """
-    from .scan_report import render  # noqa: PLC0415
+    from .scan_report import render
 
     try:
         result = _scan(corpus, **options)
@@ -184,17 +220,37 @@ def scan(corpus: tuple[str, ...], fmt: str, limit: int, output: str | None, **op
 
 @cli.command()
 @corpus_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Report format.")
-@click.option("--max-boilerplate", type=click.FloatRange(0.0, 1.0), default=0.5, show_default=True, help="List documents whose boilerplate share is over this.")
-@click.option("--fail-over", type=click.FloatRange(0.0, 1.0), metavar="FRACTION", help="Exit with code 3 when the corpus boilerplate share is over FRACTION.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Report format."
+)
+@click.option(
+    "--max-boilerplate",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.5,
+    show_default=True,
+    help="List documents whose boilerplate share is over this.",
+)
+@click.option(
+    "--fail-over",
+    type=click.FloatRange(0.0, 1.0),
+    metavar="FRACTION",
+    help="Exit with code 3 when the corpus boilerplate share is over FRACTION.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE (atomically).")
-def audit(corpus: tuple[str, ...], fmt: str, max_boilerplate: float, fail_over: float | None, output: str | None, **options: Any) -> int:
+def audit(
+    corpus: tuple[str, ...],
+    fmt: str,
+    max_boilerplate: float,
+    fail_over: float | None,
+    output: str | None,
+    **options: Any,
+) -> int:
     """How clean is a corpus: duplicates, boilerplate, repeats, mixed scripts, fragments, empty documents.
 
     Exit codes: 0 done, 1 bad input or usage, 3 boilerplate share over --fail-over.
     """
-    from .audit import audit as run_audit  # noqa: PLC0415
-    from .audit_report import render  # noqa: PLC0415
+    from .audit import audit as run_audit
+    from .audit_report import render
 
     try:
         result = run_audit(_scan(corpus, **options), max_boilerplate)
@@ -209,11 +265,25 @@ def audit(corpus: tuple[str, ...], fmt: str, max_boilerplate: float, fail_over: 
 
 @cli.command()
 @corpus_options
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Directory for the cleaned copies (not inside an input).")
-@click.option("--manifest", type=click.Path(dir_okay=False), help="Where to write the manifest (default OUT/reuse-manifest.jsonl).")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Directory for the cleaned copies (not inside an input).",
+)
+@click.option(
+    "--manifest",
+    type=click.Path(dir_okay=False),
+    help="Where to write the manifest (default OUT/reuse-manifest.jsonl).",
+)
 @click.option("--remove-formulae", is_flag=True, help="Also remove stock formulae found in other documents.")
 @click.option("--remove-reused", is_flag=True, help="Also remove whole passages found in other documents.")
-@click.option("--keep-repeats", is_flag=True, help="Keep repeated passages inside a document (removed by default, first copy kept).")
+@click.option(
+    "--keep-repeats",
+    is_flag=True,
+    help="Keep repeated passages inside a document (removed by default, first copy kept).",
+)
 def clean(
     corpus: tuple[str, ...],
     out_dir: str,
@@ -227,7 +297,7 @@ def clean(
 
     Boilerplate and in-document repeats are removed by default. Inputs are never touched.
     """
-    from .clean import clean as run_clean  # noqa: PLC0415
+    from .clean import clean as run_clean
 
     kinds = {"boilerplate"} | ({"repeat"} if not keep_repeats else set())
     kinds |= {"formula"} if remove_formulae else set()
@@ -237,7 +307,9 @@ def clean(
         written, removed = run_clean(result, out_dir, list(corpus), kinds, manifest)
     except ReuseError as err:
         raise click.ClickException(str(err)) from None
-    click.echo(f"{written} documents written to {out_dir}, {removed} removals ({', '.join(sorted(kinds))}) in the manifest.")
+    click.echo(
+        f"{written} documents written to {out_dir}, {removed} removals ({', '.join(sorted(kinds))}) in the manifest."
+    )
     for skipped in result.skipped:
         click.echo(f"skipped {skipped.source}: {skipped.reason}")
     return EXIT_OK

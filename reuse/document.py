@@ -22,7 +22,19 @@ class Document:
 
 
 # Encodings a detector may propose for readouts; anything else is more likely a misdetection.
-DETECTABLE = ("gb18030", "big5", "utf_16", "utf_16_le", "utf_16_be", "utf_32", "cp1252", "cp1250", "latin_1", "shift_jis", "euc_kr")
+DETECTABLE = (
+    "gb18030",
+    "big5",
+    "utf_16",
+    "utf_16_le",
+    "utf_16_be",
+    "utf_32",
+    "cp1252",
+    "cp1250",
+    "latin_1",
+    "shift_jis",
+    "euc_kr",
+)
 
 
 def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, str]:
@@ -33,7 +45,13 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, st
         except LookupError:
             raise InputError(f"{name}: unknown encoding {encoding!r}") from None
         return _decode_as(data, name, encoding, hint=False), codecs.lookup(encoding).name
-    for bom, bom_encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, bom_encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             return _decode_as(data, name, bom_encoding, hint=True), bom_encoding.removesuffix("-sig")
     if b"\x00" in data:  # binary, unless it is UTF-16 or UTF-32 written without a BOM (judged on enough bytes)
@@ -55,7 +73,21 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, st
 
 
 _SINGLE_BYTE_LATIN = frozenset(
-    "cp1250 cp1252 cp1257 cp1254 cp775 cp850 latin_1 iso8859_2 iso8859_4 iso8859_13 iso8859_15 mac_latin2 mac_roman".split()
+    [
+        "cp1250",
+        "cp1252",
+        "cp1257",
+        "cp1254",
+        "cp775",
+        "cp850",
+        "latin_1",
+        "iso8859_2",
+        "iso8859_4",
+        "iso8859_13",
+        "iso8859_15",
+        "mac_latin2",
+        "mac_roman",
+    ]
 )
 
 
@@ -65,12 +97,12 @@ def _decode_as(data: bytes, name: str, encoding: str, hint: bool) -> str:
     except UnicodeDecodeError as err:
         suffix = "; pass --encoding if the file is not UTF-8" if hint else ""
         raise InputError(f"{name}: cannot decode byte {err.start} as {encoding} ({err.reason}){suffix}") from None
-    return text[1:] if text.startswith("\ufeff") else text
+    return text.removeprefix("\ufeff")
 
 
 def _detect(data: bytes) -> tuple[str, str] | None:
     """A detected encoding whose text looks like text (few control characters, little chaos)."""
-    from charset_normalizer import from_bytes  # noqa: PLC0415 - only for files that are not UTF-8
+    from charset_normalizer import from_bytes
 
     matches = list(from_bytes(data))
     if not matches:
@@ -88,8 +120,7 @@ def _detect(data: bytes) -> tuple[str, str] | None:
 
 
 _ORDINARY = re.compile(
-    "[\t\n\r\x20-\x7e\u00a0-\u017f\u0400-\u04ff\u2000-\u206f\u3000-\u303f\uff00-\uffef"
-    f"{HAN_RANGES}]"
+    f"[\t\n\r\x20-\x7e\u00a0-\u017f\u0400-\u04ff\u2000-\u206f\u3000-\u303f\uff00-\uffef{HAN_RANGES}]"
 )
 
 

@@ -5,23 +5,60 @@ from __future__ import annotations
 from .errors import InputError
 
 BLOCKS = frozenset(
-    "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr "
-    "li main nav ol p pre section table tbody td tfoot th thead title tr ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "title",
+        "tr",
+        "ul",
+    ]
 )
-DROPPED = frozenset("script style noscript template head svg".split())
+DROPPED = frozenset(["script", "style", "noscript", "template", "head", "svg"])
 
 
 def looks_like_html(name: str, text: str) -> bool:
     if name.lower().endswith((".html", ".htm", ".xhtml")):
         return True
     start = text.lstrip()[:200].lower()
-    return start.startswith("<!doctype html") or start.startswith("<html")
+    return start.startswith(("<!doctype html", "<html"))
 
 
 def html_to_text(markup: str, name: str) -> str:
     """The page's text, one line per block element, entities decoded (lxml's HTML parser)."""
-    import lxml.etree  # noqa: PLC0415
-    import lxml.html  # noqa: PLC0415
+    import lxml.etree
+    import lxml.html
 
     if not markup.strip():
         return ""

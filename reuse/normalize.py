@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .charclass import HAN, HAN_CODE_RANGES
+from .charclass import HAN_CODE_RANGES
 
 if TYPE_CHECKING:
     from opencc import OpenCC

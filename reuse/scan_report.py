@@ -69,9 +69,7 @@ def render_table(result: ScanResult, limit: int = 30, width: int = 100) -> str:
     else:
         lines.append("No reuse found: every passage is new.")
     docs = sorted(result.documents, key=lambda d: (-d.shares["boilerplate"], d.id))[:limit]
-    rows = [
-        [shorten(d.id, 40), str(d.passages)] + [f"{d.shares[k]:.0%}" for k in SHARE_KINDS] for d in docs
-    ]
+    rows = [[shorten(d.id, 40), str(d.passages)] + [f"{d.shares[k]:.0%}" for k in SHARE_KINDS] for d in docs]
     lines += ["", _fit_table(rows, ["document", "passages", *SHARE_KINDS], 0, width)]
     if len(result.documents) > limit:
         lines.append(f"… {len(result.documents) - limit} more documents")
@@ -89,7 +87,11 @@ def render_markdown(result: ScanResult, limit: int = 100) -> str:
         lines.append(
             f"| {f.id} | {f.kind} | {f.documents} | {f.occurrences} | {_cell(f.text)} | {_cell(f.template or '')} |"
         )
-    lines += ["", "| document | passages | " + " | ".join(SHARE_KINDS) + " |", "|---|---:|" + "---:|" * len(SHARE_KINDS)]
+    lines += [
+        "",
+        "| document | passages | " + " | ".join(SHARE_KINDS) + " |",
+        "|---|---:|" + "---:|" * len(SHARE_KINDS),
+    ]
     for d in result.documents:
         lines.append(
             f"| {_cell(d.id)} | {d.passages} | " + " | ".join(f"{d.shares[k]:.1%}" for k in SHARE_KINDS) + " |"

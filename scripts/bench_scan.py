@@ -19,7 +19,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from synthetic import generate  # noqa: E402
+from synthetic import generate
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 
@@ -72,7 +72,8 @@ def main() -> None:
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "reuse", "scan", "--format", "json", "-o", report_path, docs_dir],
-        cwd=ROOT, check=True,
+        cwd=ROOT,
+        check=True,
     )
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -80,7 +81,7 @@ def main() -> None:
         report = json.load(handle)
     passages = report["summary"]["passages"]
     precision, recall, lines = score(report, os.path.join(out, "truth.jsonl"), docs_dir)
-    print(f"| documents | characters | passages | wall s | peak MB | passages/s | boilerplate precision | recall |")
+    print("| documents | characters | passages | wall s | peak MB | passages/s | boilerplate precision | recall |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     print(
         f"| {args.docs:,} | {report['summary']['characters']:,} | {passages:,} | {seconds:.1f} | {peak_mb:.0f} | "

@@ -108,8 +108,7 @@ def generate(out_dir: str, docs: int, seed: int, size: int = 5000) -> int:
             with open(path, "w", encoding="utf-8") as handle:
                 handle.write(text)
             total += len(text)
-            for start, end in truth:
-                truth_file.write(json.dumps({"doc": name, "start": start, "end": end}) + "\n")
+            truth_file.writelines(json.dumps({"doc": name, "start": start, "end": end}) + "\n" for start, end in truth)
     return total
 
 

@@ -80,6 +80,8 @@ def test_audit_of_seeds_and_duplicates(seeds_copy: Path) -> None:
 
 
 def test_mixed_scripts(tmp_path: Path) -> None:
-    (tmp_path / "mixed.txt").write_text("習近平同俄羅斯總統普京舉行會談。习近平同俄罗斯总统普京举行会谈。", encoding="utf-8")
+    (tmp_path / "mixed.txt").write_text(
+        "習近平同俄羅斯總統普京舉行會談。习近平同俄罗斯总统普京举行会谈。", encoding="utf-8"
+    )
     (doc,) = audit(scan(load_corpus([str(tmp_path)]))).documents
     assert doc.mixed_scripts and doc.scripts["traditional"] > 3 and doc.scripts["simplified"] > 3

@@ -37,7 +37,10 @@ def test_jsonl_documents_and_keys(tmp_path: Path) -> None:
     rows = [{"url": "u1", "body": "一。"}, {"url": "u2", "body": "二。"}]
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
     corpus = load_corpus([str(path)], InputOptions(id_key="url", text_key="body"))
-    assert [(d.id, d.text, d.source) for d in corpus.documents] == [("u1", "一。", f"{path}:1"), ("u2", "二。", f"{path}:2")]
+    assert [(d.id, d.text, d.source) for d in corpus.documents] == [
+        ("u1", "一。", f"{path}:1"),
+        ("u2", "二。", f"{path}:2"),
+    ]
     with pytest.raises(InputError, match=r"docs\.jsonl:1: no 'id' key \(set --id-key/--text-key\)$"):
         load_corpus([str(path)])
 

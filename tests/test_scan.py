@@ -40,9 +40,17 @@ def test_the_five_known_families(seeds_scan) -> None:  # type: ignore[no-untyped
     fused = next(m for m in metadata.members if "003_" in m.doc)
     text = (ROOT / "seeds" / SEED_FILES[3]).read_text(encoding="utf-8")
     assert text[fused.start : fused.end].endswith("責任編輯:張芃芃")  # the fused sentence after it stays
-    chinese = [f for f in families_with(seeds_scan, "repeat", "國家主席習近平在北京人民大會堂同俄羅斯總統普京") if docs_of(f) == {"000"}]
+    chinese = [
+        f
+        for f in families_with(seeds_scan, "repeat", "國家主席習近平在北京人民大會堂同俄羅斯總統普京")
+        if docs_of(f) == {"000"}
+    ]
     assert chinese and max(f.occurrences for f in chinese) >= 3
-    english = [f for f in families_with(seeds_scan, "repeat", "Chinese President Xi Jinping talks with Russian President") if docs_of(f) == {"000"}]
+    english = [
+        f
+        for f in families_with(seeds_scan, "repeat", "Chinese President Xi Jinping talks with Russian President")
+        if docs_of(f) == {"000"}
+    ]
     assert english and max(f.occurrences for f in english) >= 3
 
 
@@ -95,7 +103,10 @@ def test_json_is_identical_across_hash_seeds() -> None:
         outputs.add(
             subprocess.run(
                 [sys.executable, "-m", "reuse", "scan", "--format", "json", "seeds"],
-                cwd=ROOT, env=env, capture_output=True, check=True,
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                check=True,
             ).stdout
         )
     assert len(outputs) == 1
