@@ -32,6 +32,20 @@ class ReuseGroup(click.Group):
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
+def format_option(choices: list[str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default="table", show_default=True, help="Report format."
+    )
+
+
+output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the report to FILE (atomically) instead of standard output.",
+)
+
+
 @click.group(cls=ReuseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="readout-reuse", prog_name="reuse")
 def cli() -> None:
@@ -41,20 +55,8 @@ def cli() -> None:
 @cli.command()
 @click.argument("old", type=click.Path(dir_okay=True, allow_dash=False))
 @click.argument("new", type=click.Path(dir_okay=True, allow_dash=False))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "markdown"]),
-    default="table",
-    show_default=True,
-    help="Report format.",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False),
-    help="Write the report to FILE (atomically) instead of standard output.",
-)
+@format_option(["table", "json", "markdown"])
+@output_option
 @click.option("--encoding", help="Encoding of both files (default: UTF-8, BOM stripped).")
 @click.option(
     "--script",
@@ -186,14 +188,7 @@ def _emit(report: str, output: str | None, inputs: tuple[str, ...]) -> None:
 
 @cli.command()
 @corpus_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "markdown"]),
-    default="table",
-    show_default=True,
-    help="Report format.",
-)
+@format_option(["table", "json", "markdown"])
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
@@ -201,7 +196,7 @@ def _emit(report: str, output: str | None, inputs: tuple[str, ...]) -> None:
     show_default=True,
     help="Families and documents shown in a table (JSON has all).",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE (atomically).")
+@output_option
 def scan(corpus: tuple[str, ...], fmt: str, limit: int, output: str | None, **options: Any) -> int:
     """Families of reuse across a corpus: boilerplate, repeats, formulae, reused passages.
 
@@ -220,9 +215,7 @@ def scan(corpus: tuple[str, ...], fmt: str, limit: int, output: str | None, **op
 
 @cli.command()
 @corpus_options
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Report format."
-)
+@format_option(["table", "json"])
 @click.option(
     "--max-boilerplate",
     type=click.FloatRange(0.0, 1.0),
@@ -236,7 +229,7 @@ def scan(corpus: tuple[str, ...], fmt: str, limit: int, output: str | None, **op
     metavar="FRACTION",
     help="Exit with code 3 when the corpus boilerplate share is over FRACTION.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE (atomically).")
+@output_option
 def audit(
     corpus: tuple[str, ...],
     fmt: str,

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from .document import Document, decode
+from .document import Document, decode, read_bytes
 from .errors import InputError
 from .html import html_to_text, looks_like_html
 
@@ -51,18 +51,6 @@ def _files(path: str, glob: str | None) -> Iterator[tuple[str, str, str]]:
             if glob is None or fnmatch.fnmatch(relative, glob) or fnmatch.fnmatch(name, glob):
                 found.append((f"{path.rstrip('/')}/{relative}", full, relative))
     yield from sorted(found)
-
-
-def _read(path: str) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file or directory") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
-    except OSError as err:
-        raise InputError(f"{path}: cannot read ({err.strerror or err})") from None
 
 
 def _documents(doc_id: str, source: str, data: bytes, options: InputOptions, relpath: str) -> list[Document]:
@@ -119,7 +107,7 @@ def load_corpus(paths: list[str], options: InputOptions | None = None, stdin: Bi
             continue
         for doc_id, file_path, relpath in listed:
             try:
-                corpus.documents.extend(_documents(doc_id, file_path, _read(file_path), options, relpath))
+                corpus.documents.extend(_documents(doc_id, file_path, read_bytes(file_path), options, relpath))
             except InputError as err:
                 if not options.skip_bad:
                     raise

@@ -135,21 +135,25 @@ def _looks_utf16(data: bytes) -> bool:
     return data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
 
 
-def load_document(path: str, encoding: str | None = None, doc_id: str | None = None) -> Document:
-    """Read one file; the id defaults to the path as given."""
-    name = doc_id if doc_id is not None else path
-    if os.path.isdir(path):
-        raise InputError(f"{path}: is a directory, expected a file")
+def read_bytes(path: str) -> bytes:
+    """A file's bytes, or an InputError that names it and says why not."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            return handle.read()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
     except OSError as err:
         raise InputError(f"{path}: cannot read ({err.strerror or err})") from None
-    text, used = decode(data, path, encoding)
+
+
+def load_document(path: str, encoding: str | None = None, doc_id: str | None = None) -> Document:
+    """Read one file; the id defaults to the path as given."""
+    name = doc_id if doc_id is not None else path
+    if os.path.isdir(path):
+        raise InputError(f"{path}: is a directory, expected a file")
+    text, used = decode(read_bytes(path), path, encoding)
     return Document(id=name, text=text, source=path, encoding=used)
 
 
