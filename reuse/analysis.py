@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -32,12 +33,20 @@ class Analysis:
     shingle_passages: np.ndarray
     shingle_firsts: np.ndarray
     """Index (into tokens) of each shingle's first token."""
-    signatures: np.ndarray
     weights: np.ndarray
+    settings: Settings
 
     def norm_text(self, index: int) -> str:
         lo, hi = self.ranges[index]
         return self.normalized.text[lo:hi]
+
+    @cached_property
+    def signatures(self) -> np.ndarray:
+        """MinHash signature of every passage, computed when first asked for (a corpus scan signs only
+        the distinct lines it compares, see families.py)."""
+        return signatures(
+            self.shingle_hashes, self.shingle_passages, len(self.passages), self.settings.num_perm, self.settings.seed
+        )
 
     def distinct_shingles(self) -> np.ndarray:
         """How many different shingles each passage has."""
@@ -82,7 +91,6 @@ def analyze(document: Document, settings: Settings) -> Analysis:
         passage_of_token[a:b] = i
         weights[i] = int(token_weights[a:b].sum())
     hashes, owners, firsts = shingles(tokens, passage_of_token, settings.k_han, settings.k_word)
-    sigs = signatures(hashes, owners, len(passages), settings.num_perm, settings.seed)
     return Analysis(
-        document, passages, normalized, ranges, keys, tokens.without_values(), hashes, owners, firsts, sigs, weights
+        document, passages, normalized, ranges, keys, tokens.without_values(), hashes, owners, firsts, weights, settings
     )

@@ -14,6 +14,7 @@ from .charclass import HAN
 from .families import _TERMINAL
 from .normalize import converter
 from .scan import ScanResult
+from .signature import signatures
 
 NEAR_DUPLICATE = 0.8
 """Estimated Jaccard similarity of two documents' shingles above which they are near duplicates."""
@@ -132,13 +133,15 @@ def audit(result: ScanResult, max_boilerplate: float = 0.5) -> AuditResult:
             first_of[digest] = i
     exact = _clusters(exact_pairs, len(ids))
     # Near duplicates: document signatures (the minimum over passages is the MinHash of the union).
-    sigs = np.stack(
-        [
-            a.signatures.min(axis=0) if len(a.passages) else np.full(settings.num_perm, 2**32 - 1, np.uint32)
-            for a in analyses
-        ]
+    # The MinHash of a document is the signature of all its shingles.
+    sigs = signatures(
+        np.concatenate([a.shingle_hashes for a in analyses]),
+        np.concatenate([np.full(a.shingle_hashes.size, d, dtype=np.int64) for d, a in enumerate(analyses)]),
+        len(analyses),
+        settings.num_perm,
+        settings.seed,
     )
-    usable = np.array([bool(a.has_shingles().any()) for a in analyses])
+    usable = np.array([a.shingle_hashes.size > 0 for a in analyses])
     near_pairs = []
     exact_members = {i for group in exact for i in group[1:]}
     for i, j in lsh_pairs(sigs, settings.bands, settings.rows, usable).tolist():

@@ -25,6 +25,7 @@ from .candidates import lsh_pairs
 from .charclass import HAN_CHAR
 from .normalize import converter
 from .settings import Settings
+from .signature import signatures
 
 KINDS: tuple[str, ...] = ("boilerplate", "repeat", "reused", "formula")
 NEAR_SIMILARITY = 80.0
@@ -127,7 +128,22 @@ def same_template(a: str, b: str) -> bool:
     )
 
 
-def _groups(units: list[_Unit], signatures: np.ndarray, usable: np.ndarray, settings: Settings) -> list[list[int]]:
+def _unit_signatures(units: list[_Unit], analyses: list[Analysis], settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """MinHash signatures of the given units (all shingles of their passages), in one batch."""
+    hashes, owners = [], []
+    for n, u in enumerate(units):
+        a = analyses[u.doc]
+        lo = np.searchsorted(a.shingle_passages, u.first, side="left")
+        hi = np.searchsorted(a.shingle_passages, u.last, side="right")
+        hashes.append(a.shingle_hashes[lo:hi])
+        owners.append(np.full(hi - lo, n, dtype=np.int64))
+    all_hashes = np.concatenate(hashes) if hashes else np.zeros(0, np.uint32)
+    all_owners = np.concatenate(owners) if owners else np.zeros(0, np.int64)
+    usable = np.bincount(all_owners, minlength=len(units)) > 0
+    return signatures(all_hashes, all_owners, len(units), settings.num_perm, settings.seed), usable
+
+
+def _groups(units: list[_Unit], analyses: list[Analysis], settings: Settings) -> list[list[int]]:
     """Units grouped by equal keys and by near-duplicate keys (LSH, then token-level similarity)."""
     uf = _UnionFind(len(units))
     first_of_key: dict[str, int] = {}
@@ -140,7 +156,9 @@ def _groups(units: list[_Unit], signatures: np.ndarray, usable: np.ndarray, sett
     # thousands of copies of one line would otherwise make millions of pairs.
     reps = np.array(sorted(first_of_key.values()), dtype=np.int64)
     if reps.size > 1:
-        pairs = lsh_pairs(signatures[reps], settings.bands, settings.rows, usable[reps], max_group=MAX_LSH_BUCKET)
+        rep_signatures, usable = _unit_signatures([units[i] for i in reps], analyses, settings)
+        pairs = lsh_pairs(rep_signatures, settings.bands, settings.rows, usable, max_group=MAX_LSH_BUCKET)
+        del rep_signatures
         for a, b in pairs.tolist():
             i, j = int(reps[a]), int(reps[b])
             if same_template(units[i].key, units[j].key):
@@ -239,20 +257,10 @@ def _whole_unit_families(
 ) -> list[Family]:
     if not units:
         return []
-    has = [a.has_shingles() for a in analyses]
-    signatures = np.stack(
-        [
-            analyses[u.doc].signatures[u.first]
-            if u.first == u.last
-            else analyses[u.doc].signatures[u.first : u.last + 1].min(axis=0)
-            for u in units
-        ]
-    )
-    usable = np.array([bool(has[u.doc][u.first : u.last + 1].any()) for u in units])
     paragraphs = [a.passages[-1].paragraph + 1 if a.passages else 0 for a in analyses]
     return [
         _family(units, group, _classify(units, group, analyses, lines, paragraphs), level, analyses)
-        for group in _groups(units, signatures, usable, settings)
+        for group in _groups(units, analyses, settings)
     ]
 
 
