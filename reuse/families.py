@@ -312,10 +312,12 @@ def _span_families(
     if not any(a.shingle_hashes.size for a in analyses):
         return []
     # Document frequency of every shingle: distinct shingles per document, then one count over all.
+    # A shingle is in two documents exactly when it appears twice in the sorted per-document-distinct list
+    # (cheaper in memory than counting every hash).
     per_doc = np.concatenate([np.unique(a.shingle_hashes) for a in analyses])
-    unique_hashes, df = np.unique(per_doc, return_counts=True)
-    frequent_hashes = unique_hashes[df >= 2]
-    del per_doc, unique_hashes, df
+    per_doc.sort()
+    frequent_hashes = np.unique(per_doc[1:][per_doc[1:] == per_doc[:-1]])
+    del per_doc
     by_key: dict[str, list[Member]] = defaultdict(list)
     family_of_key = {key: f for f in families for key in f.keys}
     known = set(family_of_key)
