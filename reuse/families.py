@@ -21,11 +21,11 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from .analysis import Analysis
-from .candidates import lsh_pairs
+from .candidates import pairs_within_groups
 from .charclass import HAN_CHAR
 from .normalize import converter
 from .settings import Settings
-from .signature import signatures
+from .signature import fmix, signatures
 
 KINDS: tuple[str, ...] = ("boilerplate", "repeat", "reused", "formula")
 NEAR_SIMILARITY = 80.0
@@ -74,7 +74,7 @@ class Family:
         return len(self.members)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Unit:
     doc: int
     first: int
@@ -128,19 +128,44 @@ def same_template(a: str, b: str) -> bool:
     )
 
 
-def _unit_signatures(units: list[_Unit], analyses: list[Analysis], settings: Settings) -> tuple[np.ndarray, np.ndarray]:
-    """MinHash signatures of the given units (all shingles of their passages), in one batch."""
-    hashes, owners = [], []
-    for n, u in enumerate(units):
-        a = analyses[u.doc]
-        lo = np.searchsorted(a.shingle_passages, u.first, side="left")
-        hi = np.searchsorted(a.shingle_passages, u.last, side="right")
-        hashes.append(a.shingle_hashes[lo:hi])
-        owners.append(np.full(hi - lo, n, dtype=np.int64))
-    all_hashes = np.concatenate(hashes) if hashes else np.zeros(0, np.uint32)
-    all_owners = np.concatenate(owners) if owners else np.zeros(0, np.int64)
-    usable = np.bincount(all_owners, minlength=len(units)) > 0
-    return signatures(all_hashes, all_owners, len(units), settings.num_perm, settings.seed), usable
+_CHUNK = 4_000
+
+
+def _band_keys(units: list[_Unit], analyses: list[Analysis], settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """One 64-bit key per LSH band of every unit (all shingles of its passages), signed chunk by chunk,
+    so that no full signature matrix is held; and whether the unit has shingles at all."""
+    bands, rows = settings.bands, settings.rows
+    keys = np.zeros((len(units), bands), dtype=np.uint64)
+    usable = np.zeros(len(units), dtype=bool)
+    mix = np.uint64(0x9E3779B97F4A7C15)
+    for start in range(0, len(units), _CHUNK):
+        chunk = units[start : start + _CHUNK]
+        hashes, owners = [], []
+        for n, u in enumerate(chunk):
+            a = analyses[u.doc]
+            lo = np.searchsorted(a.shingle_passages, u.first, side="left")
+            hi = np.searchsorted(a.shingle_passages, u.last, side="right")
+            hashes.append(a.shingle_hashes[lo:hi])
+            owners.append(np.full(hi - lo, n, dtype=np.int64))
+        owner = np.concatenate(owners)
+        sig = signatures(np.concatenate(hashes), owner, len(chunk), settings.num_perm, settings.seed)
+        usable[start : start + len(chunk)] = np.bincount(owner, minlength=len(chunk)) > 0
+        with np.errstate(over="ignore"):
+            for band in range(bands):
+                acc = np.full(len(chunk), band + 1, dtype=np.uint64)
+                for row in range(band * rows, (band + 1) * rows):
+                    acc = fmix(acc * mix + sig[:, row].astype(np.uint64), 64)
+                keys[start : start + len(chunk), band] = acc
+    return keys, usable
+
+
+def _near_candidates(units: list[_Unit], analyses: list[Analysis], settings: Settings) -> np.ndarray:
+    """Pairs of units (indexes into units) colliding in some LSH band, collected band by band."""
+    keys, usable = _band_keys(units, analyses, settings)
+    ids = np.flatnonzero(usable)
+    found = [pairs_within_groups(keys[ids, band].view(np.int64), ids, MAX_LSH_BUCKET) for band in range(settings.bands)]
+    pairs = np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)
+    return np.unique(pairs, axis=0) if pairs.size else pairs
 
 
 def _groups(units: list[_Unit], analyses: list[Analysis], settings: Settings) -> list[list[int]]:
@@ -156,17 +181,17 @@ def _groups(units: list[_Unit], analyses: list[Analysis], settings: Settings) ->
     # thousands of copies of one line would otherwise make millions of pairs.
     reps = np.array(sorted(first_of_key.values()), dtype=np.int64)
     if reps.size > 1:
-        rep_signatures, usable = _unit_signatures([units[i] for i in reps], analyses, settings)
-        pairs = lsh_pairs(rep_signatures, settings.bands, settings.rows, usable, max_group=MAX_LSH_BUCKET)
-        del rep_signatures
-        for a, b in pairs.tolist():
+        for a, b in _near_candidates([units[i] for i in reps], analyses, settings).tolist():
             i, j = int(reps[a]), int(reps[b])
             if same_template(units[i].key, units[j].key):
                 uf.union(i, j)
+    roots = [uf.find(i) for i in range(len(units))]
+    sizes = Counter(roots)
     grouped: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(units)):
-        grouped[uf.find(i)].append(i)
-    return [g for g in grouped.values() if len(g) > 1]
+    for i, root in enumerate(roots):
+        if sizes[root] > 1:
+            grouped[root].append(i)
+    return list(grouped.values())
 
 
 def _paragraph_units(a: Analysis, doc: int) -> list[_Unit]:
@@ -272,13 +297,13 @@ def find_families(analyses: list[Analysis], settings: Settings) -> list[Family]:
     for u in paragraph_units:
         lines[u.doc][_core(u.key)].add(u.key)
     families = _whole_unit_families(paragraph_units, analyses, settings, "paragraph", lines)
-    in_family: set[tuple[int, int]] = set()
+    in_family = [np.zeros(len(a.passages), dtype=bool) for a in analyses]
     doc_index = {a.document.id: d for d, a in enumerate(analyses)}
     unit_of_member = {(analyses[u.doc].document.id, u.start): u for u in paragraph_units}
     for family in families:
         for m in family.members:
             u = unit_of_member[(m.doc, m.start)]
-            in_family.update((u.doc, i) for i in range(u.first, u.last + 1))
+            in_family[u.doc][u.first : u.last + 1] = True
     # Level 2: sentences not in a paragraph family.
     sentence_units = []
     for d, a in enumerate(analyses):
@@ -286,14 +311,14 @@ def find_families(analyses: list[Analysis], settings: Settings) -> list[Family]:
         for p in a.passages:
             paragraph_size[p.paragraph] += 1
         for i, p in enumerate(a.passages):
-            if (d, i) not in in_family:
+            if not in_family[d][i]:
                 sentence_units.append(
                     _Unit(d, i, i, p.start, p.end, a.keys[i], p.paragraph, paragraph_size[p.paragraph] == 1)
                 )
     level2 = _whole_unit_families(sentence_units, analyses, settings, "passage", lines)
     for family in level2:
         for m in family.members:
-            in_family.add((doc_index[m.doc], m.index))
+            in_family[doc_index[m.doc]][m.index] = True
     families += level2
     # Level 3: spans inside the remaining sentences.
     families += _span_families(analyses, settings, in_family, families, doc_index)
@@ -304,7 +329,7 @@ def find_families(analyses: list[Analysis], settings: Settings) -> list[Family]:
 def _span_families(
     analyses: list[Analysis],
     settings: Settings,
-    in_family: set[tuple[int, int]],
+    in_family: list[np.ndarray],
     families: list[Family],
     doc_index: dict[str, int],
 ) -> list[Family]:
@@ -325,7 +350,7 @@ def _span_families(
         at = np.minimum(np.searchsorted(frequent_hashes, a.shingle_hashes), max(frequent_hashes.size - 1, 0))
         mask = frequent_hashes[at] == a.shingle_hashes if frequent_hashes.size else np.zeros(0, bool)
         for passage, lo_tok, hi_tok in _chains(a, mask, settings):
-            if (d, passage) in in_family:
+            if in_family[d][passage]:
                 continue
             start, end, key = _span(a, passage, lo_tok, hi_tok, known)
             if key and end > start:

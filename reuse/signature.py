@@ -14,8 +14,8 @@ from functools import lru_cache
 import numpy as np
 
 MAX_HASH = np.uint32(0xFFFFFFFF)
-# Shingles per block: bounds the (shingles × num_perm) working array to about 64 MB at 128 permutations.
-_BLOCK = 1 << 17
+# Shingles per block: bounds the (shingles × num_perm) working array to about 16 MB at 128 permutations.
+_BLOCK = 1 << 15
 
 
 @lru_cache(maxsize=8)
