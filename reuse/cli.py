@@ -172,7 +172,7 @@ def _scan(
     from .settings import Settings
 
     options = InputOptions(glob=glob, encoding=encoding, id_key=id_key, text_key=text_key, skip_bad=skip_bad)
-    stdin = click.get_binary_stream("stdin") if "-" in corpus else None
+    stdin = sys.stdin.buffer if "-" in corpus else None
     documents = load_corpus(list(corpus), options, stdin)
     return scan(documents, Settings(script=script, min_span=min_span))  # type: ignore[arg-type]
 
