@@ -31,10 +31,6 @@ CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+")
 LANGS: tuple[str, ...] = ("zh", "en", "ru", "other")
 
 
-def is_han(char: str) -> bool:
-    return HAN.match(char) is not None
-
-
 def lang_of(text: str) -> str:
     """The passage's main script: Han characters count one each, words of Latin or Cyrillic one each."""
     han = len(HAN.findall(text))

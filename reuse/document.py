@@ -131,10 +131,6 @@ def _plausible(text: str) -> bool:
     return len(_ORDINARY.findall(text)) >= 0.9 * len(text)
 
 
-def _looks_utf16(data: bytes) -> bool:
-    return data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-
-
 def read_bytes(path: str) -> bytes:
     """A file's bytes, or an InputError that names it and says why not."""
     try:
