@@ -100,9 +100,14 @@ def lsh_cross_pairs(
     if l_ids.size == 0 or r_ids.size == 0:
         return np.zeros((0, 2), dtype=np.int64)
     keys = band_keys(np.concatenate((left[l_ids], right[r_ids])), bands, rows)
-    offsets = np.arange(bands, dtype=np.int64) * (l_ids.size + r_ids.size + 1)
-    keys = keys + offsets[None, :]
-    pairs, _ = cross_pairs(
-        keys[: l_ids.size].ravel(), np.repeat(l_ids, bands), keys[l_ids.size :].ravel(), np.repeat(r_ids, bands)
-    )
-    return pairs
+    # Band by band, deduplicating as we go: identical passages collide in every band, and joining
+    # all bands at once would hold their pair product once per band.
+    width = int(right.shape[0]) + 1
+    found: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    for band in range(bands):
+        pairs, _ = cross_pairs(keys[: l_ids.size, band], l_ids, keys[l_ids.size :, band], r_ids)
+        found.append(pairs[:, 0] * width + pairs[:, 1])
+        if len(found) > 8:  # collapse now and then: a sort of everything per band would be slow
+            found = [np.unique(np.concatenate(found))]
+    codes = np.unique(np.concatenate(found))
+    return np.stack((codes // width, codes % width), axis=1)
