@@ -106,15 +106,7 @@ def clean(
     result: ScanResult, out_dir: str, inputs: list[str], kinds: set[str], manifest: str | None = None
 ) -> tuple[int, int]:
     """Write cleaned copies and the manifest (atomically); return (documents written, removals)."""
-    sources = sorted(
-        {
-            a.document.source.rsplit(":", 1)[0]
-            if a.document.source.endswith(tuple("0123456789")) and ".jsonl:" in a.document.source
-            else a.document.source
-            for a in result.analyses
-        }
-        - {"-"}
-    )
+    sources = sorted({a.document.path for a in result.analyses} - {""})
     outputs = [output_path(out_dir, a.document.relpath or a.document.id) for a in result.analyses]
     manifest_path = manifest or os.path.join(out_dir, MANIFEST)
     check_out_dir(out_dir, inputs, [*outputs, manifest_path], sources)

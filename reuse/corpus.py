@@ -55,11 +55,12 @@ def _files(path: str, glob: str | None) -> Iterator[tuple[str, str, str]]:
 
 def _documents(doc_id: str, source: str, data: bytes, options: InputOptions, relpath: str) -> list[Document]:
     text, encoding = decode(data, source, options.encoding)
+    path = "" if source == "-" else source
     if source.lower().endswith(".jsonl"):
         return _jsonl(source, text, encoding, options)
     if looks_like_html(source, text):
-        return [Document(doc_id, html_to_text(text, source), source, encoding, relpath)]
-    return [Document(doc_id, text, source, encoding, relpath)]
+        return [Document(doc_id, html_to_text(text, source), source, encoding, relpath, path)]
+    return [Document(doc_id, text, source, encoding, relpath, path)]
 
 
 def _jsonl(source: str, text: str, encoding: str, options: InputOptions) -> list[Document]:
@@ -80,7 +81,7 @@ def _jsonl(source: str, text: str, encoding: str, options: InputOptions) -> list
         if not isinstance(row[options.text_key], str):
             raise InputError(f"{where}: {options.text_key!r} is not a string")
         doc_id = str(row[options.id_key])
-        docs.append(Document(doc_id, row[options.text_key], where, encoding, doc_id))
+        docs.append(Document(doc_id, row[options.text_key], where, encoding, doc_id, source))
     return docs
 
 

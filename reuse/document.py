@@ -19,6 +19,8 @@ class Document:
     encoding: str = "utf-8"
     relpath: str = ""
     """Path relative to the input it was named by (inside a directory, or the file's name): where a cleaned copy goes."""
+    path: str = ""
+    """The file it was read from ('' for standard input or text given directly)."""
 
 
 # Encodings a detector may propose for readouts; anything else is more likely a misdetection.
@@ -150,7 +152,7 @@ def load_document(path: str, encoding: str | None = None, doc_id: str | None = N
     if os.path.isdir(path):
         raise InputError(f"{path}: is a directory, expected a file")
     text, used = decode(read_bytes(path), path, encoding)
-    return Document(id=name, text=text, source=path, encoding=used)
+    return Document(id=name, text=text, source=path, encoding=used, path=path)
 
 
 def from_text(text: str, doc_id: str = "<text>") -> Document:

@@ -85,3 +85,13 @@ def test_mixed_scripts(tmp_path: Path) -> None:
     )
     (doc,) = audit(scan(load_corpus([str(tmp_path)]))).documents
     assert doc.mixed_scripts and doc.scripts["traditional"] > 3 and doc.scripts["simplified"] > 3
+
+
+def test_clean_refuses_to_replace_a_jsonl_input(tmp_path: Path) -> None:
+    source = tmp_path / "docs.jsonl"
+    source.write_text('{"id": "docs.jsonl", "text": "首頁 > 頭條\\n一。"}\n', encoding="utf-8")
+    before = source.read_bytes()
+    result = scan(load_corpus([str(source)]))
+    with pytest.raises(InputError, match="would replace an input file"):
+        clean(result, str(tmp_path), [str(source)], {"boilerplate"})
+    assert source.read_bytes() == before
