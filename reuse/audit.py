@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .analysis import Analysis
-from .candidates import lsh_pairs
+from .candidates import UnionFind, lsh_pairs
 from .charclass import HAN
 from .families import _TERMINAL
 from .normalize import converter
@@ -100,22 +100,10 @@ def _fragments(a: Analysis, boilerplate: list[tuple[int, int]], min_span: int) -
 
 
 def _clusters(pairs: list[tuple[int, int]], n: int) -> list[list[int]]:
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    uf = UnionFind(n)
     for i, j in pairs:
-        a, b = find(i), find(j)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
-    return [g for g in groups.values() if len(g) > 1]
+        uf.union(i, j)
+    return uf.groups()
 
 
 def audit(result: ScanResult, max_boilerplate: float = 0.5) -> AuditResult:

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from .analysis import Analysis
-from .candidates import pairs_within_groups
+from .candidates import UnionFind, pairs_within_groups
 from .charclass import HAN_CHAR
 from .normalize import converter
 from .settings import Settings
@@ -84,22 +84,6 @@ class _Unit:
     key: str
     paragraph: int
     whole_line: bool
-
-
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, i: int, j: int) -> None:
-        a, b = self.find(i), self.find(j)
-        if a != b:
-            self.parent[max(a, b)] = min(a, b)
 
 
 def _tokens(key: str) -> list[str]:
@@ -170,7 +154,7 @@ def _near_candidates(units: list[_Unit], analyses: list[Analysis], settings: Set
 
 def _groups(units: list[_Unit], analyses: list[Analysis], settings: Settings) -> list[list[int]]:
     """Units grouped by equal keys and by near-duplicate keys (LSH, then token-level similarity)."""
-    uf = _UnionFind(len(units))
+    uf = UnionFind(len(units))
     first_of_key: dict[str, int] = {}
     for i, unit in enumerate(units):
         if unit.key in first_of_key:
@@ -185,13 +169,7 @@ def _groups(units: list[_Unit], analyses: list[Analysis], settings: Settings) ->
             i, j = int(reps[a]), int(reps[b])
             if same_template(units[i].key, units[j].key):
                 uf.union(i, j)
-    roots = [uf.find(i) for i in range(len(units))]
-    sizes = Counter(roots)
-    grouped: dict[int, list[int]] = defaultdict(list)
-    for i, root in enumerate(roots):
-        if sizes[root] > 1:
-            grouped[root].append(i)
-    return list(grouped.values())
+    return uf.groups()
 
 
 def _paragraph_units(a: Analysis, doc: int) -> list[_Unit]:

@@ -134,3 +134,31 @@ def test_lsh_cross_pairs_are_the_cross_part_of_lsh_pairs() -> None:
         ).tolist()
     }
     assert got == expected and len(got) > 0
+
+
+@hsettings(max_examples=100, deadline=None)
+@given(st.integers(1, 12), st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=20))
+def test_union_find_groups_are_connected_components(n: int, edges: list[tuple[int, int]]) -> None:
+    from reuse.candidates import UnionFind
+
+    edges = [(a % n, b % n) for a, b in edges]
+    uf = UnionFind(n)
+    for a, b in edges:
+        uf.union(a, b)
+    seen: set[int] = set()
+    expected = []
+    for start in range(n):  # components by search, the obvious way
+        if start in seen:
+            continue
+        component, todo = {start}, [start]
+        while todo:
+            x = todo.pop()
+            for a, b in edges:
+                for y in ((b,) if a == x else ()) + ((a,) if b == x else ()):
+                    if y not in component:
+                        component.add(y)
+                        todo.append(y)
+        seen |= component
+        if len(component) > 1:
+            expected.append(sorted(component))
+    assert uf.groups() == expected
