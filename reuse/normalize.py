@@ -181,7 +181,7 @@ def _clauses(stage: _Stage, breaks: np.ndarray) -> list[tuple[int, int]]:
     return bounds
 
 
-def _convert_script(stage: _Stage, script: str, breaks: np.ndarray) -> _Stage:
+def _convert_script(stage: _Stage, script: str, original: np.ndarray) -> _Stage:
     """OpenCC conversion; where a phrase changes the length, align that clause alone."""
     if script == "none" or stage.codes.size == 0:
         return stage
@@ -196,7 +196,7 @@ def _convert_script(stage: _Stage, script: str, breaks: np.ndarray) -> _Stage:
     # character-for-character map; the others are aligned, which stays cheap because they are short.
     codes = stage.codes.copy()
     replacements: list[tuple[int, int, str]] = []
-    for lo, hi in _clauses(stage, breaks):
+    for lo, hi in _clauses(stage, _hard_breaks(original)):
         clause = before[lo:hi]
         converted = converter(script).convert(clause)
         if len(converted) == len(clause):
@@ -282,7 +282,6 @@ def _mask_digits(stage: _Stage) -> _Stage:
 def normalize(text: str, settings: Settings) -> Normalized:
     """Fold what does not matter for reuse: markup, width, case, punctuation, spaces, script, digits."""
     codes = to_codes(text)
-    breaks = _hard_breaks(codes) if settings.script != "none" and codes.size else np.zeros(1, dtype=np.int64)
     index = np.arange(codes.size, dtype=np.int64)
     stage = _Stage(codes, index, index + 1)
     if settings.strip_markup or settings.mask_urls:
@@ -290,7 +289,7 @@ def normalize(text: str, settings: Settings) -> Normalized:
     stage = _fold(stage, settings.casefold)
     # Spaces go before script conversion, so that 人工 智慧 and 人工智慧 convert alike.
     stage = _collapse_spaces(stage)
-    stage = _convert_script(stage, settings.script, breaks)
+    stage = _convert_script(stage, settings.script, codes)
     if settings.mask_digits:
         stage = _mask_digits(stage)
     # Offsets fit in 32 bits for any document under 2 GB, and halve the map's memory.
