@@ -10,10 +10,10 @@ from functools import cached_property
 import numpy as np
 
 from .document import Document
-from .normalize import Normalized, normalize
+from .normalize import SPACE, Normalized, normalize
 from .segment import Passage, segment
 from .settings import Settings
-from .shingle import Tokens, shingles, tokenize
+from .shingle import Tokens, passage_weights, shingles, token_owners, tokenize
 from .signature import signatures
 
 
@@ -62,34 +62,46 @@ class Analysis:
         return counts > 0
 
 
-def _fallback_key(text: str) -> str:
+def fallback_key(text: str) -> str:
     """Key of a passage with no letters or digits (---, ■): its compatibility form, spaces folded."""
     return "\x00" + re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def passage_ranges(normalized: Normalized, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each passage's range in the normalized text (int32), spaces at the edges trimmed."""
+    lo = np.searchsorted(normalized.starts, starts, side="left").astype(np.int32)
+    hi = np.searchsorted(normalized.starts, ends, side="left").astype(np.int32)
+    if lo.size == 0 or not normalized.text:
+        return lo, hi
+    space = np.frombuffer(normalized.text.encode("utf-32-le"), dtype="<u4") == SPACE
+    space = np.append(space, False)  # a sentinel, so that lo == len(text) can be looked up
+    while True:
+        move = (lo < hi) & space[lo]
+        if not move.any():
+            break
+        lo += move
+    while True:
+        move = (hi > lo) & space[np.maximum(hi - 1, 0)]
+        if not move.any():
+            break
+        hi -= move
+    return lo, hi
 
 
 def analyze(document: Document, settings: Settings) -> Analysis:
     passages = segment(document.id, document.text, settings.unit)
     normalized = normalize(document.text, settings)
     text = normalized.text
-    ranges: list[tuple[int, int]] = []
-    keys: list[str] = []
-    for passage in passages:
-        lo, hi = normalized.to_normalized(passage.start, passage.end)
-        while lo < hi and text[lo] == " ":
-            lo += 1
-        while hi > lo and text[hi - 1] == " ":
-            hi -= 1
-        ranges.append((lo, hi))
-        keys.append(text[lo:hi] or _fallback_key(passage.text))
+    lows, highs = passage_ranges(
+        normalized,
+        np.fromiter((p.start for p in passages), dtype=np.int64, count=len(passages)),
+        np.fromiter((p.end for p in passages), dtype=np.int64, count=len(passages)),
+    )
+    ranges = list(zip(lows.tolist(), highs.tolist()))
+    keys = [text[lo:hi] or fallback_key(p.text) for p, (lo, hi) in zip(passages, ranges)]
     tokens = tokenize(text)
-    passage_of_token = np.full(tokens.starts.size, -1, dtype=np.int64)
-    weights = np.zeros(len(passages), dtype=np.int64)
-    token_weights = tokens.weights
-    for i, (lo, hi) in enumerate(ranges):
-        a = int(np.searchsorted(tokens.starts, lo, side="left"))
-        b = int(np.searchsorted(tokens.starts, hi, side="left"))
-        passage_of_token[a:b] = i
-        weights[i] = int(token_weights[a:b].sum())
+    passage_of_token = token_owners(tokens, lows, highs)
+    weights = passage_weights(tokens, lows, highs)
     hashes, owners, firsts = shingles(tokens, passage_of_token, settings.k_han, settings.k_word)
     return Analysis(
         document, passages, normalized, ranges, keys, tokens.without_values(), hashes, owners, firsts, weights, settings

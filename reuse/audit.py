@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .analysis import Analysis
 from .candidates import UnionFind, lsh_pairs
-from .charclass import HAN
 from .families import _TERMINAL
-from .normalize import converter
 from .scan import ScanResult
-from .signature import signatures
+from .scanned import ScannedDocument, script_counts
 
 NEAR_DUPLICATE = 0.8
 """Estimated Jaccard similarity of two documents' shingles above which they are near duplicates."""
@@ -60,36 +56,19 @@ class AuditResult:
         }
 
 
-def _script_counts(text: str) -> dict[str, int]:
-    """Han characters that exist only in Traditional, and only in Simplified script."""
-    chars = sorted(set(HAN.findall(text)))
-    if not chars:
-        return {"traditional": 0, "simplified": 0}
-    joined = "".join(chars)
-    to_simplified = converter("t2s").convert(joined)
-    to_traditional = converter("s2t").convert(joined)
-    trad = {c for c, s in zip(chars, to_simplified) if s != c} if len(to_simplified) == len(chars) else set()
-    simp = {c for c, t in zip(chars, to_traditional) if t != c} if len(to_traditional) == len(chars) else set()
-    counts = {"traditional": 0, "simplified": 0}
-    for c in HAN.findall(text):
-        if c in trad:
-            counts["traditional"] += 1
-        elif c in simp:
-            counts["simplified"] += 1
-    return counts
-
-
-def _fragments(a: Analysis, boilerplate: list[tuple[int, int]], min_span: int) -> list[tuple[int, int]]:
+def _fragments(doc: ScannedDocument, boilerplate: list[tuple[int, int]], min_span: int) -> list[tuple[int, int]]:
     """Paragraphs that stop without terminal punctuation, or start where the previous one stopped so."""
     out = []
-    by_paragraph: dict[int, list[int]] = {}
-    for i, p in enumerate(a.passages):
-        by_paragraph.setdefault(p.paragraph, []).append(i)
     previous_open = False
-    for number, indexes in sorted(by_paragraph.items()):
-        start, end = a.passages[indexes[0]].start, a.passages[indexes[-1]].end
-        weight = int(a.weights[indexes[0] : indexes[-1] + 1].sum())
-        text = a.document.text[start:end]
+    paragraphs = doc.paragraphs
+    bounds = np.flatnonzero(np.diff(paragraphs)) + 1
+    firsts = np.concatenate(([0], bounds)).tolist() if len(doc) else []
+    lasts = (np.append(bounds, len(doc)) - 1).tolist() if len(doc) else []
+    for first, last in zip(firsts, lasts):
+        number = int(paragraphs[first])
+        start, end = int(doc.starts[first]), int(doc.ends[last])
+        weight = int(doc.weights[first : last + 1].sum())
+        text = doc.text[start:end]
         furniture = any(s <= start and end <= e for s, e in boilerplate)
         open_end = weight >= min_span and not _TERMINAL.search(text) and not furniture
         starts_open = previous_open and weight >= min_span and bool(re.match(r"[^\W\d]", text))
@@ -107,11 +86,11 @@ def _clusters(pairs: list[tuple[int, int]], n: int) -> list[list[int]]:
 
 
 def audit(result: ScanResult, max_boilerplate: float = 0.5) -> AuditResult:
-    analyses = result.analyses
+    scanned = result.scanned
     settings = result.settings
-    ids = [a.document.id for a in analyses]
+    ids = [doc.id for doc in scanned]
     # Exact duplicates: the same normalized text.
-    digests = [hashlib.sha256(a.normalized.text.encode("utf-8")).hexdigest() for a in analyses]
+    digests = [doc.text_sha256 for doc in scanned]
     exact_pairs = []
     first_of: dict[str, int] = {}
     for i, digest in enumerate(digests):
@@ -120,16 +99,11 @@ def audit(result: ScanResult, max_boilerplate: float = 0.5) -> AuditResult:
         else:
             first_of[digest] = i
     exact = _clusters(exact_pairs, len(ids))
-    # Near duplicates: document signatures (the minimum over passages is the MinHash of the union).
-    # The MinHash of a document is the signature of all its shingles.
-    sigs = signatures(
-        np.concatenate([a.shingle_hashes for a in analyses]),
-        np.concatenate([np.full(a.shingle_hashes.size, d, dtype=np.int64) for d, a in enumerate(analyses)]),
-        len(analyses),
-        settings.num_perm,
-        settings.seed,
+    # Near duplicates: the MinHash of each document's shingles, all passages together.
+    sigs = (
+        np.stack([doc.signature for doc in scanned]) if scanned else np.zeros((0, settings.num_perm), dtype=np.uint32)
     )
-    usable = np.array([a.shingle_hashes.size > 0 for a in analyses])
+    usable = np.array([doc.has_shingles for doc in scanned], dtype=bool)
     near_pairs = []
     exact_members = {i for group in exact for i in group[1:]}
     for i, j in lsh_pairs(sigs, settings.bands, settings.rows, usable).tolist():
@@ -146,23 +120,23 @@ def audit(result: ScanResult, max_boilerplate: float = 0.5) -> AuditResult:
         per_doc: dict[str, int] = {}
         for m in family.members:
             per_doc[m.doc] = per_doc.get(m.doc, 0) + 1
-        for doc, count in per_doc.items():
-            repeats[doc] += count - 1
+        for doc_id, count in per_doc.items():
+            repeats[doc_id] += count - 1
     documents = []
-    for a, report in zip(analyses, result.documents):
-        scripts = _script_counts(a.document.text)
+    for doc, report in zip(scanned, result.documents):
+        scripts = doc.scripts if doc.scripts is not None else script_counts(doc.text)
         minority = min(scripts.values())
         total = sum(scripts.values())
         documents.append(
             DocumentAudit(
-                id=a.document.id,
-                empty=not a.passages,
+                id=doc.id,
+                empty=not len(doc),
                 boilerplate_share=report.shares["boilerplate"],
-                repeats=repeats[a.document.id],
+                repeats=repeats[doc.id],
                 scripts=scripts,
                 mixed_scripts=total > 0 and minority >= 3 and minority / total >= MIXED_MINORITY,
-                languages=sorted({p.lang for p in a.passages if p.lang != "other"}),
-                fragments=_fragments(a, report.intervals.get("boilerplate", []), settings.min_span),
+                languages=list(doc.languages),
+                fragments=_fragments(doc, report.intervals.get("boilerplate", []), settings.min_span),
             )
         )
     over = [d.id for d in documents if d.boilerplate_share > max_boilerplate]

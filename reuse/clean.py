@@ -27,7 +27,7 @@ class Removal:
 
 def plan(result: ScanResult, kinds: set[str]) -> dict[str, list[Removal]]:
     """Non-overlapping removals per document; a removed whole line takes its line break along."""
-    texts = {a.document.id: a.document.text for a in result.analyses}
+    texts = {doc.id: doc.text for doc in result.scanned}
     out: dict[str, list[Removal]] = {}
     for doc, explained in removals(result.families).items():
         text = texts[doc]
@@ -106,8 +106,8 @@ def clean(
     result: ScanResult, out_dir: str, inputs: list[str], kinds: set[str], manifest: str | None = None
 ) -> tuple[int, int]:
     """Write cleaned copies and the manifest (atomically); return (documents written, removals)."""
-    sources = sorted({a.document.path for a in result.analyses} - {""})
-    outputs = [output_path(out_dir, a.document.relpath or a.document.id) for a in result.analyses]
+    sources = sorted({doc.document.path for doc in result.scanned} - {""})
+    outputs = [output_path(out_dir, doc.document.relpath or doc.document.id) for doc in result.scanned]
     manifest_path = manifest or os.path.join(out_dir, MANIFEST)
     check_out_dir(out_dir, inputs, [*outputs, manifest_path], sources)
     if len(set(outputs)) < len(outputs):
@@ -115,14 +115,14 @@ def clean(
     planned = plan(result, kinds)
     os.makedirs(out_dir, exist_ok=True)
     lines = []
-    for a, path in zip(result.analyses, outputs):
-        doc = a.document
+    for scanned, path in zip(result.scanned, outputs):
+        doc = scanned.document
         todo = planned.get(doc.id, [])
         os.makedirs(os.path.dirname(path), exist_ok=True)
         write_atomic(path, apply(doc.text, todo), sources)
         lines += [json.dumps(r.__dict__, ensure_ascii=False) for r in todo]
     write_atomic(manifest_path, "".join(line + "\n" for line in lines), sources)
-    return len(result.analyses), len(lines)
+    return len(result.scanned), len(lines)
 
 
 def read_manifest(path: str) -> dict[str, list[Removal]]:

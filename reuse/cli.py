@@ -125,6 +125,14 @@ def diff(
     return EXIT_OK
 
 
+jobs_option = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Processes to use (default: all cores). The output is the same whatever the number.",
+)
+
+
 def corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Options every corpus command shares: how to read the inputs and how to match."""
     for option in reversed(
@@ -151,6 +159,7 @@ def corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 show_default=True,
                 help="Smallest reused span (Han character 1, word 2).",
             ),
+            jobs_option,
         ]
     ):
         command = option(command)
@@ -166,6 +175,8 @@ def _scan(
     skip_bad: bool,
     script: str,
     min_span: int,
+    jobs: int | None,
+    with_scripts: bool = False,
 ) -> Any:
     from .corpus import InputOptions, load_corpus
     from .scan import scan
@@ -174,7 +185,8 @@ def _scan(
     options = InputOptions(glob=glob, encoding=encoding, id_key=id_key, text_key=text_key, skip_bad=skip_bad)
     stdin = sys.stdin.buffer if "-" in corpus else None
     documents = load_corpus(list(corpus), options, stdin)
-    return scan(documents, Settings(script=script, min_span=min_span))  # type: ignore[arg-type]
+    settings = Settings(script=script, min_span=min_span)  # type: ignore[arg-type]
+    return scan(documents, settings, jobs=jobs, with_scripts=with_scripts)
 
 
 def _emit(report: str, output: str | None, inputs: tuple[str, ...]) -> None:
@@ -246,7 +258,7 @@ def audit(
     from .audit_report import render
 
     try:
-        result = run_audit(_scan(corpus, **options), max_boilerplate)
+        result = run_audit(_scan(corpus, with_scripts=True, **options), max_boilerplate)
         _emit(render(result, fmt), output, corpus)
     except ReuseError as err:
         raise click.ClickException(str(err)) from None

@@ -20,11 +20,13 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from .analysis import Analysis
 from .candidates import UnionFind, pairs_within_groups
 from .charclass import HAN_CHAR
 from .normalize import converter
+from .parallel import parallel_map, shared
+from .scanned import ScannedDocument
 from .settings import Settings
+from .shingle import Tokens, shingles, token_owners, tokenize
 from .signature import fmix, signatures
 
 KINDS: tuple[str, ...] = ("boilerplate", "repeat", "reused", "formula")
@@ -115,7 +117,34 @@ def same_template(a: str, b: str) -> bool:
 _CHUNK = 4_000
 
 
-def _band_keys(units: list[_Unit], analyses: list[Analysis], settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+def _unit_shingles(
+    units: list[_Unit], docs: list[ScannedDocument], settings: Settings
+) -> tuple[np.ndarray, np.ndarray]:
+    """Shingle hashes of each unit's passages and the unit (index into units) each belongs to.
+
+    The passages' normalized texts are joined with spaces and tokenized at once; a shingle never spans
+    two passages, so this gives exactly the shingles each passage has in its document.
+    """
+    pieces: list[str] = []
+    owners: list[int] = []
+    for n, u in enumerate(units):
+        doc = docs[u.doc]
+        for i in range(u.first, u.last + 1):
+            lo, hi = int(doc.range_starts[i]), int(doc.range_ends[i])
+            if hi > lo:
+                pieces.append(doc.normalized.text[lo:hi])
+                owners.append(n)
+    if not pieces:
+        return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
+    lengths = np.fromiter((len(p) for p in pieces), dtype=np.int64, count=len(pieces))
+    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    tokens = tokenize(" ".join(pieces))
+    owner = token_owners(tokens, starts, starts + lengths)
+    hashes, segments, _ = shingles(tokens, owner, settings.k_han, settings.k_word)
+    return hashes, np.asarray(owners, dtype=np.int64)[segments]
+
+
+def _band_keys(units: list[_Unit], docs: list[ScannedDocument], settings: Settings) -> tuple[np.ndarray, np.ndarray]:
     """One 64-bit key per LSH band of every unit (all shingles of its passages), signed chunk by chunk,
     so that no full signature matrix is held; and whether the unit has shingles at all."""
     bands, rows = settings.bands, settings.rows
@@ -124,15 +153,8 @@ def _band_keys(units: list[_Unit], analyses: list[Analysis], settings: Settings)
     mix = np.uint64(0x9E3779B97F4A7C15)
     for start in range(0, len(units), _CHUNK):
         chunk = units[start : start + _CHUNK]
-        hashes, owners = [], []
-        for n, u in enumerate(chunk):
-            a = analyses[u.doc]
-            lo = np.searchsorted(a.shingle_passages, u.first, side="left")
-            hi = np.searchsorted(a.shingle_passages, u.last, side="right")
-            hashes.append(a.shingle_hashes[lo:hi])
-            owners.append(np.full(hi - lo, n, dtype=np.int64))
-        owner = np.concatenate(owners)
-        sig = signatures(np.concatenate(hashes), owner, len(chunk), settings.num_perm, settings.seed)
+        hashes, owner = _unit_shingles(chunk, docs, settings)
+        sig = signatures(hashes, owner, len(chunk), settings.num_perm, settings.seed)
         usable[start : start + len(chunk)] = np.bincount(owner, minlength=len(chunk)) > 0
         with np.errstate(over="ignore"):
             for band in range(bands):
@@ -143,16 +165,16 @@ def _band_keys(units: list[_Unit], analyses: list[Analysis], settings: Settings)
     return keys, usable
 
 
-def _near_candidates(units: list[_Unit], analyses: list[Analysis], settings: Settings) -> np.ndarray:
+def _near_candidates(units: list[_Unit], docs: list[ScannedDocument], settings: Settings) -> np.ndarray:
     """Pairs of units (indexes into units) colliding in some LSH band, collected band by band."""
-    keys, usable = _band_keys(units, analyses, settings)
+    keys, usable = _band_keys(units, docs, settings)
     ids = np.flatnonzero(usable)
     found = [pairs_within_groups(keys[ids, band].view(np.int64), ids, MAX_LSH_BUCKET) for band in range(settings.bands)]
     pairs = np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)
     return np.unique(pairs, axis=0) if pairs.size else pairs
 
 
-def _groups(units: list[_Unit], analyses: list[Analysis], settings: Settings) -> list[list[int]]:
+def _groups(units: list[_Unit], docs: list[ScannedDocument], settings: Settings) -> list[list[int]]:
     """Units grouped by equal keys and by near-duplicate keys (LSH, then token-level similarity)."""
     uf = UnionFind(len(units))
     first_of_key: dict[str, int] = {}
@@ -165,36 +187,45 @@ def _groups(units: list[_Unit], analyses: list[Analysis], settings: Settings) ->
     # thousands of copies of one line would otherwise make millions of pairs.
     reps = np.array(sorted(first_of_key.values()), dtype=np.int64)
     if reps.size > 1:
-        for a, b in _near_candidates([units[i] for i in reps], analyses, settings).tolist():
+        for a, b in _near_candidates([units[i] for i in reps], docs, settings).tolist():
             i, j = int(reps[a]), int(reps[b])
             if same_template(units[i].key, units[j].key):
                 uf.union(i, j)
     return uf.groups()
 
 
-def _paragraph_units(a: Analysis, doc: int) -> list[_Unit]:
+def _paragraph_units(doc: ScannedDocument, d: int) -> list[_Unit]:
     units = []
-    by_paragraph: dict[int, list[int]] = defaultdict(list)
-    for i, p in enumerate(a.passages):
-        by_paragraph[p.paragraph].append(i)
-    for number, indexes in by_paragraph.items():
-        first, last = indexes[0], indexes[-1]
-        lo, hi = a.ranges[first][0], a.ranges[last][1]
-        key = a.normalized.text[lo:hi] if len(indexes) > 1 else a.keys[first]
-        p0, p1 = a.passages[first], a.passages[last]
-        units.append(_Unit(doc, first, last, p0.start, p1.end, key or a.keys[first], number, True))
+    paragraphs = doc.paragraphs
+    bounds = np.flatnonzero(np.diff(paragraphs)) + 1
+    firsts = np.concatenate(([0], bounds)).tolist() if len(doc) else []
+    lasts = (np.append(bounds, len(doc)) - 1).tolist() if len(doc) else []
+    for first, last in zip(firsts, lasts):
+        key = doc.normalized_span(first, last) if last > first else doc.key(first)
+        units.append(
+            _Unit(
+                d,
+                first,
+                last,
+                int(doc.starts[first]),
+                int(doc.ends[last]),
+                key or doc.key(first),
+                int(paragraphs[first]),
+                True,
+            )
+        )
     return units
 
 
 def _classify(
     units: list[_Unit],
     group: list[int],
-    analyses: list[Analysis],
+    docs: list[ScannedDocument],
     lines: dict[int, dict[str, set[str]]],
     paragraphs: list[int],
 ) -> str:
-    docs = {units[i].doc for i in group}
-    if len(docs) == 1:
+    in_docs = {units[i].doc for i in group}
+    if len(in_docs) == 1:
         return "repeat"
     members = [units[i] for i in group]
     if not all(u.whole_line for u in members):
@@ -206,14 +237,14 @@ def _classify(
         return "reused"  # dressed differently twice in one page: a headline (contents list and heading)
     if sum(_headline(u, lines) for u in members) * 2 >= len(members):
         return "reused"
-    texts = [analyses[u.doc].document.text[u.start : u.end] for u in members]
+    texts = [docs[u.doc].text[u.start : u.end] for u in members]
     open_ended = not any(_TERMINAL.search(t) for t in texts)
-    n_docs = len(analyses)
+    n_docs = len(docs)
     # In most of the corpus, a recurring open line is furniture; in fewer documents (a minor site of
     # a mixed corpus) it must also stand at the same place on its pages, as headers and footers do
     # and syndicated paragraphs do not.
-    common = len(docs) >= max(3, math.ceil(FREQUENT_SHARE * n_docs))
-    frequent = len(docs) >= frequent_threshold(n_docs) and _same_place(members, paragraphs)
+    common = len(in_docs) >= max(3, math.ceil(FREQUENT_SHARE * n_docs))
+    frequent = len(in_docs) >= frequent_threshold(n_docs) and _same_place(members, paragraphs)
     at_edge = all(u.paragraph < EDGE_TOP or u.paragraph >= paragraphs[u.doc] - EDGE_BOTTOM for u in members)
     exact = len({u.key for u in members}) == 1
     if (open_ended and (common or frequent)) or (at_edge and exact):
@@ -244,95 +275,89 @@ def _headline(unit: _Unit, lines: dict[int, dict[str, set[str]]]) -> bool:
     return bool(core) and len(lines[unit.doc].get(core, set()) - {unit.key}) > 0
 
 
-def _family(units: list[_Unit], group: list[int], kind: str, level: str, analyses: list[Analysis]) -> Family:
-    members = sorted(
-        Member(analyses[units[i].doc].document.id, units[i].first, units[i].start, units[i].end) for i in group
-    )
+def _family(units: list[_Unit], group: list[int], kind: str, level: str, docs: list[ScannedDocument]) -> Family:
+    members = sorted(Member(docs[units[i].doc].id, units[i].first, units[i].start, units[i].end) for i in group)
     return Family(kind, level, members, keys={units[i].key for i in group})
 
 
 def _whole_unit_families(
     units: list[_Unit],
-    analyses: list[Analysis],
+    docs: list[ScannedDocument],
     settings: Settings,
     level: str,
     lines: dict[int, dict[str, set[str]]],
 ) -> list[Family]:
     if not units:
         return []
-    paragraphs = [a.passages[-1].paragraph + 1 if a.passages else 0 for a in analyses]
+    paragraphs = [doc.paragraph_count for doc in docs]
     return [
-        _family(units, group, _classify(units, group, analyses, lines, paragraphs), level, analyses)
-        for group in _groups(units, analyses, settings)
+        _family(units, group, _classify(units, group, docs, lines, paragraphs), level, docs)
+        for group in _groups(units, docs, settings)
     ]
 
 
-def find_families(analyses: list[Analysis], settings: Settings) -> list[Family]:
-    """All families of a corpus (analyses sorted by document id), with ids, texts and templates."""
+def find_families(
+    docs: list[ScannedDocument], settings: Settings, frequent_hashes: np.ndarray, jobs: int = 1
+) -> list[Family]:
+    """All families of a corpus (documents sorted by id), with ids, texts and templates.
+
+    frequent_hashes: the sorted shingle hashes found in two documents or more.
+    """
     # Level 1: whole paragraphs.
-    paragraph_units = [u for d, a in enumerate(analyses) for u in _paragraph_units(a, d)]
+    paragraph_units = [u for d, doc in enumerate(docs) for u in _paragraph_units(doc, d)]
     lines: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for u in paragraph_units:
         lines[u.doc][_core(u.key)].add(u.key)
-    families = _whole_unit_families(paragraph_units, analyses, settings, "paragraph", lines)
-    in_family = [np.zeros(len(a.passages), dtype=bool) for a in analyses]
-    doc_index = {a.document.id: d for d, a in enumerate(analyses)}
-    unit_of_member = {(analyses[u.doc].document.id, u.start): u for u in paragraph_units}
+    families = _whole_unit_families(paragraph_units, docs, settings, "paragraph", lines)
+    in_family = [np.zeros(len(doc), dtype=bool) for doc in docs]
+    doc_index = {doc.id: d for d, doc in enumerate(docs)}
+    unit_of_member = {(docs[u.doc].id, u.start): u for u in paragraph_units}
     for family in families:
         for m in family.members:
             u = unit_of_member[(m.doc, m.start)]
             in_family[u.doc][u.first : u.last + 1] = True
+    del unit_of_member, paragraph_units
     # Level 2: sentences not in a paragraph family.
     sentence_units = []
-    for d, a in enumerate(analyses):
-        paragraph_size: dict[int, int] = defaultdict(int)
-        for p in a.passages:
-            paragraph_size[p.paragraph] += 1
-        for i, p in enumerate(a.passages):
-            if not in_family[d][i]:
-                sentence_units.append(
-                    _Unit(d, i, i, p.start, p.end, a.keys[i], p.paragraph, paragraph_size[p.paragraph] == 1)
-                )
-    level2 = _whole_unit_families(sentence_units, analyses, settings, "passage", lines)
+    for d, doc in enumerate(docs):
+        if not len(doc):
+            continue
+        sizes = np.bincount(doc.paragraphs)
+        alone = (sizes[doc.paragraphs] == 1).tolist()
+        starts, ends, paragraphs = doc.starts.tolist(), doc.ends.tolist(), doc.paragraphs.tolist()
+        for i in np.flatnonzero(~in_family[d]).tolist():
+            sentence_units.append(_Unit(d, i, i, starts[i], ends[i], doc.key(i), paragraphs[i], alone[i]))
+    level2 = _whole_unit_families(sentence_units, docs, settings, "passage", lines)
+    del sentence_units, lines
     for family in level2:
         for m in family.members:
             in_family[doc_index[m.doc]][m.index] = True
     families += level2
     # Level 3: spans inside the remaining sentences.
-    families += _span_families(analyses, settings, in_family, families, doc_index)
-    _describe(families, analyses, doc_index, settings.script)
+    families += _span_families(docs, settings, in_family, families, doc_index, frequent_hashes, jobs)
+    _describe(families, docs, doc_index, settings.script)
     return families
 
 
 def _span_families(
-    analyses: list[Analysis],
+    docs: list[ScannedDocument],
     settings: Settings,
     in_family: list[np.ndarray],
     families: list[Family],
     doc_index: dict[str, int],
+    frequent_hashes: np.ndarray,
+    jobs: int,
 ) -> list[Family]:
     """Spans inside sentences made of shingles found in other documents, grouped by their text."""
-    if not any(a.shingle_hashes.size for a in analyses):
+    if frequent_hashes.size == 0:
         return []
-    # Document frequency of every shingle: distinct shingles per document, then one count over all.
-    # A shingle is in two documents exactly when it appears twice in the sorted per-document-distinct list
-    # (cheaper in memory than counting every hash).
-    per_doc = np.concatenate([np.unique(a.shingle_hashes) for a in analyses])
-    per_doc.sort()
-    frequent_hashes = np.unique(per_doc[1:][per_doc[1:] == per_doc[:-1]])
-    del per_doc
-    by_key: dict[str, list[Member]] = defaultdict(list)
     family_of_key = {key: f for f in families for key in f.keys}
     known = set(family_of_key)
-    for d, a in enumerate(analyses):
-        at = np.minimum(np.searchsorted(frequent_hashes, a.shingle_hashes), max(frequent_hashes.size - 1, 0))
-        mask = frequent_hashes[at] == a.shingle_hashes if frequent_hashes.size else np.zeros(0, bool)
-        for passage, lo_tok, hi_tok in _chains(a, mask, settings):
-            if in_family[d][passage]:
-                continue
-            start, end, key = _span(a, passage, lo_tok, hi_tok, known)
-            if key and end > start:
-                by_key[key].append(Member(a.document.id, passage, start, end))
+    by_key: dict[str, list[Member]] = defaultdict(list)
+    state = (docs, in_family, frequent_hashes, known, settings)
+    for d, found in enumerate(parallel_map(_document_spans, range(len(docs)), jobs, state)):
+        for passage, start, end, key in found:
+            by_key[key].append(Member(docs[d].id, passage, start, end))
     # A span whose text is a whole-line family's key joins it (a metadata line fused with a sentence).
     out = []
     for key in sorted(by_key):
@@ -342,32 +367,46 @@ def _span_families(
             continue
         if len({m.doc for m in members}) < 2:
             continue
-        at_start = all(_starts_paragraph(analyses[doc_index[m.doc]], m) for m in members)
-        frequent = len({m.doc for m in members}) >= frequent_threshold(len(analyses))
+        at_start = all(_starts_paragraph(docs[doc_index[m.doc]], m) for m in members)
+        frequent = len({m.doc for m in members}) >= frequent_threshold(len(docs))
         out.append(Family("boilerplate" if at_start and frequent else "formula", "span", members, keys={key}))
     return out
 
 
-def _starts_paragraph(a: Analysis, member: Member) -> bool:
-    index = member.index
-    while index > 0 and a.passages[index - 1].paragraph == a.passages[member.index].paragraph:
-        index -= 1
-    return a.document.text[a.passages[index].start : member.start].strip() == ""
+def _document_spans(d: int) -> list[tuple[int, int, int, str]]:
+    """(passage, start, end, key) of every shared span of document d outside the families so far."""
+    docs, in_family, frequent_hashes, known, settings = shared()
+    doc: ScannedDocument = docs[d]
+    tokens, hashes, passages, firsts = doc.shingles(settings)
+    at = np.minimum(np.searchsorted(frequent_hashes, hashes), frequent_hashes.size - 1)
+    mask = frequent_hashes[at] == hashes
+    out = []
+    for passage, lo_tok, hi_tok in _chains(tokens, passages[mask], firsts[mask], settings):
+        if in_family[d][passage]:
+            continue
+        start, end, key = _span(doc, tokens, passage, lo_tok, hi_tok, known)
+        if key and end > start:
+            out.append((passage, start, end, key))
+    return out
 
 
-def _chains(a: Analysis, shared: np.ndarray, settings: Settings) -> list[tuple[int, int, int]]:
+def _starts_paragraph(doc: ScannedDocument, member: Member) -> bool:
+    paragraph = doc.paragraphs[member.index]
+    index = int(np.searchsorted(doc.paragraphs, paragraph, side="left"))
+    return doc.text[int(doc.starts[index]) : member.start].strip() == ""
+
+
+def _chains(tokens: Tokens, passages: np.ndarray, firsts: np.ndarray, settings: Settings) -> list[tuple[int, int, int]]:
     """(passage, first token, last token) of each chain of overlapping shared shingles heavy enough to count."""
-    idx = np.flatnonzero(shared)
-    if idx.size == 0:
+    if passages.size == 0:
         return []
-    passages, firsts = a.shingle_passages[idx], a.shingle_firsts[idx]
     order = np.lexsort((firsts, passages))
     passages, firsts = passages[order], firsts[order]
-    k = np.where(a.tokens.han[firsts], settings.k_han, settings.k_word)
+    k = np.where(tokens.han[firsts], settings.k_han, settings.k_word)
     breaks = np.flatnonzero((np.diff(passages) != 0) | (np.diff(firsts) != 1)) + 1
-    weights = np.concatenate(([0], np.cumsum(a.tokens.weights)))
+    weights = np.concatenate(([0], np.cumsum(tokens.weights)))
     out = []
-    for lo, hi in zip(np.concatenate(([0], breaks)).tolist(), np.concatenate((breaks, [idx.size])).tolist()):
+    for lo, hi in zip(np.concatenate(([0], breaks)).tolist(), np.concatenate((breaks, [passages.size])).tolist()):
         first_tok = int(firsts[lo])
         last_tok = int((firsts[lo:hi] + k[lo:hi] - 1).max())
         if weights[last_tok + 1] - weights[first_tok] >= settings.min_span:
@@ -375,29 +414,32 @@ def _chains(a: Analysis, shared: np.ndarray, settings: Settings) -> list[tuple[i
     return out
 
 
-def _span(a: Analysis, passage: int, first_tok: int, last_tok: int, known: set[str]) -> tuple[int, int, str]:
+def _span(
+    doc: ScannedDocument, tokens: Tokens, passage: int, first_tok: int, last_tok: int, known: set[str]
+) -> tuple[int, int, str]:
     """Original offsets and normalized key of the span covering tokens first..last of a passage."""
-    lo, hi = int(a.tokens.starts[first_tok]), int(a.tokens.ends[last_tok])
-    start, end = a.normalized.to_original(lo, hi)
-    p = a.passages[passage]
-    start, end = max(start, p.start), min(end, p.end)
-    original = a.document.text[start:end]
+    lo, hi = int(tokens.starts[first_tok]), int(tokens.ends[last_tok])
+    start, end = doc.normalized.to_original(lo, hi)
+    p_start, p_end = int(doc.starts[passage]), int(doc.ends[passage])
+    start, end = max(start, p_start), min(end, p_end)
+    text = doc.text
+    original = text[start:end]
     # Furniture fused into a sentence ends at its colon (央视网消息（新闻联播）：): cut there when the
     # span starts its paragraph, so that a slot after the colon (a date) stays content.
     colon = _COLON.search(original)
-    key = a.normalized.text[lo:hi].strip()
+    key = doc.normalized.text[lo:hi].strip()
     if key in known:
         return start, end, key
-    if colon and a.document.text[p.start : start].strip() == "" and colon.end() < len(original):
+    if colon and text[p_start:start].strip() == "" and colon.end() < len(original):
         end = start + colon.end()
-        lo, hi = a.normalized.to_normalized(start, end)
-    return start, end, a.normalized.text[lo:hi].strip()
+        lo, hi = doc.normalized.to_normalized(start, end)
+    return start, end, doc.normalized.text[lo:hi].strip()
 
 
-def _describe(families: list[Family], analyses: list[Analysis], doc_index: dict[str, int], script: str) -> None:
+def _describe(families: list[Family], docs: list[ScannedDocument], doc_index: dict[str, int], script: str) -> None:
     """Representative text, template with slots, and ids in a stable order."""
     for f in families:
-        texts = [analyses[doc_index[m.doc]].document.text[m.start : m.end] for m in f.members]
+        texts = [docs[doc_index[m.doc]].text[m.start : m.end] for m in f.members]
         f.text = texts[0]
         f.template = _template(texts, script)
     order = {kind: i for i, kind in enumerate(KINDS)}

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .analysis import Analysis, analyze
 from .corpus import Corpus, Skipped
+from .document import Document
 from .families import KINDS, Family, Member, find_families
+from .parallel import default_jobs, parallel_map, shared
+from .scanned import ScannedDocument, scan_document
 from .settings import Settings
 
 SHARE_KINDS: tuple[str, ...] = (*KINDS, "new")
@@ -32,7 +35,7 @@ class ScanResult:
     documents: list[DocumentReport]
     families: list[Family]
     skipped: list[Skipped]
-    analyses: list[Analysis]
+    scanned: list[ScannedDocument]
 
     def summary(self) -> dict[str, object]:
         total = sum(d.passage_chars for d in self.documents)
@@ -64,11 +67,11 @@ def removals(families: list[Family]) -> dict[str, list[tuple[Member, Family]]]:
     return out
 
 
-def _report(a: Analysis, explained: list[tuple[Member, Family]]) -> DocumentReport:
-    text = a.document.text
+def _report(doc: ScannedDocument, explained: list[tuple[Member, Family]]) -> DocumentReport:
+    text = doc.text
     in_passage = np.zeros(len(text), dtype=bool)
-    for p in a.passages:
-        in_passage[p.start : p.end] = True
+    for start, end in zip(doc.starts.tolist(), doc.ends.tolist()):
+        in_passage[start:end] = True
     claimed = ~in_passage  # characters outside passages are nobody's
     shares: dict[str, float] = {}
     intervals: dict[str, list[tuple[int, int]]] = {}
@@ -83,13 +86,47 @@ def _report(a: Analysis, explained: list[tuple[Member, Family]]) -> DocumentRepo
         shares[kind] = round(int(mask.sum()) / total, 4) if total else 0.0
         intervals[kind] = ranges
     shares["new"] = round(1.0 - sum(shares.values()), 4) if total else 0.0
-    return DocumentReport(a.document.id, len(text), len(a.passages), a.document.encoding, total, shares, intervals)
+    return DocumentReport(doc.id, len(text), len(doc), doc.document.encoding, total, shares, intervals)
 
 
-def scan(corpus: Corpus, settings: Settings | None = None) -> ScanResult:
+_NO_DOCUMENT = Document("", "", "")
+
+
+def _scan_one(index: int) -> tuple[ScannedDocument, np.ndarray]:
+    documents, settings, with_scripts = shared()
+    scanned, hashes = scan_document(documents[index], settings, with_scripts)
+    # The text goes back to the parent, which has it already: send a placeholder instead.
+    return dataclasses.replace(scanned, document=_NO_DOCUMENT), hashes
+
+
+def frequent_hashes(per_document: list[np.ndarray]) -> np.ndarray:
+    """Sorted hashes found in two documents or more, from each document's sorted distinct hashes."""
+    if not per_document:
+        return np.zeros(0, dtype=np.uint32)
+    merged = np.concatenate(per_document)
+    merged.sort()
+    return np.unique(merged[1:][merged[1:] == merged[:-1]])
+
+
+def scan(
+    corpus: Corpus, settings: Settings | None = None, jobs: int | None = None, with_scripts: bool = False
+) -> ScanResult:
+    """Families of a corpus and each document's shares; the same whatever `jobs` (processes) is.
+
+    with_scripts: also count Traditional- and Simplified-only characters (for `audit`).
+    """
     settings = settings or Settings()
-    analyses = [analyze(doc, settings) for doc in sorted(corpus.documents, key=lambda d: d.id)]
-    families = find_families(analyses, settings)
+    jobs = default_jobs() if jobs is None else jobs
+    documents = sorted(corpus.documents, key=lambda d: d.id)
+    scanned: list[ScannedDocument] = []
+    hashes: list[np.ndarray] = []
+    state = (documents, settings, with_scripts)
+    for document, (sd, distinct) in zip(documents, parallel_map(_scan_one, range(len(documents)), jobs, state)):
+        scanned.append(dataclasses.replace(sd, document=document))
+        hashes.append(distinct)
+    frequent = frequent_hashes(hashes)
+    del hashes
+    families = find_families(scanned, settings, frequent, jobs)
     explained = removals(families)
-    documents = [_report(a, explained.get(a.document.id, [])) for a in analyses]
-    return ScanResult(settings, documents, families, list(corpus.skipped), analyses)
+    reports = [_report(sd, explained.get(sd.id, [])) for sd in scanned]
+    return ScanResult(settings, reports, families, list(corpus.skipped), scanned)

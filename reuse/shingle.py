@@ -60,6 +60,29 @@ def tokenize(normalized: str) -> Tokens:
     return Tokens(starts, (nonspace[last_idx] + 1).astype(np.int32), values, han_ns[first_idx])
 
 
+def token_owners(tokens: Tokens, range_starts: np.ndarray, range_ends: np.ndarray) -> np.ndarray:
+    """For each token, the passage whose normalized range [start, end) it starts in, or -1.
+
+    Ranges are sorted and do not overlap."""
+    owner = np.full(tokens.starts.size, -1, dtype=np.int64)
+    if range_starts.size == 0 or tokens.starts.size == 0:
+        return owner
+    lo = np.searchsorted(tokens.starts, range_starts, side="left")
+    counts = np.searchsorted(tokens.starts, range_ends, side="left") - lo
+    offsets = np.cumsum(counts) - counts
+    positions = np.arange(int(counts.sum())) - np.repeat(offsets - lo, counts)
+    owner[positions] = np.repeat(np.arange(range_starts.size), counts)
+    return owner
+
+
+def passage_weights(tokens: Tokens, range_starts: np.ndarray, range_ends: np.ndarray) -> np.ndarray:
+    """Weight of each passage: the sum of the weights of the tokens starting in its range."""
+    cumulative = np.concatenate(([0], np.cumsum(tokens.weights)))
+    lo = np.searchsorted(tokens.starts, range_starts, side="left")
+    hi = np.searchsorted(tokens.starts, range_ends, side="left")
+    return (cumulative[hi] - cumulative[lo]).astype(np.int64)
+
+
 def _powers(n: int) -> np.ndarray:
     powers = np.ones(n, dtype=np.uint64)
     with np.errstate(over="ignore"):

@@ -34,7 +34,7 @@ def corpus_scan():  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("labels", ["boilerplate_lines.jsonl", "boilerplate_lines_heldout.jsonl"])
 def test_boilerplate_precision_and_recall(corpus_scan, labels: str, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
-    texts = {os.path.basename(a.document.id): a.document.text for a in corpus_scan.analyses}
+    texts = {os.path.basename(doc.id): doc.text for doc in corpus_scan.scanned}
     boilerplate = {os.path.basename(d.id): d.intervals["boilerplate"] for d in corpus_scan.documents}
     tp = fp = fn = n = 0
     with open(ROOT / "fixtures" / labels, encoding="utf-8") as handle:

@@ -64,7 +64,7 @@ def test_no_content_paragraph_is_boilerplate(seeds_scan) -> None:  # type: ignor
     assert len(boilerplate) == 3
     for f in boilerplate:
         for m in f.members:
-            text = next(a for a in seeds_scan.analyses if a.document.id == m.doc).document.text[m.start : m.end]
+            text = next(doc for doc in seeds_scan.scanned if doc.id == m.doc).text[m.start : m.end]
             assert "習近平指出" not in text and "Xi said" not in text
 
 
@@ -75,7 +75,7 @@ def test_shares_add_up(seeds_scan) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_members_point_into_the_original_text(seeds_scan) -> None:  # type: ignore[no-untyped-def]
-    texts = {a.document.id: a.document.text for a in seeds_scan.analyses}
+    texts = {doc.id: doc.text for doc in seeds_scan.scanned}
     for f in seeds_scan.families:
         assert f.text == texts[f.members[0].doc][f.members[0].start : f.members[0].end]
         for m in f.members:
