@@ -10,7 +10,7 @@ import numpy as np
 from .candidates import UnionFind, lsh_pairs
 from .families import _TERMINAL
 from .scan import ScanResult
-from .scanned import ScannedDocument, script_counts
+from .scanned import ScannedDocument, document_signature, script_counts
 
 NEAR_DUPLICATE = 0.8
 """Estimated Jaccard similarity of two documents' shingles above which they are near duplicates."""
@@ -100,9 +100,9 @@ def audit(result: ScanResult, max_boilerplate: float = 0.5) -> AuditResult:
             first_of[digest] = i
     exact = _clusters(exact_pairs, len(ids))
     # Near duplicates: the MinHash of each document's shingles, all passages together.
-    sigs = (
-        np.stack([doc.signature for doc in scanned]) if scanned else np.zeros((0, settings.num_perm), dtype=np.uint32)
-    )
+    sigs = np.zeros((len(scanned), settings.num_perm), dtype=np.uint32)
+    for d, doc in enumerate(scanned):
+        sigs[d] = doc.signature if doc.signature is not None else document_signature(doc, settings)
     usable = np.array([doc.has_shingles for doc in scanned], dtype=bool)
     near_pairs = []
     exact_members = {i for group in exact for i in group[1:]}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 # Han ideographs (with kana and hangul, which are also written without spaces) are
 # tokens one character each; everything else that is not space is grouped into words.
 HAN_RANGES = (
@@ -44,3 +46,31 @@ def lang_of(text: str) -> str:
     if cyrillic == best:
         return "ru"
     return "en"
+
+
+def _runs_in(mask: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """How many runs of True each [start, end) holds (a run cut by start counts from there)."""
+    previous = np.concatenate(([False], mask[:-1]))
+    run_start = np.concatenate(([0], np.cumsum(mask & ~previous)))
+    cut = mask[np.minimum(starts, mask.size - 1)] & previous[np.minimum(starts, mask.size - 1)] & (starts < ends)
+    return run_start[ends] - run_start[starts] + cut
+
+
+def languages(text: str, starts: np.ndarray, ends: np.ndarray) -> list[str]:
+    """lang_of of every text[start:end], for a whole document at once."""
+    if starts.size == 0:
+        return []
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    if codes.size == 0:
+        return ["other"] * starts.size
+    han_mask = np.zeros(codes.size, dtype=bool)
+    for lo, hi in HAN_CODE_RANGES:
+        han_mask |= (codes >= lo) & (codes <= hi)
+    han = np.concatenate(([0], np.cumsum(han_mask)))
+    han = han[ends] - han[starts]
+    latin_mask = ((codes | 0x20) >= ord("a")) & ((codes | 0x20) <= ord("z")) | ((codes >= 0xC0) & (codes <= 0x24F))
+    latin = _runs_in(latin_mask, starts, ends)
+    cyrillic = _runs_in((codes >= 0x400) & (codes <= 0x4FF), starts, ends)
+    best = np.maximum(np.maximum(han, latin), cyrillic)
+    out = np.where(best == 0, 3, np.where(han == best, 0, np.where(cyrillic == best, 2, 1)))
+    return [LANGS[i] for i in out.tolist()]

@@ -176,7 +176,7 @@ def _scan(
     script: str,
     min_span: int,
     jobs: int | None,
-    with_scripts: bool = False,
+    for_audit: bool = False,
 ) -> Any:
     from .corpus import InputOptions, load_corpus
     from .scan import scan
@@ -186,7 +186,7 @@ def _scan(
     stdin = sys.stdin.buffer if "-" in corpus else None
     documents = load_corpus(list(corpus), options, stdin)
     settings = Settings(script=script, min_span=min_span)  # type: ignore[arg-type]
-    return scan(documents, settings, jobs=jobs, with_scripts=with_scripts)
+    return scan(documents, settings, jobs=jobs, for_audit=for_audit)
 
 
 def _emit(report: str, output: str | None, inputs: tuple[str, ...]) -> None:
@@ -258,7 +258,7 @@ def audit(
     from .audit_report import render
 
     try:
-        result = run_audit(_scan(corpus, with_scripts=True, **options), max_boilerplate)
+        result = run_audit(_scan(corpus, for_audit=True, **options), max_boilerplate)
         _emit(render(result, fmt), output, corpus)
     except ReuseError as err:
         raise click.ClickException(str(err)) from None

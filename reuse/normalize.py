@@ -124,9 +124,33 @@ def _fold_char(char: str, casefold: bool) -> str:
     return "".join(out)
 
 
+_UNKNOWN, _ONE, _OTHER = 0, 1, 2
+_FOLDED: dict[bool, tuple[np.ndarray, np.ndarray]] = {}
+"""Per casefold setting: each code point's folded character, and whether it folds to exactly one
+(_ONE), to none or several (_OTHER), or has not been seen yet. Filled as characters turn up, so that
+a corpus looks each character up in unicodedata once, not once per document."""
+
+
+def _fold_table(codes: np.ndarray, casefold: bool) -> tuple[np.ndarray, np.ndarray]:
+    if casefold not in _FOLDED:
+        _FOLDED[casefold] = (np.zeros(0x110000, dtype=np.uint32), np.zeros(0x110000, dtype=np.int8))
+    table, state = _FOLDED[casefold]
+    new = np.unique(codes[state[codes] == _UNKNOWN])
+    for code in new.tolist():
+        folded = _fold_char(chr(code), casefold)
+        if len(folded) == 1:
+            table[code], state[code] = ord(folded), _ONE
+        else:
+            state[code] = _OTHER
+    return table, state
+
+
 def _fold(stage: _Stage, casefold: bool) -> _Stage:
     if stage.codes.size == 0:
         return stage
+    table, state = _fold_table(stage.codes, casefold)
+    if np.all(state[stage.codes] == _ONE):
+        return _Stage(table[stage.codes], stage.starts, stage.ends)
     unique, inverse = np.unique(stage.codes, return_inverse=True)
     mapped = [_fold_char(chr(int(c)), casefold) for c in unique]
     lengths = np.fromiter((len(m) for m in mapped), dtype=np.int64, count=len(mapped))

@@ -93,8 +93,8 @@ _NO_DOCUMENT = Document("", "", "")
 
 
 def _scan_one(index: int) -> tuple[ScannedDocument, np.ndarray]:
-    documents, settings, with_scripts = shared()
-    scanned, hashes = scan_document(documents[index], settings, with_scripts)
+    documents, settings, for_audit = shared()
+    scanned, hashes = scan_document(documents[index], settings, for_audit)
     # The text goes back to the parent, which has it already: send a placeholder instead.
     return dataclasses.replace(scanned, document=_NO_DOCUMENT), hashes
 
@@ -109,18 +109,18 @@ def frequent_hashes(per_document: list[np.ndarray]) -> np.ndarray:
 
 
 def scan(
-    corpus: Corpus, settings: Settings | None = None, jobs: int | None = None, with_scripts: bool = False
+    corpus: Corpus, settings: Settings | None = None, jobs: int | None = None, for_audit: bool = False
 ) -> ScanResult:
     """Families of a corpus and each document's shares; the same whatever `jobs` (processes) is.
 
-    with_scripts: also count Traditional- and Simplified-only characters (for `audit`).
+    for_audit: also what `audit` needs of each document (its MinHash, its script counts).
     """
     settings = settings or Settings()
     jobs = default_jobs() if jobs is None else jobs
     documents = sorted(corpus.documents, key=lambda d: d.id)
     scanned: list[ScannedDocument] = []
     hashes: list[np.ndarray] = []
-    state = (documents, settings, with_scripts)
+    state = (documents, settings, for_audit)
     for document, (sd, distinct) in zip(documents, parallel_map(_scan_one, range(len(documents)), jobs, state)):
         scanned.append(dataclasses.replace(sd, document=document))
         hashes.append(distinct)

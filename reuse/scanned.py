@@ -39,9 +39,9 @@ class ScannedDocument:
     """Languages of the passages, sorted, without 'other'."""
     text_sha256: str
     """Of the normalized text: equal for exact duplicates."""
-    signature: np.ndarray
-    """MinHash of all the document's shingles (for near-duplicate documents)."""
     has_shingles: bool
+    signature: np.ndarray | None
+    """MinHash of all the document's shingles (near-duplicate documents); None unless asked for."""
     scripts: dict[str, int] | None
     """Han characters only Traditional, and only Simplified, script has; None unless asked for."""
 
@@ -77,6 +77,12 @@ class ScannedDocument:
         return tokens, hashes, passages, firsts
 
 
+def document_signature(doc: ScannedDocument, settings: Settings) -> np.ndarray:
+    """MinHash of all a document's shingles: the signature of their union over its passages."""
+    hashes = doc.shingles(settings)[1]
+    return signatures(hashes, np.zeros(hashes.size, dtype=np.int64), 1, settings.num_perm, settings.seed)[0]
+
+
 def script_counts(text: str) -> dict[str, int]:
     """Han characters that exist only in Traditional, and only in Simplified script."""
     found = HAN.findall(text)
@@ -98,9 +104,12 @@ def script_counts(text: str) -> dict[str, int]:
 
 
 def scan_document(
-    document: Document, settings: Settings, with_scripts: bool = False
+    document: Document, settings: Settings, for_audit: bool = False
 ) -> tuple[ScannedDocument, np.ndarray]:
-    """A document's compact form, and its distinct shingle hashes (sorted) for document frequencies."""
+    """A document's compact form, and its distinct shingle hashes (sorted) for document frequencies.
+
+    for_audit: also the document's MinHash and its Traditional/Simplified character counts.
+    """
     passages = segment(document.id, document.text, settings.unit)
     normalized = normalize(document.text, settings)
     starts = np.fromiter((p.start for p in passages), dtype=np.int32, count=len(passages))
@@ -109,7 +118,11 @@ def scan_document(
     tokens = tokenize(normalized.text)
     owner = token_owners(tokens, range_starts, range_ends)
     hashes, _, _ = shingles(tokens, owner, settings.k_han, settings.k_word)
-    signature = signatures(hashes, np.zeros(hashes.size, dtype=np.int64), 1, settings.num_perm, settings.seed)[0]
+    signature = (
+        signatures(hashes, np.zeros(hashes.size, dtype=np.int64), 1, settings.num_perm, settings.seed)[0]
+        if for_audit
+        else None
+    )
     scanned = ScannedDocument(
         document=document,
         normalized=normalized,
@@ -123,6 +136,6 @@ def scan_document(
         languages=tuple(sorted({p.lang for p in passages} - {"other"})),
         text_sha256=hashlib.sha256(normalized.text.encode("utf-8")).hexdigest(),
         signature=signature,
-        scripts=script_counts(document.text) if with_scripts else None,
+        scripts=script_counts(document.text) if for_audit else None,
     )
     return scanned, np.unique(hashes)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .charclass import HAN_CHAR, lang_of
+import numpy as np
+
+from .charclass import HAN_CHAR, languages
 
 # Lines are paragraphs in scraped text; HTML block tags left in it also end one.
 _BREAK = re.compile(
@@ -166,10 +168,14 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def segment(doc_id: str, text: str, unit: str = "sentence") -> list[Passage]:
     """Cover the text with passages in order; together with the whitespace between them they cover it all."""
-    passages: list[Passage] = []
+    spans: list[tuple[int, int, int]] = []
     for number, (p_start, p_end) in enumerate(paragraphs(text)):
         pieces = sentences(text, p_start, p_end) if unit == "sentence" else [(p_start, p_end)]
-        for s_start, s_end in pieces:
-            piece = text[s_start:s_end]
-            passages.append(Passage(doc_id, len(passages), s_start, s_end, piece, lang_of(piece), number))
-    return passages
+        spans.extend((s_start, s_end, number) for s_start, s_end in pieces)
+    starts = np.fromiter((s for s, _, _ in spans), dtype=np.int64, count=len(spans))
+    ends = np.fromiter((e for _, e, _ in spans), dtype=np.int64, count=len(spans))
+    langs = languages(text, starts, ends)
+    return [
+        Passage(doc_id, i, start, end, text[start:end], lang, number)
+        for i, ((start, end, number), lang) in enumerate(zip(spans, langs))
+    ]

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from reuse.charclass import lang_of, languages
 from reuse.segment import _BREAK, paragraphs, segment
 
 from .conftest import SEEDS
@@ -94,3 +97,17 @@ def test_passages_are_exact_ordered_and_cover_the_text(text: str, unit: str) -> 
 def test_paragraphs_trim_whitespace() -> None:
     assert paragraphs("  a \n\n b") == [(2, 3), (7, 8)]
     assert re.fullmatch(r"\s*", "\n \t") and paragraphs("\n \t") == []
+
+
+@hsettings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab Zé@[`{中文。Жжё1 .,\nÀɏȀ\u3042가𠀀"), max_size=40),
+    st.lists(st.integers(0, 40), max_size=10),
+)
+def test_languages_of_a_whole_document_agree_with_lang_of(text: str, cuts: list[int]) -> None:
+    """The array version counts script runs exactly as the per-passage regular expressions do."""
+    bounds = sorted({min(c, len(text)) for c in cuts})
+    spans = list(pairwise(bounds)) + [(b, b) for b in bounds[:1]]
+    starts = np.array([s for s, _ in spans], dtype=np.int64)
+    ends = np.array([e for _, e in spans], dtype=np.int64)
+    assert languages(text, starts, ends) == [lang_of(text[s:e]) for s, e in spans]
