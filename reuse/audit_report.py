@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
+from . import jsonlines
 from .audit import AuditResult, to_json
 from .report import _fit_table
 
 
 def render(result: AuditResult, fmt: str, width: int = 100) -> str:
     if fmt == "json":
-        return json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
+        return jsonlines.dumps(to_json(result))
     s = result.summary()
     lines = [
         (

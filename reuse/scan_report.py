@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from . import jsonlines
 from .families import Family
 from .report import _fit_table, shorten
 from .scan import SHARE_KINDS, ScanResult
@@ -43,7 +43,7 @@ def to_json(result: ScanResult) -> dict[str, Any]:
 
 
 def render_json(result: ScanResult) -> str:
-    return json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
+    return jsonlines.dumps(to_json(result))
 
 
 def _summary_lines(result: ScanResult) -> list[str]:
