@@ -160,6 +160,7 @@ def corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 help="Smallest reused span (Han character 1, word 2).",
             ),
             jobs_option,
+            click.option("--timings", is_flag=True, help="Print the wall time of each stage to standard error."),
         ]
     ):
         command = option(command)
@@ -176,17 +177,28 @@ def _scan(
     script: str,
     min_span: int,
     jobs: int | None,
+    timings: bool,
     for_audit: bool = False,
 ) -> Any:
     from .corpus import InputOptions, load_corpus
     from .scan import scan
     from .settings import Settings
+    from .stopwatch import Stopwatch
 
     options = InputOptions(glob=glob, encoding=encoding, id_key=id_key, text_key=text_key, skip_bad=skip_bad)
     stdin = sys.stdin.buffer if "-" in corpus else None
+    stopwatch = Stopwatch()
     documents = load_corpus(list(corpus), options, stdin)
+    stopwatch.lap("read and decode inputs")
     settings = Settings(script=script, min_span=min_span)  # type: ignore[arg-type]
-    return scan(documents, settings, jobs=jobs, for_audit=for_audit)
+    return scan(documents, settings, jobs=jobs, for_audit=for_audit, stopwatch=stopwatch)
+
+
+def _timings(scanned: Any, stage: str, options: dict[str, Any]) -> None:
+    """Close the last stage and print the table of stages, when --timings asked for it."""
+    if options.get("timings"):
+        scanned.stopwatch.lap(stage)
+        click.echo(scanned.stopwatch.table(), err=True, nl=False)
 
 
 def _emit(report: str, output: str | None, inputs: tuple[str, ...]) -> None:
@@ -220,6 +232,7 @@ def scan(corpus: tuple[str, ...], fmt: str, limit: int, output: str | None, **op
     try:
         result = _scan(corpus, **options)
         _emit(render(result, fmt, limit), output, corpus)
+        _timings(result, "report", options)
     except ReuseError as err:
         raise click.ClickException(str(err)) from None
     return EXIT_OK
@@ -258,8 +271,10 @@ def audit(
     from .audit_report import render
 
     try:
-        result = run_audit(_scan(corpus, for_audit=True, **options), max_boilerplate)
+        scanned = _scan(corpus, for_audit=True, **options)
+        result = run_audit(scanned, max_boilerplate)
         _emit(render(result, fmt), output, corpus)
+        _timings(scanned, "audit and report", options)
     except ReuseError as err:
         raise click.ClickException(str(err)) from None
     if fail_over is not None and result.boilerplate_share > fail_over:
@@ -310,6 +325,7 @@ def clean(
     try:
         result = _scan(corpus, **options)
         written, removed = run_clean(result, out_dir, list(corpus), kinds, manifest)
+        _timings(result, "write cleaned copies and manifest", options)
     except ReuseError as err:
         raise click.ClickException(str(err)) from None
     click.echo(

@@ -28,6 +28,7 @@ from .scanned import ScannedDocument
 from .settings import Settings
 from .shingle import Tokens, shingles, token_owners, tokenize
 from .signature import fmix, signatures
+from .stopwatch import Stopwatch
 
 KINDS: tuple[str, ...] = ("boilerplate", "repeat", "reused", "formula")
 NEAR_SIMILARITY = 80.0
@@ -297,12 +298,17 @@ def _whole_unit_families(
 
 
 def find_families(
-    docs: list[ScannedDocument], settings: Settings, frequent_hashes: np.ndarray, jobs: int = 1
+    docs: list[ScannedDocument],
+    settings: Settings,
+    frequent_hashes: np.ndarray,
+    jobs: int = 1,
+    stopwatch: Stopwatch | None = None,
 ) -> list[Family]:
     """All families of a corpus (documents sorted by id), with ids, texts and templates.
 
     frequent_hashes: the sorted shingle hashes found in two documents or more.
     """
+    stopwatch = stopwatch or Stopwatch()
     # Level 1: whole paragraphs.
     paragraph_units = [u for d, doc in enumerate(docs) for u in _paragraph_units(doc, d)]
     lines: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -333,9 +339,12 @@ def find_families(
         for m in family.members:
             in_family[doc_index[m.doc]][m.index] = True
     families += level2
+    stopwatch.lap("families of lines and sentences")
     # Level 3: spans inside the remaining sentences.
     families += _span_families(docs, settings, in_family, families, doc_index, frequent_hashes, jobs)
+    stopwatch.lap("families of spans")
     _describe(families, docs, doc_index, settings.script)
+    stopwatch.lap("family texts and templates")
     return families
 
 

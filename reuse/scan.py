@@ -13,6 +13,7 @@ from .families import KINDS, Family, Member, find_families
 from .parallel import default_jobs, parallel_map, shared
 from .scanned import ScannedDocument, scan_document
 from .settings import Settings
+from .stopwatch import Stopwatch
 
 SHARE_KINDS: tuple[str, ...] = (*KINDS, "new")
 
@@ -36,6 +37,8 @@ class ScanResult:
     families: list[Family]
     skipped: list[Skipped]
     scanned: list[ScannedDocument]
+    stopwatch: Stopwatch = field(default_factory=Stopwatch)
+    """Wall time of each stage (not part of any report: it varies from run to run)."""
 
     def summary(self) -> dict[str, object]:
         total = sum(d.passage_chars for d in self.documents)
@@ -109,7 +112,11 @@ def frequent_hashes(per_document: list[np.ndarray]) -> np.ndarray:
 
 
 def scan(
-    corpus: Corpus, settings: Settings | None = None, jobs: int | None = None, for_audit: bool = False
+    corpus: Corpus,
+    settings: Settings | None = None,
+    jobs: int | None = None,
+    for_audit: bool = False,
+    stopwatch: Stopwatch | None = None,
 ) -> ScanResult:
     """Families of a corpus and each document's shares; the same whatever `jobs` (processes) is.
 
@@ -117,6 +124,7 @@ def scan(
     """
     settings = settings or Settings()
     jobs = default_jobs() if jobs is None else jobs
+    stopwatch = stopwatch or Stopwatch()
     documents = sorted(corpus.documents, key=lambda d: d.id)
     scanned: list[ScannedDocument] = []
     hashes: list[np.ndarray] = []
@@ -124,9 +132,12 @@ def scan(
     for document, (sd, distinct) in zip(documents, parallel_map(_scan_one, range(len(documents)), jobs, state)):
         scanned.append(dataclasses.replace(sd, document=document))
         hashes.append(distinct)
+    stopwatch.lap(f"documents: normalize, segment, shingle ({jobs} processes)")
     frequent = frequent_hashes(hashes)
     del hashes
-    families = find_families(scanned, settings, frequent, jobs)
+    stopwatch.lap("shingle document frequencies")
+    families = find_families(scanned, settings, frequent, jobs, stopwatch)
     explained = removals(families)
     reports = [_report(sd, explained.get(sd.id, [])) for sd in scanned]
-    return ScanResult(settings, reports, families, list(corpus.skipped), scanned)
+    stopwatch.lap("per-document shares")
+    return ScanResult(settings, reports, families, list(corpus.skipped), scanned, stopwatch)
