@@ -124,45 +124,51 @@ def _fold_char(char: str, casefold: bool) -> str:
     return "".join(out)
 
 
-_UNKNOWN, _ONE, _OTHER = 0, 1, 2
-_FOLDED: dict[bool, tuple[np.ndarray, np.ndarray]] = {}
-"""Per casefold setting: each code point's folded character, and whether it folds to exactly one
-(_ONE), to none or several (_OTHER), or has not been seen yet. Filled as characters turn up, so that
-a corpus looks each character up in unicodedata once, not once per document."""
+_UNSEEN = -1
 
 
-def _fold_table(codes: np.ndarray, casefold: bool) -> tuple[np.ndarray, np.ndarray]:
+@dataclass
+class _FoldTable:
+    """Each code point's folded form: its length, its one character, or (for other lengths) its text.
+
+    Filled as characters turn up, so that a corpus looks each character up in unicodedata once, not
+    once per document."""
+
+    length: np.ndarray
+    char: np.ndarray
+    longer: dict[int, str]
+
+
+_FOLDED: dict[bool, _FoldTable] = {}
+
+
+def _fold_table(codes: np.ndarray, casefold: bool) -> _FoldTable:
     if casefold not in _FOLDED:
-        _FOLDED[casefold] = (np.zeros(0x110000, dtype=np.uint32), np.zeros(0x110000, dtype=np.int8))
-    table, state = _FOLDED[casefold]
-    new = np.unique(codes[state[codes] == _UNKNOWN])
-    for code in new.tolist():
+        _FOLDED[casefold] = _FoldTable(np.full(0x110000, _UNSEEN, dtype=np.int8), np.zeros(0x110000, np.uint32), {})
+    table = _FOLDED[casefold]
+    for code in np.unique(codes[table.length[codes] == _UNSEEN]).tolist():
         folded = _fold_char(chr(code), casefold)
+        table.length[code] = len(folded)
         if len(folded) == 1:
-            table[code], state[code] = ord(folded), _ONE
+            table.char[code] = ord(folded)
         else:
-            state[code] = _OTHER
-    return table, state
+            table.longer[code] = folded
+    return table
 
 
 def _fold(stage: _Stage, casefold: bool) -> _Stage:
     if stage.codes.size == 0:
         return stage
-    table, state = _fold_table(stage.codes, casefold)
-    if np.all(state[stage.codes] == _ONE):
-        return _Stage(table[stage.codes], stage.starts, stage.ends)
-    unique, inverse = np.unique(stage.codes, return_inverse=True)
-    mapped = [_fold_char(chr(int(c)), casefold) for c in unique]
-    lengths = np.fromiter((len(m) for m in mapped), dtype=np.int64, count=len(mapped))
-    if np.all(lengths == 1):
-        table = np.fromiter((ord(m) for m in mapped), dtype=np.uint32, count=len(mapped))
-        return _Stage(table[inverse], stage.starts, stage.ends)
-    flat = to_codes("".join(mapped))
-    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    per_char = lengths[inverse]
+    table = _fold_table(stage.codes, casefold)
+    per_char = table.length[stage.codes].astype(np.int64)
+    if np.all(per_char == 1):
+        return _Stage(table.char[stage.codes], stage.starts, stage.ends)
+    # Some characters fold to several (… to three spaces) or to none (a lone combining mark).
     source = np.repeat(np.arange(stage.codes.size), per_char)
-    within = np.arange(source.size) - np.repeat(np.cumsum(per_char) - per_char, per_char)
-    codes = flat[offsets[inverse][source] + within]
+    codes = table.char[stage.codes][source]
+    offsets = np.cumsum(per_char) - per_char
+    for i in np.flatnonzero(per_char > 1).tolist():
+        codes[offsets[i] : offsets[i] + per_char[i]] = to_codes(table.longer[int(stage.codes[i])])
     return _Stage(codes, stage.starts[source], stage.ends[source])
 
 
@@ -176,33 +182,39 @@ def converter(script: str) -> OpenCC:
 _MAX_CLAUSE = 512
 
 
+_BREAKS = np.full(0x110000, _UNSEEN, dtype=np.int8)
+"""1 for characters that end a clause (punctuation, line breaks), 0 for others; filled as they turn up."""
+
+
 def _hard_breaks(codes: np.ndarray) -> np.ndarray:
     """Prefix counts of characters that end a clause (punctuation, line breaks), not plain spaces."""
-    unique, inverse = np.unique(codes, return_inverse=True)
-    is_break = np.fromiter(
-        (unicodedata.category(chr(int(c)))[0] == "P" or chr(int(c)) in "\n\r\u2028\u2029" for c in unique),
-        dtype=bool,
-        count=len(unique),
-    )
-    return np.concatenate(([0], np.cumsum(is_break[inverse])))
+    for code in np.unique(codes[_BREAKS[codes] == _UNSEEN]).tolist():
+        char = chr(code)
+        _BREAKS[code] = unicodedata.category(char)[0] == "P" or char in "\n\r\u2028\u2029"
+    return np.concatenate(([0], np.cumsum(_BREAKS[codes])))
 
 
-def _clauses(stage: _Stage, breaks: np.ndarray) -> list[tuple[int, int]]:
-    """Cut the stage where the original had a clause break between two characters, or at a space."""
+def _clauses(stage: _Stage, breaks: np.ndarray) -> np.ndarray:
+    """Bounds of the clauses: cut where the original had a clause break between two characters, or at a space."""
     n = stage.codes.size
+    if n == 0:
+        return np.zeros(1, dtype=np.int64)
     cut = np.zeros(n, dtype=bool)
     if n > 1:
         cut[1:] = breaks[stage.starts[1:]] > breaks[stage.ends[:-1]]
         cut[1:] |= stage.codes[1:] == SPACE
-    bounds, previous = [], 0
-    for start in [*np.flatnonzero(cut).tolist(), n]:
-        while start - previous > _MAX_CLAUSE:
-            bounds.append((previous, previous + _MAX_CLAUSE))
-            previous += _MAX_CLAUSE
-        if start > previous:
-            bounds.append((previous, start))
-        previous = start
+    cut[0] = True
+    bounds = np.append(np.flatnonzero(cut), n)
+    long = np.flatnonzero(np.diff(bounds) > _MAX_CLAUSE)
+    if long.size:  # a clause has at most _MAX_CLAUSE characters, so that aligning it stays cheap
+        extra = [np.arange(bounds[i] + _MAX_CLAUSE, bounds[i + 1], _MAX_CLAUSE) for i in long.tolist()]
+        bounds = np.unique(np.concatenate([bounds, *extra]))
     return bounds
+
+
+_SEPARATOR = "\n"
+"""Between clauses converted in one call: no phrase contains it, and folding has turned every line
+break of the text into a space, so the clauses convert exactly as they would one by one."""
 
 
 def _convert_script(stage: _Stage, script: str, original: np.ndarray) -> _Stage:
@@ -218,15 +230,19 @@ def _convert_script(stage: _Stage, script: str, original: np.ndarray) -> _Stage:
     # Phrase conversion changed the length (記憶體 → 内存). Clause by clause (cut where the
     # original had punctuation or a line break), clauses of the same length keep the
     # character-for-character map; the others are aligned, which stays cheap because they are short.
-    codes = stage.codes.copy()
+    bounds = _clauses(stage, _hard_breaks(original))
+    separated = np.insert(stage.codes, bounds[1:-1], ord(_SEPARATOR))
+    converted = converter(script).convert(from_codes(separated)).split(_SEPARATOR)
+    pieces: list[str] = []
     replacements: list[tuple[int, int, str]] = []
-    for lo, hi in _clauses(stage, _hard_breaks(original)):
-        clause = before[lo:hi]
-        converted = converter(script).convert(clause)
-        if len(converted) == len(clause):
-            codes[lo:hi] = to_codes(converted)
+    for lo, hi, clause in zip(bounds[:-1].tolist(), bounds[1:].tolist(), converted):
+        if len(clause) == hi - lo:
+            pieces.append(clause)
         else:
-            replacements.extend((lo + s, lo + e, r) for s, e, r in _replacements(clause, converted))
+            original_clause = before[lo:hi]
+            pieces.append(original_clause)
+            replacements.extend((lo + s, lo + e, r) for s, e, r in _replacements(original_clause, clause))
+    codes = to_codes("".join(pieces))
     return _substitute(_Stage(codes, stage.starts, stage.ends), before, replacements)
 
 

@@ -3,12 +3,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from reuse.normalize import normalize
+from reuse.normalize import _clauses, _hard_breaks, _Stage, converter, normalize, to_codes
 from reuse.settings import Settings
 
 GOLDEN = json.loads((Path(__file__).parent / "data" / "normalize_golden.json").read_text(encoding="utf-8"))
@@ -71,3 +72,26 @@ def test_normalizing_is_idempotent_on_its_output(text: str) -> None:
     settings = Settings()
     once = normalize(text, settings).text
     assert normalize(once, settings).text == once
+
+
+def _identity(text: str) -> tuple[np.ndarray, np.ndarray]:
+    index = np.arange(len(text), dtype=np.int64)
+    return index, index + 1
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["記憶體", "軟體", "人工智慧", "計程車", "支援", "發展", "，", " ", "。", "ab", "中國", "的"])
+    )
+)
+def test_clauses_converted_in_one_call_as_one_by_one(words: list[str]) -> None:
+    """Joining the clauses with line breaks for one OpenCC call converts each exactly as alone."""
+    text = "".join(words)
+    stage_text = normalize(text, Settings(script="none", mask_digits=False)).text
+    assume(stage_text)
+    bounds = _clauses(_Stage(to_codes(stage_text), *_identity(stage_text)), _hard_breaks(to_codes(stage_text)))
+    separated = "\n".join(stage_text[lo:hi] for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()))
+    one_call = converter("tw2sp").convert(separated).split("\n")
+    alone = [converter("tw2sp").convert(stage_text[lo:hi]) for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
+    assert one_call == alone

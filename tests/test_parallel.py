@@ -1,0 +1,58 @@
+"""--jobs changes the speed, never the output: byte-identical reports with one process and with two."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reuse.cli import cli
+from reuse.parallel import parallel_map, shared
+
+from .conftest import CORPUS, ROOT
+
+
+def _square_plus_state(x: int) -> int:
+    return x * x + shared()
+
+
+def test_parallel_map_keeps_input_order_and_hands_over_state() -> None:
+    items = list(range(200))
+    expected = [x * x + 7 for x in items]
+    assert list(parallel_map(_square_plus_state, items, 1, state=7)) == expected
+    assert list(parallel_map(_square_plus_state, items, 2, state=7, chunksize=3)) == expected
+
+
+def _inputs() -> list[str]:
+    inputs = [str(ROOT / "seeds")]
+    if CORPUS.is_dir():
+        inputs.append(str(CORPUS))
+    elif os.environ.get("CI"):
+        pytest.fail(f"{CORPUS} is missing in CI")
+    return inputs
+
+
+@pytest.mark.parametrize("command", [["scan", "--format", "json"], ["audit", "--format", "json"]])
+def test_reports_are_identical_with_one_and_two_processes(command: list[str]) -> None:
+    runner = CliRunner()
+    outputs = []
+    for jobs in ("1", "2"):
+        result = runner.invoke(cli, [*command, "--jobs", jobs, *_inputs()])
+        assert result.exit_code == 0, result.output
+        outputs.append(result.stdout_bytes)
+    assert outputs[0] == outputs[1]
+    assert b'"families": [' in outputs[0] or b'"documents": [' in outputs[0]
+
+
+def test_clean_writes_the_same_files_with_one_and_two_processes(tmp_path: Path) -> None:
+    runner = CliRunner()
+    trees = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        result = runner.invoke(cli, ["clean", "--jobs", jobs, "--out", str(out), *_inputs()])
+        assert result.exit_code == 0, result.output
+        trees.append({str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    assert trees[0] == trees[1]
+    assert len(trees[0]) > 5 and trees[0]["reuse-manifest.jsonl"]
