@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .analysis import fallback_key, passage_ranges
-from .charclass import HAN
+from .charclass import HAN, languages
 from .document import Document
 from .normalize import Normalized, converter, normalize
-from .segment import segment
+from .segment import segment_bounds
 from .settings import Settings
 from .shingle import Tokens, passage_weights, shingles, token_owners, tokenize
 from .signature import signatures
@@ -110,10 +110,8 @@ def scan_document(
 
     for_audit: also the document's MinHash and its Traditional/Simplified character counts.
     """
-    passages = segment(document.id, document.text, settings.unit)
+    starts, ends, paragraphs = segment_bounds(document.text, settings.unit)
     normalized = normalize(document.text, settings)
-    starts = np.fromiter((p.start for p in passages), dtype=np.int32, count=len(passages))
-    ends = np.fromiter((p.end for p in passages), dtype=np.int32, count=len(passages))
     range_starts, range_ends = passage_ranges(normalized, starts, ends)
     tokens = tokenize(normalized.text)
     owner = token_owners(tokens, range_starts, range_ends)
@@ -126,16 +124,18 @@ def scan_document(
     scanned = ScannedDocument(
         document=document,
         normalized=normalized,
-        starts=starts,
-        ends=ends,
-        paragraphs=np.fromiter((p.paragraph for p in passages), dtype=np.int32, count=len(passages)),
+        starts=starts.astype(np.int32),
+        ends=ends.astype(np.int32),
+        paragraphs=paragraphs.astype(np.int32),
         range_starts=range_starts,
         range_ends=range_ends,
         weights=passage_weights(tokens, range_starts, range_ends).astype(np.int32),
         has_shingles=hashes.size > 0,
-        languages=tuple(sorted({p.lang for p in passages} - {"other"})),
+        languages=tuple(sorted(set(languages(document.text, starts, ends)) - {"other"})),
         text_sha256=hashlib.sha256(normalized.text.encode("utf-8")).hexdigest(),
         signature=signature,
         scripts=script_counts(document.text) if for_audit else None,
     )
-    return scanned, np.unique(hashes)
+    hashes = np.sort(hashes)
+    distinct = hashes[np.concatenate(([True], hashes[1:] != hashes[:-1]))] if hashes.size else hashes
+    return scanned, distinct

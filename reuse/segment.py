@@ -146,13 +146,20 @@ def _latin_cut(paragraph: str, match: re.Match[str]) -> int | None:
 
 def sentence_ends(paragraph: str) -> list[int]:
     """Offsets (within the paragraph) just after each sentence-ending mark."""
-    ends = {m.end() for m in _ZH_END.finditer(paragraph)}
-    ends.update(m.end() for m in _ZH_HALF_END.finditer(paragraph))
-    for m in _LATIN_END.finditer(paragraph):
-        cut = _latin_cut(paragraph, m)
-        if cut is not None:
-            ends.add(cut)
+    # Most paragraphs lack most of these marks: a substring test is far cheaper than a regex scan.
+    ends = {m.end() for m in _ZH_END.finditer(paragraph)} if _has_any(paragraph, "。！？；") else set()
+    if _has_any(paragraph, "!?;"):
+        ends.update(m.end() for m in _ZH_HALF_END.finditer(paragraph))
+    if _has_any(paragraph, ".!?"):
+        for m in _LATIN_END.finditer(paragraph):
+            cut = _latin_cut(paragraph, m)
+            if cut is not None:
+                ends.add(cut)
     return sorted(ends)
+
+
+def _has_any(text: str, marks: str) -> bool:
+    return any(mark in text for mark in marks)
 
 
 def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -166,16 +173,29 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def segment(doc_id: str, text: str, unit: str = "sentence") -> list[Passage]:
-    """Cover the text with passages in order; together with the whitespace between them they cover it all."""
-    spans: list[tuple[int, int, int]] = []
+def segment_bounds(text: str, unit: str = "sentence") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start, end and paragraph number of every passage, as arrays (what `segment` makes passages of)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    numbers: list[int] = []
     for number, (p_start, p_end) in enumerate(paragraphs(text)):
         pieces = sentences(text, p_start, p_end) if unit == "sentence" else [(p_start, p_end)]
-        spans.extend((s_start, s_end, number) for s_start, s_end in pieces)
-    starts = np.fromiter((s for s, _, _ in spans), dtype=np.int64, count=len(spans))
-    ends = np.fromiter((e for _, e, _ in spans), dtype=np.int64, count=len(spans))
+        for s_start, s_end in pieces:
+            starts.append(s_start)
+            ends.append(s_end)
+            numbers.append(number)
+    return (
+        np.array(starts, dtype=np.int64),
+        np.array(ends, dtype=np.int64),
+        np.array(numbers, dtype=np.int64),
+    )
+
+
+def segment(doc_id: str, text: str, unit: str = "sentence") -> list[Passage]:
+    """Cover the text with passages in order; together with the whitespace between them they cover it all."""
+    starts, ends, numbers = segment_bounds(text, unit)
     langs = languages(text, starts, ends)
     return [
         Passage(doc_id, i, start, end, text[start:end], lang, number)
-        for i, ((start, end, number), lang) in enumerate(zip(spans, langs))
+        for i, (start, end, number, lang) in enumerate(zip(starts.tolist(), ends.tolist(), numbers.tolist(), langs))
     ]
