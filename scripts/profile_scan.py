@@ -25,9 +25,9 @@ from synthetic import generate
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, ROOT)
 
-from reuse.corpus import InputOptions, load_corpus  # noqa: E402
-from reuse.scan import scan  # noqa: E402
-from reuse.scan_report import render_json  # noqa: E402
+from reuse.corpus import InputOptions, load_corpus
+from reuse.scan import scan
+from reuse.scan_report import render_json
 
 # Function name → stage. The innermost named function a sample is in decides its stage.
 STAGES: dict[str, str] = {
