@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+import reuse.signature
 from reuse.analysis import analyze
 from reuse.candidates import cross_pairs, lsh_cross_pairs, lsh_pairs, pairs_within_groups
 from reuse.document import load_document
@@ -64,6 +65,22 @@ def test_signatures_of_empty_and_one_shingle_passages(sizes: list[int]) -> None:
     for i, g in enumerate(groups):
         np.testing.assert_array_equal(mine[i], datasketch_signature(g))
         assert (mine[i] == 2**32 - 1).all() == (not g)
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 2**32 - 1), max_size=40), min_size=1, max_size=12), st.integers(1, 6))
+def test_signatures_equal_datasketch_across_blocks(groups: list[list[int]], block: int) -> None:
+    """Blocks of a few shingles: passages longer than a block, the first one included, are never split."""
+    hashes = np.array([h for g in groups for h in g], dtype=np.uint32)
+    owners = np.array([i for i, g in enumerate(groups) for _ in g], dtype=np.int64)
+    saved = reuse.signature._BLOCK_VALUES
+    reuse.signature._BLOCK_VALUES = block * 16  # block shingles at 16 permutations
+    try:
+        mine = signatures(hashes, owners, len(groups), 16, 7)
+    finally:
+        reuse.signature._BLOCK_VALUES = saved
+    for i, g in enumerate(groups):
+        np.testing.assert_array_equal(mine[i], datasketch_signature(g, 16, 7))
 
 
 def test_lsh_candidates_equal_minhashlsh_on_seeds() -> None:
