@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+import reuse.signature
 from reuse.analysis import analyze
 from reuse.candidates import cross_pairs, lsh_cross_pairs, lsh_pairs, pairs_within_groups
 from reuse.document import load_document
@@ -54,6 +55,34 @@ def test_signatures_equal_datasketch_on_random_sets(groups: list[list[int]], num
         np.testing.assert_array_equal(mine[i], datasketch_signature(g, num_perm, seed))
 
 
+@pytest.mark.parametrize("sizes", [[0, 1, 0, 1], [1], [0], [0, 0, 0]])
+def test_signatures_of_empty_and_one_shingle_passages(sizes: list[int]) -> None:
+    """Passages without shingles keep datasketch's empty value; one shingle is its own minimum."""
+    groups = [[0x9E3779B9 * (i + 1) % 2**32] * size for i, size in enumerate(sizes)]
+    hashes = np.array([h for g in groups for h in g], dtype=np.uint32)
+    owners = np.array([i for i, g in enumerate(groups) for _ in g], dtype=np.int64)
+    mine = signatures(hashes, owners, len(groups), 128, 1)
+    for i, g in enumerate(groups):
+        np.testing.assert_array_equal(mine[i], datasketch_signature(g))
+        assert (mine[i] == 2**32 - 1).all() == (not g)
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 2**32 - 1), max_size=40), min_size=1, max_size=12), st.integers(1, 6))
+def test_signatures_equal_datasketch_across_blocks(groups: list[list[int]], block: int) -> None:
+    """Blocks of a few shingles: passages longer than a block, the first one included, are never split."""
+    hashes = np.array([h for g in groups for h in g], dtype=np.uint32)
+    owners = np.array([i for i, g in enumerate(groups) for _ in g], dtype=np.int64)
+    saved = reuse.signature._BLOCK_VALUES
+    reuse.signature._BLOCK_VALUES = block * 16  # block shingles at 16 permutations
+    try:
+        mine = signatures(hashes, owners, len(groups), 16, 7)
+    finally:
+        reuse.signature._BLOCK_VALUES = saved
+    for i, g in enumerate(groups):
+        np.testing.assert_array_equal(mine[i], datasketch_signature(g, 16, 7))
+
+
 def test_lsh_candidates_equal_minhashlsh_on_seeds() -> None:
     settings = Settings()
     sigs, usable = [], []
@@ -75,6 +104,40 @@ def test_lsh_candidates_equal_minhashlsh_on_seeds() -> None:
                 theirs.add((i, j))
     assert len(theirs) > 100  # the seeds repeat captions, slogans and formulae
     assert mine == theirs
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from([(16, 1, 16), (8, 2, 16), (4, 4, 16), (5, 3, 16), (32, 4, 128)]),
+    st.lists(st.integers(0, 2), min_size=2, max_size=40),
+    st.integers(0, 2**31),
+)
+def test_lsh_candidates_equal_minhashlsh_on_random_signatures(
+    shape: tuple[int, int, int], usable_bits: list[int], seed: int
+) -> None:
+    """Signatures over a tiny alphabet so that bands collide often; some passages unusable (no shingles)."""
+    bands, rows, num_perm = shape
+    rng = np.random.default_rng(seed)
+    sigs = rng.integers(0, 2, size=(len(usable_bits), num_perm), dtype=np.uint32)
+    sigs[rng.integers(0, len(usable_bits), size=len(usable_bits) // 2)] = sigs[0]  # some identical passages
+    usable = np.array(usable_bits, dtype=bool) | (np.arange(len(usable_bits)) < 2)
+    mine = {tuple(p) for p in lsh_pairs(sigs, bands, rows, usable).tolist()}
+
+    lsh = MinHashLSH(num_perm=num_perm, params=(bands, rows))
+    ids = np.flatnonzero(usable).tolist()
+    for i in ids:
+        lsh.insert(i, MinHash(num_perm=num_perm, hashvalues=sigs[i], scheme="affine32"))
+    theirs = set()
+    for i in ids:
+        for j in lsh.query(MinHash(num_perm=num_perm, hashvalues=sigs[i], scheme="affine32")):
+            if i < j:
+                theirs.add((i, j))
+    assert mine == theirs
+    half = len(usable_bits) // 2  # the cross join agrees too: the pairs that cross the halves
+    cross = {
+        tuple(p) for p in lsh_cross_pairs(sigs[:half], usable[:half], sigs[half:], usable[half:], bands, rows).tolist()
+    }
+    assert cross == {(i, j - half) for i, j in theirs if i < half <= j}
 
 
 @hsettings(max_examples=100, deadline=None)
