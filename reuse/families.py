@@ -238,17 +238,16 @@ def _classify(
         return "reused"  # dressed differently twice in one page: a headline (contents list and heading)
     if sum(_headline(u, lines) for u in members) * 2 >= len(members):
         return "reused"
-    texts = [docs[u.doc].text[u.start : u.end] for u in members]
-    open_ended = not any(_TERMINAL.search(t) for t in texts)
     n_docs = len(docs)
     # In most of the corpus, a recurring open line is furniture; in fewer documents (a minor site of
     # a mixed corpus) it must also stand at the same place on its pages, as headers and footers do
     # and syndicated paragraphs do not.
     common = len(in_docs) >= max(3, math.ceil(FREQUENT_SHARE * n_docs))
     frequent = len(in_docs) >= frequent_threshold(n_docs) and _same_place(members, paragraphs)
+    if (common or frequent) and not any(_TERMINAL.search(docs[u.doc].text, u.start, u.end) for u in members):
+        return "boilerplate"  # open-ended: no member ends a sentence
     at_edge = all(u.paragraph < EDGE_TOP or u.paragraph >= paragraphs[u.doc] - EDGE_BOTTOM for u in members)
-    exact = len({u.key for u in members}) == 1
-    if (open_ended and (common or frequent)) or (at_edge and exact):
+    if at_edge and len({u.key for u in members}) == 1:
         return "boilerplate"
     return "reused"
 
@@ -273,7 +272,8 @@ def _core(key: str) -> str:
 def _headline(unit: _Unit, lines: dict[int, dict[str, set[str]]]) -> bool:
     """True when the unit's page has another line with the same words in other dress (a contents entry)."""
     core = _core(unit.key)
-    return bool(core) and len(lines[unit.doc].get(core, set()) - {unit.key}) > 0
+    dresses = lines[unit.doc].get(core)
+    return bool(core) and dresses is not None and (len(dresses) > 1 or unit.key not in dresses)
 
 
 def _family(units: list[_Unit], group: list[int], kind: str, level: str, docs: list[ScannedDocument]) -> Family:

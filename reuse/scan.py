@@ -79,9 +79,12 @@ def _report(doc: ScannedDocument, explained: list[tuple[Member, Family]]) -> Doc
     shares: dict[str, float] = {}
     intervals: dict[str, list[tuple[int, int]]] = {}
     total = int(in_passage.sum())
+    by_kind: dict[str, list[tuple[int, int]]] = {kind: [] for kind in KINDS}
+    for member, family in explained:
+        by_kind[family.kind].append((member.start, member.end))
     for kind in KINDS:  # in order of precedence: a character counts once, for the first kind
         mask = np.zeros(len(text), dtype=bool)
-        ranges = sorted((m.start, m.end) for m, f in explained if f.kind == kind)
+        ranges = sorted(by_kind[kind])
         for start, end in ranges:
             mask[start:end] = True
         mask &= ~claimed
