@@ -1,6 +1,6 @@
 """Scale of `reuse scan`: wall time, peak memory, passages per second, and boilerplate quality.
 
-    python scripts/bench_scan.py [--docs 10000] [--seed 7] [--jobs N]
+    python scripts/bench_scan.py [--docs 10000] [--seed 7] [--jobs N] [--reference]
 
 Builds the synthetic corpus of scripts/synthetic.py under bench-out/ (deterministic), runs
 `reuse scan --format json` on it as a whole command in a fresh process, and prints wall time, peak
@@ -87,10 +87,10 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
-def run_measured(command: list[str]) -> tuple[float, float]:
+def run_measured(command: list[str], quiet: bool = False) -> tuple[float, float]:
     """Run a command; return wall seconds and the peak memory of its whole process tree (MB, summed PSS)."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL if quiet else None)
     peak = 0
     done = threading.Event()
 
@@ -116,6 +116,11 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--jobs", type=int, default=None, help="passed to reuse scan (default: all cores)")
+    parser.add_argument(
+        "--reference",
+        action="store_true",
+        help="also time scripts/reference_pipeline.py (datasketch + rapidfuzz, one call per passage) on the same corpus",
+    )
     args = parser.parse_args()
     out = os.path.join(ROOT, "bench-out", f"synthetic-{args.docs}-{args.seed}")
     docs_dir = os.path.join(out, "docs")
@@ -144,6 +149,13 @@ def main() -> None:
         f"{peak_mb:.0f} | {largest_mb:.0f} | {passages / seconds:,.0f} | {precision:.3f} | {recall:.3f} |"
     )
     print(f"({lines:,} lines scored; families: {report['summary']['families']})")
+    if args.reference:
+        reference = [sys.executable, os.path.join(ROOT, "scripts", "reference_pipeline.py"), "--quiet", docs_dir]
+        ref_seconds, ref_mb = run_measured(reference, quiet=True)
+        print(
+            f"reference pipeline (datasketch MinHash + MinHashLSH + rapidfuzz, one process) on the same corpus: "
+            f"{ref_seconds:.1f} s wall, peak {ref_mb:.0f} MB; reuse scan is {ref_seconds / seconds:.1f}x faster"
+        )
     del chars
 
 
