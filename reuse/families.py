@@ -297,6 +297,34 @@ def _whole_unit_families(
     ]
 
 
+class FamilyFinder:
+    """Families of a corpus, fed document by document (in id order) so that the first level's units
+    are built while later documents are still being read and analysed."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.docs: list[ScannedDocument] = []
+        self.paragraph_units: list[_Unit] = []
+        self.lines: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        """Per document, the keys of its lines by their core (a headline's dresses)."""
+
+    def add(self, doc: ScannedDocument) -> None:
+        d = len(self.docs)
+        self.docs.append(doc)
+        units = _paragraph_units(doc, d)
+        self.paragraph_units += units
+        lines = self.lines[d]
+        for u in units:
+            lines[_core(u.key)].add(u.key)
+
+    def finish(self, frequent_hashes: np.ndarray, jobs: int = 1, stopwatch: Stopwatch | None = None) -> list[Family]:
+        """All the families, with ids, texts and templates.
+
+        frequent_hashes: the sorted shingle hashes found in two documents or more.
+        """
+        return _find(self, frequent_hashes, jobs, stopwatch or Stopwatch())
+
+
 def find_families(
     docs: list[ScannedDocument],
     settings: Settings,
@@ -304,16 +332,17 @@ def find_families(
     jobs: int = 1,
     stopwatch: Stopwatch | None = None,
 ) -> list[Family]:
-    """All families of a corpus (documents sorted by id), with ids, texts and templates.
+    """All families of a corpus (documents sorted by id), with ids, texts and templates."""
+    finder = FamilyFinder(settings)
+    for doc in docs:
+        finder.add(doc)
+    return finder.finish(frequent_hashes, jobs, stopwatch)
 
-    frequent_hashes: the sorted shingle hashes found in two documents or more.
-    """
-    stopwatch = stopwatch or Stopwatch()
+
+def _find(finder: FamilyFinder, frequent_hashes: np.ndarray, jobs: int, stopwatch: Stopwatch) -> list[Family]:
+    docs, settings, lines, paragraph_units = finder.docs, finder.settings, finder.lines, finder.paragraph_units
+    finder.paragraph_units = []
     # Level 1: whole paragraphs.
-    paragraph_units = [u for d, doc in enumerate(docs) for u in _paragraph_units(doc, d)]
-    lines: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for u in paragraph_units:
-        lines[u.doc][_core(u.key)].add(u.key)
     families = _whole_unit_families(paragraph_units, docs, settings, "paragraph", lines)
     in_family = [np.zeros(len(doc), dtype=bool) for doc in docs]
     doc_index = {doc.id: d for d, doc in enumerate(docs)}

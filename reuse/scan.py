@@ -9,7 +9,7 @@ import numpy as np
 
 from .corpus import Corpus, Skipped
 from .document import Document
-from .families import KINDS, Family, Member, find_families
+from .families import KINDS, Family, FamilyFinder, Member
 from .parallel import default_jobs, parallel_map, shared
 from .scanned import ScannedDocument, scan_document
 from .settings import Settings
@@ -106,12 +106,17 @@ def _scan_one(index: int) -> tuple[ScannedDocument, np.ndarray]:
 
 
 def frequent_hashes(per_document: list[np.ndarray]) -> np.ndarray:
-    """Sorted hashes found in two documents or more, from each document's sorted distinct hashes."""
+    """Sorted hashes found in two documents or more, from each document's distinct hashes (or from
+    sorted runs of such arrays, which a stable sort merges quickly)."""
     if not per_document:
         return np.zeros(0, dtype=np.uint32)
     merged = np.concatenate(per_document)
-    merged.sort()
+    merged.sort(kind="stable")
     return np.unique(merged[1:][merged[1:] == merged[:-1]])
+
+
+_RUN = 1 << 22
+"""Distinct hashes gathered before they are sorted into a run, while workers analyse later documents."""
 
 
 def scan(
@@ -130,16 +135,26 @@ def scan(
     stopwatch = stopwatch or Stopwatch()
     documents = sorted(corpus.documents, key=lambda d: d.id)
     scanned: list[ScannedDocument] = []
-    hashes: list[np.ndarray] = []
+    finder = FamilyFinder(settings)
+    runs: list[np.ndarray] = []
+    pending: list[np.ndarray] = []
+    pending_size = 0
     state = (documents, settings, for_audit)
+    # The parent builds first-level units and sorts runs of hashes while the workers go on.
     for document, (sd, distinct) in zip(documents, parallel_map(_scan_one, range(len(documents)), jobs, state)):
-        scanned.append(dataclasses.replace(sd, document=document))
-        hashes.append(distinct)
+        sd = dataclasses.replace(sd, document=document)
+        scanned.append(sd)
+        finder.add(sd)
+        pending.append(distinct)
+        pending_size += distinct.size
+        if pending_size >= _RUN:
+            runs.append(np.sort(np.concatenate(pending)))
+            pending, pending_size = [], 0
     stopwatch.lap(f"documents: normalize, segment, shingle ({jobs} processes)")
-    frequent = frequent_hashes(hashes)
-    del hashes
+    frequent = frequent_hashes(runs + pending)
+    del runs, pending
     stopwatch.lap("shingle document frequencies")
-    families = find_families(scanned, settings, frequent, jobs, stopwatch)
+    families = finder.finish(frequent, jobs, stopwatch)
     explained = removals(families)
     reports = [_report(sd, explained.get(sd.id, [])) for sd in scanned]
     stopwatch.lap("per-document shares")
