@@ -19,7 +19,7 @@ def family_json(f: Family) -> dict[str, Any]:
         "occurrences": f.occurrences,
         "text": f.text,
         "template": f.template,
-        "members": [{"doc": m.doc, "index": m.index, "start": m.start, "end": m.end} for m in f.members],
+        "members": [{"doc": m.doc, "index": m.passage, "start": m.start, "end": m.end} for m in f.members],
     }
 
 
