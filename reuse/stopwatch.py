@@ -6,18 +6,24 @@ import time
 
 
 class Stopwatch:
+    """Laps of wall time, with the CPU time the parent process spent in each (workers' time is not in it)."""
+
     def __init__(self) -> None:
-        self.laps: list[tuple[str, float]] = []
-        self._last = time.perf_counter()
+        self.laps: list[tuple[str, float, float]] = []
+        self._wall = time.perf_counter()
+        self._cpu = time.process_time()
 
     def lap(self, stage: str) -> None:
         """Close the stage running since the previous lap."""
-        now = time.perf_counter()
-        self.laps.append((stage, now - self._last))
-        self._last = now
+        wall, cpu = time.perf_counter(), time.process_time()
+        self.laps.append((stage, wall - self._wall, cpu - self._cpu))
+        self._wall, self._cpu = wall, cpu
 
     def table(self) -> str:
-        total = sum(seconds for _, seconds in self.laps)
-        width = max((len(stage) for stage, _ in self.laps), default=0)
-        rows = [f"{stage:<{width}}  {seconds:7.2f} s" for stage, seconds in self.laps]
-        return "\n".join([*rows, f"{'total':<{width}}  {total:7.2f} s"]) + "\n"
+        width = max((len(stage) for stage, _, _ in self.laps), default=0)
+        rows = [f"{'stage':<{width}}  {'wall s':>8}  {'parent CPU s':>12}"]
+        rows += [f"{stage:<{width}}  {wall:8.2f}  {cpu:12.2f}" for stage, wall, cpu in self.laps]
+        total_wall = sum(wall for _, wall, _ in self.laps)
+        total_cpu = sum(cpu for _, _, cpu in self.laps)
+        rows.append(f"{'total':<{width}}  {total_wall:8.2f}  {total_cpu:12.2f}")
+        return "\n".join(rows) + "\n"

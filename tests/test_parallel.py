@@ -56,3 +56,14 @@ def test_clean_writes_the_same_files_with_one_and_two_processes(tmp_path: Path) 
         trees.append({str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
     assert trees[0] == trees[1]
     assert len(trees[0]) > 5 and trees[0]["reuse-manifest.jsonl"]
+
+
+def test_timings_go_to_standard_error_and_leave_the_report_alone() -> None:
+    runner = CliRunner()
+    plain = runner.invoke(cli, ["scan", "--format", "json", "--jobs", "1", str(ROOT / "seeds")])
+    timed = runner.invoke(cli, ["scan", "--format", "json", "--jobs", "1", "--timings", str(ROOT / "seeds")])
+    assert plain.exit_code == timed.exit_code == 0
+    assert timed.stdout_bytes == plain.stdout_bytes
+    stages = [line.split("  ")[0] for line in timed.stderr.splitlines()]
+    assert stages[0] == "stage" and stages[-1] == "total"
+    assert "families of spans" in stages and "report" in stages
