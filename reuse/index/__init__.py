@@ -6,10 +6,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
+from ..document import Document
 from ..settings import Settings
 from .store import SCHEMA_VERSION, Store
 
-__all__ = ["SCHEMA_VERSION", "Store", "is_redis", "open_index"]
+__all__ = ["SCHEMA_VERSION", "Store", "add_documents", "is_redis", "open_index"]
 
 MODES = ("create", "write", "read")
 
@@ -33,3 +36,24 @@ def open_index(spec: str, mode: str = "read", settings: Settings | None = None, 
     from .sqlite_store import SqliteStore
 
     return SqliteStore(spec, mode, settings, force)
+
+
+def add_documents(store: Store, documents: Iterable[Document]) -> tuple[int, int, int]:
+    """Analyze and write documents with the index's settings, a batch at a time (nothing is kept in memory).
+
+    Returns (documents written, of which replaced an existing id, passages written).
+    """
+    from ..analysis import analyze
+    from .store import PreparedDocument, prepare
+
+    passages = 0
+
+    def prepared() -> Iterator[PreparedDocument]:
+        nonlocal passages
+        for doc in documents:
+            item = prepare(analyze(doc, store.settings))
+            passages += item.passages
+            yield item
+
+    written, replaced = store.add(prepared())
+    return written, replaced, passages
