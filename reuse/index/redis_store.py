@@ -78,6 +78,8 @@ def _guarded(method: Callable[..., T]) -> Callable[..., T]:
 
         try:
             return method(self, *args, **kwargs)
+        except IndexStoreError:
+            raise
         except redis.exceptions.ConnectionError as err:
             raise IndexStoreError(f"{self.spec}: cannot reach Redis ({err})") from None
         except redis.exceptions.RedisError as err:
