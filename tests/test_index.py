@@ -199,10 +199,10 @@ def test_other_settings_are_refused(run, built: str) -> None:  # type: ignore[no
 @pytest.mark.parametrize(
     ("version", "message"),
     [
-        ("0", "index schema version 0 (written by readout-reuse 0.1.0) is older than this reuse's (1); "
-              "build the index again with `reuse index build --force`"),
-        ("2", "index schema version 2 (written by readout-reuse 0.1.0) is newer than this reuse's (1); "
-              "upgrade readout-reuse to use it"),
+        ("0", ("index schema version 0 (written by readout-reuse 0.1.0) is older than this reuse's (1); "
+              "build the index again with `reuse index build --force`")),
+        ("2", ("index schema version 2 (written by readout-reuse 0.1.0) is newer than this reuse's (1); "
+              "upgrade readout-reuse to use it")),
     ],
 )  # fmt: skip
 def test_other_schema_versions_are_refused(run, built: str, version: str, message: str) -> None:  # type: ignore[no-untyped-def]

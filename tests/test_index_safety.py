@@ -17,6 +17,7 @@ import pytest
 from reuse.analysis import analyze
 from reuse.corpus import load_corpus
 from reuse.document import load_document
+from reuse.errors import IndexStoreError
 from reuse.index import open_index
 from reuse.index.query import query
 from reuse.settings import Settings
@@ -47,7 +48,7 @@ def _reuse(*args: str) -> subprocess.Popen[bytes]:
 def _stored_documents(spec: str) -> int:
     try:
         store = open_index(spec)
-    except Exception:  # not created yet: the build has not committed its first transaction
+    except IndexStoreError:  # not created yet: the build has not committed its first transaction
         return 0
     try:
         return store.stats().documents

@@ -95,17 +95,18 @@ def query_analysis(
     own = store.document(target.document.id) if exclude_self else None
     n = prepared.passages
     key_members = store.key_members(prepared.key_hashes, KEY_CAP + (own.passages if own else 0))
-    wanted_bands = [int(k) for i in range(n) if prepared.usable[i] for k in prepared.band_keys[i]]
+    wanted_bands = prepared.band_keys[prepared.usable].ravel().tolist()
     band_members = store.band_members(wanted_bands, BAND_CAP) if wanted_bands else {}
 
+    band_rows = prepared.band_keys.tolist()
     ranked: list[list[int]] = []
     for i in range(n):
         score: dict[int, int] = {}
         for pid in key_members.get(prepared.key_hashes[i], ()):
             score[pid] = settings.bands + 1
         if prepared.usable[i]:
-            for key in prepared.band_keys[i]:
-                for pid in band_members.get(int(key), ()):
+            for key in band_rows[i]:
+                for pid in band_members.get(key, ()):
                     score[pid] = score.get(pid, 0) + 1
         if own is not None:
             score = {pid: s for pid, s in score.items() if not own.holds(pid)}

@@ -68,6 +68,21 @@ end
 return #blob / 16
 """
 
+# ARGV[1]: key prefix; ARGV[2]: buckets (a power of two ≤ 2²⁴); ARGV[3]: cap; ARGV[4]: 8-byte keys.
+# For each key, its members (16 bytes each) concatenated: one round trip for a whole readout.
+_LOOKUP = """
+local p, buckets, cap, blob = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
+local out = {}
+for i = 1, #blob, 8 do
+  local k = string.sub(blob, i, i + 7)
+  local b6, b7, b8 = string.byte(k, 6, 8)
+  local bucket = (b6 * 65536 + b7 * 256 + b8) % buckets
+  local found = redis.call('ZRANGEBYLEX', p .. bucket, '[' .. k, '[' .. k .. string.rep('\\255', 8), 'LIMIT', 0, cap)
+  out[#out + 1] = table.concat(found)
+end
+return out
+"""
+
 T = TypeVar("T")
 
 
@@ -180,7 +195,8 @@ class RedisStore(Store):
         self._zadd = self.r.register_script(_ZADD_MANY)
         self._zrem = self.r.register_script(_ZREM_MANY)
         self._count = self.r.register_script(_COUNT_MANY)
-        for script in (self._zadd, self._zrem, self._count):
+        self._lookup = self.r.register_script(_LOOKUP)
+        for script in (self._zadd, self._zrem, self._count, self._lookup):
             script.sha = self.r.script_load(script.script)
 
     def _scan(self) -> Iterator[bytes]:
@@ -375,17 +391,14 @@ class RedisStore(Store):
     def _members(self, kind: str, buckets: int, keys: Sequence[int], cap: int) -> dict[int, list[int]]:
         unique = sorted(set(keys))
         out: dict[int, list[int]] = {}
-        for lo in range(0, len(unique), 5000):
-            chunk = unique[lo : lo + 5000]
-            with self.r.pipeline(transaction=False) as pipe:
-                for key in chunk:
-                    prefix = _unsigned(key)
-                    bucket = (key & 0xFFFFFFFFFFFFFFFF) & (buckets - 1)
-                    pipe.zrangebylex(self._key(kind, bucket), b"[" + prefix, b"[" + prefix + b"\xff" * 8, 0, cap)
-                replies = pipe.execute()
+        for lo in range(0, len(unique), 20000):
+            chunk = unique[lo : lo + 20000]
+            blob = np.array(chunk, dtype=">i8").tobytes()
+            replies = self.r.evalsha(self._lookup.sha, 0, self._key(kind, ""), buckets, cap, blob)
             for key, members in zip(chunk, replies, strict=True):
                 if members:
-                    out[key] = [int.from_bytes(m[8:16], "big") for m in members]
+                    pids = np.frombuffer(members, dtype=">u8").reshape(-1, 2)[:, 1]
+                    out[key] = pids.astype(np.int64).tolist()
         return out
 
     @_guarded

@@ -392,6 +392,11 @@ class SqliteStore(Store):
         self.db.close()
 
 
+@functools.lru_cache(maxsize=16)
+def _compound(select: str, cap: int, terms: int) -> str:
+    return " UNION ALL ".join([f"SELECT * FROM ({select} LIMIT {cap:d})"] * terms)
+
+
 def _version() -> str:
     from .. import __version__
 
