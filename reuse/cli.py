@@ -46,6 +46,34 @@ output_option = click.option(
 )
 
 
+def against_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--against INDEX and its boilerplate threshold, for diff and scan."""
+    command = click.option(
+        "--boilerplate-min-docs",
+        type=click.IntRange(min=1),
+        default=10,
+        show_default=True,
+        help="With --against: a passage held by this many indexed documents is boilerplate.",
+    )(command)
+    return click.option(
+        "--against",
+        metavar="INDEX",
+        help="Also report passages a reuse index has seen (a file or redis:// URL), with their document counts.",
+    )(command)
+
+
+def _diff_against(result: Any, spec: str, boilerplate_min_docs: int, fmt: str) -> tuple[Any, str]:
+    from .index import open_index
+    from .index.against import diff_against, render_diff_against
+
+    store = open_index(spec, "read")
+    try:
+        found = diff_against(result, store, boilerplate_min_docs)
+    finally:
+        store.close()
+    return found.diff, render_diff_against(found, fmt)
+
+
 @click.group(cls=ReuseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="readout-reuse", prog_name="reuse")
 def cli() -> None:
@@ -87,6 +115,7 @@ def cli() -> None:
     metavar="FRACTION",
     help="Exit with code 3 when more than FRACTION of NEW's characters are reused.",
 )
+@against_options
 def diff(
     old: str,
     new: str,
@@ -98,6 +127,8 @@ def diff(
     mask_digits: bool,
     min_span: int,
     fail_if_reused_over: float | None,
+    against: str | None,
+    boilerplate_min_docs: int,
 ) -> int:
     """Which passages of NEW are new, which reuse OLD, and from where.
 
@@ -112,7 +143,10 @@ def diff(
     try:
         settings = Settings(script=script, unit=unit, mask_digits=mask_digits, min_span=min_span)  # type: ignore[arg-type]
         result = run_diff(load_document(old, encoding), load_document(new, encoding), settings)
-        report = render(result, fmt)
+        if against:
+            result, report = _diff_against(result, against, boilerplate_min_docs, fmt)
+        else:
+            report = render(result, fmt)
         if output:
             write_atomic(output, report, [old, new])
         else:
@@ -177,6 +211,33 @@ def _scan(
     return scan(documents, Settings(script=script, min_span=min_span))  # type: ignore[arg-type]
 
 
+def _scan_against(
+    corpus: tuple[str, ...], options: dict[str, Any], spec: str, boilerplate_min_docs: int, fmt: str, limit: int
+) -> str:
+    """The scan report plus, per document, the passages the index has seen (reuse/index/against.py)."""
+    import json
+
+    from .index import open_index
+    from .index.against import render_scan_against, scan_against, scan_against_json
+    from .scan import scan as run_scan
+    from .scan_report import render, to_json
+    from .settings import Settings
+
+    documents = _load(corpus, options)
+    settings = Settings(script=options["script"], min_span=options["min_span"])
+    result = run_scan(documents, settings)
+    store = open_index(spec, "read")
+    try:
+        found = scan_against(documents.documents, store, settings, boilerplate_min_docs)
+    finally:
+        store.close()
+    if fmt == "json":
+        data = to_json(result)
+        data["against"] = scan_against_json(spec, found)
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return render(result, fmt, limit) + render_scan_against(spec, found, fmt, limit)
+
+
 def _emit(report: str, output: str | None, inputs: tuple[str, ...]) -> None:
     from .output import write_atomic
 
@@ -197,7 +258,16 @@ def _emit(report: str, output: str | None, inputs: tuple[str, ...]) -> None:
     help="Families and documents shown in a table (JSON has all).",
 )
 @output_option
-def scan(corpus: tuple[str, ...], fmt: str, limit: int, output: str | None, **options: Any) -> int:
+@against_options
+def scan(
+    corpus: tuple[str, ...],
+    fmt: str,
+    limit: int,
+    output: str | None,
+    against: str | None,
+    boilerplate_min_docs: int,
+    **options: Any,
+) -> int:
     """Families of reuse across a corpus: boilerplate, repeats, formulae, reused passages.
 
     CORPUS is files, directories (read recursively), JSONL files (one document per line) or - for
@@ -206,8 +276,11 @@ def scan(corpus: tuple[str, ...], fmt: str, limit: int, output: str | None, **op
     from .scan_report import render
 
     try:
-        result = _scan(corpus, **options)
-        _emit(render(result, fmt, limit), output, corpus)
+        if against:
+            _emit(_scan_against(corpus, options, against, boilerplate_min_docs, fmt, limit), output, corpus)
+        else:
+            result = _scan(corpus, **options)
+            _emit(render(result, fmt, limit), output, corpus)
     except ReuseError as err:
         raise click.ClickException(str(err)) from None
     return EXIT_OK
