@@ -39,7 +39,7 @@ def _corpus(tmp_path: Path) -> Path:
 
 
 def _reuse(*args: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "REUSE_INDEX_BATCH": "5000"}  # several transactions
     return subprocess.Popen(
         [sys.executable, "-m", "reuse", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )

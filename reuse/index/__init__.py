@@ -7,10 +7,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from ..document import Document
 from ..settings import Settings
 from .store import SCHEMA_VERSION, Store
+
+if TYPE_CHECKING:
+    from .store import PreparedDocument
 
 __all__ = ["SCHEMA_VERSION", "Store", "add_documents", "is_redis", "open_index"]
 
@@ -38,22 +42,59 @@ def open_index(spec: str, mode: str = "read", settings: Settings | None = None, 
     return SqliteStore(spec, mode, settings, force)
 
 
-def add_documents(store: Store, documents: Iterable[Document]) -> tuple[int, int, int]:
+# From this many documents on, analysis runs in a worker process while this one writes: on two
+# cores that overlaps the two halves of a build. Fewer are not worth starting a process for.
+PARALLEL_FROM = 64
+
+
+def add_documents(store: Store, documents: Iterable[Document], jobs: int | None = None) -> tuple[int, int, int]:
     """Analyze and write documents with the index's settings, a batch at a time (nothing is kept in memory).
 
-    Returns (documents written, of which replaced an existing id, passages written).
+    jobs: worker processes for analysis (default: one when there are many documents and more than
+    one CPU, else none). Returns (documents written, of which replaced an existing id, passages written).
     """
-    from ..analysis import analyze
-    from .store import PreparedDocument, prepare
+    import os
 
+    documents = list(documents)
+    if jobs is None:
+        jobs = 1 if len(documents) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 else 0
     passages = 0
 
-    def prepared() -> Iterator[PreparedDocument]:
+    def counted(items: Iterable[PreparedDocument]) -> Iterator[PreparedDocument]:
         nonlocal passages
-        for doc in documents:
-            item = prepare(analyze(doc, store.settings))
+        for item in items:
             passages += item.passages
             yield item
 
-    written, replaced = store.add(prepared())
+    source = _prepared_by_workers(documents, store.settings, jobs) if jobs else _prepared(documents, store.settings)
+    written, replaced = store.add(counted(source))
     return written, replaced, passages
+
+
+def _prepare_many(documents: list[Document], settings: Settings) -> list[PreparedDocument]:
+    from ..analysis import analyze
+    from .store import prepare
+
+    return [prepare(analyze(doc, settings)) for doc in documents]
+
+
+def _prepared(documents: Iterable[Document], settings: Settings) -> Iterator[PreparedDocument]:
+    for doc in documents:
+        yield from _prepare_many([doc], settings)
+
+
+def _prepared_by_workers(
+    documents: list[Document], settings: Settings, jobs: int, chunk: int = 16, window: int = 8
+) -> Iterator[PreparedDocument]:
+    """Prepared documents in order, from worker processes, with at most window chunks in flight."""
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: deque[Future[list[PreparedDocument]]] = deque()
+        position = 0
+        while position < len(documents) or pending:
+            while position < len(documents) and len(pending) < window * jobs:
+                pending.append(pool.submit(_prepare_many, documents[position : position + chunk], settings))
+                position += chunk
+            yield from pending.popleft().result()

@@ -37,6 +37,7 @@ KEY_BUCKETS = 1 << 15
 _HEADER = struct.Struct(">IIIqIIII")  # index, start, end, key hash, lengths of doc id, norm, text, signature
 _DOC = struct.Struct(">QII")  # first passage id, passages, characters
 _CHUNK = 1000
+BATCH = 5000  # passages per MULTI/EXEC: the server serves other clients between transactions
 
 # ARGV[1]: key prefix; ARGV[2]: records of a 4-byte bucket and a 16-byte member.
 _ZADD_MANY = """
@@ -220,7 +221,7 @@ class RedisStore(Store):
         import redis
 
         written = replaced = 0
-        for batch in batches(documents):
+        for batch in batches(documents, BATCH):
             total = sum(doc.passages for doc in batch)
             last = int(self.r.incrby(self._key("next"), total)) if total else 0
             first = last - total + 1

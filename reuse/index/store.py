@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,8 +25,8 @@ from ..settings import ALGORITHM_VERSION, Settings
 SCHEMA_VERSION = 1
 """Bumped whenever what an index holds, or how, changes; an index of another version is refused."""
 
-# Documents are written in batches of about this many passages, each batch one transaction.
-BATCH_PASSAGES = 5000
+BATCH_ENV = "REUSE_INDEX_BATCH"
+"""Environment variable: passages per write transaction, overriding a backend's default (tests use it)."""
 
 
 def key_hash(key: str) -> int:
@@ -175,7 +176,9 @@ def check_settings(spec: str, stored: Settings, wanted: Settings) -> None:
     )
 
 
-def batches(documents: Iterable[PreparedDocument], size: int = BATCH_PASSAGES) -> Iterator[list[PreparedDocument]]:
+def batches(documents: Iterable[PreparedDocument], size: int) -> Iterator[list[PreparedDocument]]:
+    """Documents grouped into write transactions of about size passages (never splitting a document)."""
+    size = int(os.environ.get(BATCH_ENV) or size)
     batch: list[PreparedDocument] = []
     count = 0
     for doc in documents:
