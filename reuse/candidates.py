@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .signature import fmix
+
 
 def pairs_within_groups(group: np.ndarray, member: np.ndarray, max_group: int | None = None) -> np.ndarray:
     """All (i, j), i < j, of members that share a group, as an (n, 2) array; groups larger than max_group are skipped."""
@@ -42,6 +44,25 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
         as_bytes = rows_view.view(np.dtype((np.void, rows_view.dtype.itemsize * rows))).ravel()
         _, keys[:, band] = np.unique(as_bytes, return_inverse=True)
     return keys
+
+
+def stable_band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """(n_passages, bands) int64 keys that mean the same in every run and process (for a persistent index).
+
+    Each key hashes the band number and the band's rows to 64 bits (MurmurHash3's finalizer, chained),
+    so equal band rows give equal keys, and the band number is folded into the key: one column of
+    keys serves all bands. Different rows collide with probability 2⁻⁶⁴, and verification follows anyway.
+    """
+    n = signatures.shape[0]
+    out = np.empty((n, bands), dtype=np.uint64)
+    values = signatures.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        for band in range(bands):
+            h = np.full(n, np.uint64(band + 1) * np.uint64(0x9E3779B97F4A7C15), dtype=np.uint64)
+            for row in range(band * rows, (band + 1) * rows):
+                h = fmix(h ^ (values[:, row] + np.uint64(0x632BE59BD9B4E019)), 64)
+            out[:, band] = h
+    return out.view(np.int64)
 
 
 def lsh_pairs(

@@ -46,6 +46,34 @@ output_option = click.option(
 )
 
 
+def against_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--against INDEX and its boilerplate threshold, for diff and scan."""
+    command = click.option(
+        "--boilerplate-min-docs",
+        type=click.IntRange(min=1),
+        default=10,
+        show_default=True,
+        help="With --against: a passage held by this many indexed documents is boilerplate.",
+    )(command)
+    return click.option(
+        "--against",
+        metavar="INDEX",
+        help="Also report passages a reuse index has seen (a file or redis:// URL), with their document counts.",
+    )(command)
+
+
+def _diff_against(result: Any, spec: str, boilerplate_min_docs: int, fmt: str) -> tuple[Any, str]:
+    from .index import open_index
+    from .index.against import diff_against, render_diff_against
+
+    store = open_index(spec, "read")
+    try:
+        found = diff_against(result, store, boilerplate_min_docs)
+    finally:
+        store.close()
+    return found.diff, render_diff_against(found, fmt)
+
+
 @click.group(cls=ReuseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="readout-reuse", prog_name="reuse")
 def cli() -> None:
@@ -87,6 +115,7 @@ def cli() -> None:
     metavar="FRACTION",
     help="Exit with code 3 when more than FRACTION of NEW's characters are reused.",
 )
+@against_options
 def diff(
     old: str,
     new: str,
@@ -98,6 +127,8 @@ def diff(
     mask_digits: bool,
     min_span: int,
     fail_if_reused_over: float | None,
+    against: str | None,
+    boilerplate_min_docs: int,
 ) -> int:
     """Which passages of NEW are new, which reuse OLD, and from where.
 
@@ -112,7 +143,10 @@ def diff(
     try:
         settings = Settings(script=script, unit=unit, mask_digits=mask_digits, min_span=min_span)  # type: ignore[arg-type]
         result = run_diff(load_document(old, encoding), load_document(new, encoding), settings)
-        report = render(result, fmt)
+        if against:
+            result, report = _diff_against(result, against, boilerplate_min_docs, fmt)
+        else:
+            report = render(result, fmt)
         if output:
             write_atomic(output, report, [old, new])
         else:
@@ -201,6 +235,32 @@ def _timings(scanned: Any, stage: str, options: dict[str, Any]) -> None:
         click.echo(scanned.stopwatch.table(), err=True, nl=False)
 
 
+def _scan_against(
+    corpus: tuple[str, ...], options: dict[str, Any], spec: str, boilerplate_min_docs: int, fmt: str, limit: int
+) -> str:
+    """The scan report plus, per document, the passages the index has seen (reuse/index/against.py)."""
+    from . import jsonlines
+    from .index import open_index
+    from .index.against import render_scan_against, scan_against, scan_against_json
+    from .scan import scan as run_scan
+    from .scan_report import render, to_json
+    from .settings import Settings
+
+    documents = _load(corpus, options)
+    settings = Settings(script=options["script"], min_span=options["min_span"])
+    result = run_scan(documents, settings, jobs=options.get("jobs"))
+    store = open_index(spec, "read")
+    try:
+        found = scan_against(documents.documents, store, settings, boilerplate_min_docs)
+    finally:
+        store.close()
+    if fmt == "json":
+        data = to_json(result)
+        data["against"] = scan_against_json(spec, found)
+        return jsonlines.dumps(data)
+    return render(result, fmt, limit) + render_scan_against(spec, found, fmt, limit)
+
+
 def _emit(report: str, output: str | None, inputs: tuple[str, ...]) -> None:
     from .output import write_atomic
 
@@ -221,7 +281,16 @@ def _emit(report: str, output: str | None, inputs: tuple[str, ...]) -> None:
     help="Families and documents shown in a table (JSON has all).",
 )
 @output_option
-def scan(corpus: tuple[str, ...], fmt: str, limit: int, output: str | None, **options: Any) -> int:
+@against_options
+def scan(
+    corpus: tuple[str, ...],
+    fmt: str,
+    limit: int,
+    output: str | None,
+    against: str | None,
+    boilerplate_min_docs: int,
+    **options: Any,
+) -> int:
     """Families of reuse across a corpus: boilerplate, repeats, formulae, reused passages.
 
     CORPUS is files, directories (read recursively), JSONL files (one document per line) or - for
@@ -230,9 +299,12 @@ def scan(corpus: tuple[str, ...], fmt: str, limit: int, output: str | None, **op
     from .scan_report import render
 
     try:
-        result = _scan(corpus, **options)
-        _emit(render(result, fmt, limit), output, corpus)
-        _timings(result, "report", options)
+        if against:
+            _emit(_scan_against(corpus, options, against, boilerplate_min_docs, fmt, limit), output, corpus)
+        else:
+            result = _scan(corpus, **options)
+            _emit(render(result, fmt, limit), output, corpus)
+            _timings(result, "report", options)
     except ReuseError as err:
         raise click.ClickException(str(err)) from None
     return EXIT_OK
@@ -333,6 +405,213 @@ def clean(
     )
     for skipped in result.skipped:
         click.echo(f"skipped {skipped.source}: {skipped.reason}")
+    return EXIT_OK
+
+
+@cli.group(cls=click.Group)
+def index() -> None:
+    """A persistent reuse index: check each new readout against every readout seen before.
+
+    --index is a file (SQLite, the default) or redis://host:port/db?prefix=NAME for an index shared
+    on a Redis server. Commands: build, add, query, stats, remove.
+    """
+
+
+index_option = click.option(
+    "--index",
+    "index_spec",
+    required=True,
+    envvar="REUSE_INDEX",
+    metavar="PATH|URL",
+    help="The index: an SQLite file, or redis://host:port/db?prefix=NAME (env: REUSE_INDEX).",
+)
+
+# Settings the corpus options can set, by option name.
+_SETTING_OPTIONS = {"script": "script", "min_span": "min_span"}
+
+
+def _explicit_settings(ctx: click.Context, options: dict[str, Any]) -> dict[str, Any]:
+    """Settings given on the command line (not left at their defaults): add and query check them."""
+    from click.core import ParameterSource
+
+    return {
+        field: options[name]
+        for name, field in _SETTING_OPTIONS.items()
+        if ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None)
+    }
+
+
+def _load(corpus: tuple[str, ...], options: dict[str, Any]) -> Any:
+    from .corpus import InputOptions, load_corpus
+
+    inputs = InputOptions(
+        glob=options["glob"],
+        encoding=options["encoding"],
+        id_key=options["id_key"],
+        text_key=options["text_key"],
+        skip_bad=options["skip_bad"],
+    )
+    return load_corpus(list(corpus), inputs, sys.stdin.buffer if "-" in corpus else None)
+
+
+def _index_corpus(
+    ctx: click.Context, corpus: tuple[str, ...], index_spec: str, create: bool, force: bool, options: dict[str, Any]
+) -> None:
+    import time
+
+    from .index import add_documents, open_index
+    from .index.store import check_settings
+    from .settings import Settings
+
+    try:
+        documents = _load(corpus, options)
+        started = time.perf_counter()
+        if create:
+            settings = Settings(script=options["script"], min_span=options["min_span"])
+            store = open_index(index_spec, "create", settings, force=force)
+        else:
+            store = open_index(index_spec, "write")
+        try:
+            explicit = _explicit_settings(ctx, options)
+            check_settings(store.spec, store.settings, store.settings.replace(**explicit))
+            written, replaced, passages = add_documents(store, documents.documents, options.get("jobs"))
+        finally:
+            store.close()
+    except ReuseError as err:
+        raise click.ClickException(str(err)) from None
+    seconds = time.perf_counter() - started
+    rate = f", {passages / seconds:,.0f} passages/s" if seconds > 0 else ""
+    click.echo(
+        f"{written} documents ({passages} passages) indexed in {index_spec} in {seconds:.1f} s{rate}"
+        + (f"; {replaced} replaced documents with the same id." if replaced else ".")
+    )
+    for skipped in documents.skipped:
+        click.echo(f"skipped {skipped.source}: {skipped.reason}")
+
+
+@index.command("build")
+@corpus_options
+@index_option
+@click.option("--force", is_flag=True, help="Replace an existing index at PATH (only ever a reuse index).")
+@click.pass_context
+def index_build(ctx: click.Context, corpus: tuple[str, ...], index_spec: str, force: bool, **options: Any) -> int:
+    """Create an index from CORPUS (files, directories, JSONL, - for standard input).
+
+    The index stores the settings (--script, --min-span); add and query refuse other settings.
+    """
+    _index_corpus(ctx, corpus, index_spec, True, force, options)
+    return EXIT_OK
+
+
+@index.command("add")
+@corpus_options
+@index_option
+@click.pass_context
+def index_add(ctx: click.Context, corpus: tuple[str, ...], index_spec: str, **options: Any) -> int:
+    """Add documents to an index; a document whose id is already there replaces it.
+
+    Added documents can be queried at once. Settings are the index's own.
+    """
+    _index_corpus(ctx, corpus, index_spec, False, False, options)
+    return EXIT_OK
+
+
+@index.command("query")
+@corpus_options
+@index_option
+@format_option(["table", "json", "markdown"])
+@output_option
+@click.option(
+    "--max-matches",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Matches listed per passage (documents still counts them all).",
+)
+@click.pass_context
+def index_query(
+    ctx: click.Context,
+    corpus: tuple[str, ...],
+    index_spec: str,
+    fmt: str,
+    output: str | None,
+    max_matches: int,
+    **options: Any,
+) -> int:
+    """Which passages of each DOC are new, reused or partial against the index, and where seen.
+
+    A document's own copy in the index (same id) is ignored.
+    """
+    from .index import open_index
+    from .index.query import query_analysis
+    from .index.report import render
+    from .index.store import check_settings
+
+    try:
+        documents = _load(corpus, options)
+        store = open_index(index_spec, "read")
+        try:
+            check_settings(store.spec, store.settings, store.settings.replace(**_explicit_settings(ctx, options)))
+            from .analysis import analyze
+
+            results = [
+                query_analysis(store, analyze(doc, store.settings), max_matches=max_matches)
+                for doc in documents.documents
+            ]
+            report = render(index_spec, store.settings, results, fmt)
+        finally:
+            store.close()
+        _emit(report, output, corpus)
+    except ReuseError as err:
+        raise click.ClickException(str(err)) from None
+    return EXIT_OK
+
+
+@index.command("stats")
+@index_option
+@format_option(["table", "json"])
+@click.option("--check", is_flag=True, help="Also check the index for inconsistencies (reads all of it).")
+def index_stats(index_spec: str, fmt: str, check: bool) -> int:
+    """Documents, passages, size and settings of an index. Exit 1 when --check finds a problem."""
+    from .index import open_index
+    from .index.report import render_stats
+
+    try:
+        store = open_index(index_spec, "read")
+        try:
+            stats = store.stats(check=check)
+        finally:
+            store.close()
+    except ReuseError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(render_stats(stats, fmt, check), nl=False)
+    if stats.problems:
+        raise click.ClickException(f"{index_spec}: inconsistent index: {'; '.join(stats.problems)}")
+    return EXIT_OK
+
+
+@index.command("remove")
+@click.argument("doc_ids", nargs=-1, required=True)
+@index_option
+def index_remove(doc_ids: tuple[str, ...], index_spec: str) -> int:
+    """Remove documents by id (as stats and query show them). All or nothing: an unknown id removes none."""
+    from .errors import IndexStoreError
+    from .index import open_index
+
+    try:
+        store = open_index(index_spec, "write")
+        try:
+            unknown = [doc_id for doc_id in dict.fromkeys(doc_ids) if store.document(doc_id) is None]
+            if unknown:
+                raise IndexStoreError(
+                    f"{index_spec}: no document {', '.join(repr(u) for u in unknown)} in the index; nothing removed"
+                )
+            store.remove(list(dict.fromkeys(doc_ids)))
+        finally:
+            store.close()
+    except ReuseError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"{len(set(doc_ids))} documents removed from {index_spec}.")
     return EXIT_OK
 
 

@@ -13,3 +13,7 @@ class InputError(ReuseError):
 
 class SettingsError(ReuseError):
     """A settings value is out of range or inconsistent with another."""
+
+
+class IndexStoreError(ReuseError):
+    """A reuse index cannot be used: missing, corrupt, not an index, other settings or schema, unreachable."""

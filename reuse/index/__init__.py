@@ -1,0 +1,101 @@
+"""A persistent reuse index: every readout seen before, queryable passage by passage.
+
+`open_index(spec)` gives a Store for a path (one SQLite file, the default) or a
+`redis://host:port/db?prefix=NAME` URL (a shared index on a Redis server).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from ..document import Document
+from ..settings import Settings
+from .store import SCHEMA_VERSION, Store
+
+if TYPE_CHECKING:
+    from .store import PreparedDocument
+
+__all__ = ["SCHEMA_VERSION", "Store", "add_documents", "is_redis", "open_index"]
+
+MODES = ("create", "write", "read")
+
+
+def is_redis(spec: str) -> bool:
+    return spec.startswith(("redis://", "rediss://", "unix://"))
+
+
+def open_index(spec: str, mode: str = "read", settings: Settings | None = None, force: bool = False) -> Store:
+    """Open (mode 'read' or 'write') or create (mode 'create', with settings) the index named by spec.
+
+    Opening checks the schema version; add and query check settings against the index's own
+    (store.check_settings). Raises IndexStoreError with a one-line reason.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    if is_redis(spec):
+        from .redis_store import RedisStore
+
+        return RedisStore(spec, mode, settings, force)
+    from .sqlite_store import SqliteStore
+
+    return SqliteStore(spec, mode, settings, force)
+
+
+# From this many documents on, analysis runs in worker processes while this one writes, which
+# overlaps the two halves of a build. Fewer are not worth starting processes for.
+PARALLEL_FROM = 64
+
+
+def add_documents(store: Store, documents: Iterable[Document], jobs: int | None = None) -> tuple[int, int, int]:
+    """Analyze and write documents with the index's settings, a batch at a time (nothing is kept in memory).
+
+    jobs: processes analysing documents while this one writes (default: all cores; one analyses in
+    this process between writes). Returns (documents written, of which replaced an existing id,
+    passages written). What is written does not depend on jobs: documents go in, in order.
+    """
+    from ..parallel import default_jobs
+
+    documents = list(documents)
+    jobs = default_jobs() if jobs is None else jobs
+    passages = 0
+
+    def counted(items: Iterable[PreparedDocument]) -> Iterator[PreparedDocument]:
+        nonlocal passages
+        for item in items:
+            passages += item.passages
+            yield item
+
+    parallel = jobs > 1 and len(documents) >= PARALLEL_FROM
+    source = _prepared_by_workers(documents, store.settings, jobs) if parallel else _prepared(documents, store.settings)
+    written, replaced = store.add(counted(source))
+    return written, replaced, passages
+
+
+def _prepare_many(documents: list[Document], settings: Settings) -> list[PreparedDocument]:
+    from ..analysis import analyze
+    from .store import prepare
+
+    return [prepare(analyze(doc, settings)) for doc in documents]
+
+
+def _prepared(documents: Iterable[Document], settings: Settings) -> Iterator[PreparedDocument]:
+    for doc in documents:
+        yield from _prepare_many([doc], settings)
+
+
+def _prepared_by_workers(
+    documents: list[Document], settings: Settings, jobs: int, chunk: int = 16, window: int = 8
+) -> Iterator[PreparedDocument]:
+    """Prepared documents in order, from worker processes, with at most window chunks in flight."""
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: deque[Future[list[PreparedDocument]]] = deque()
+        position = 0
+        while position < len(documents) or pending:
+            while position < len(documents) and len(pending) < window * jobs:
+                pending.append(pool.submit(_prepare_many, documents[position : position + chunk], settings))
+                position += chunk
+            yield from pending.popleft().result()

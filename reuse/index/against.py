@@ -1,0 +1,199 @@
+"""`--against INDEX` for diff and scan: passages the index has seen, with how many documents hold them.
+
+A passage the index has seen whole is `reused`, or `boilerplate` when at least `boilerplate_min_docs`
+indexed documents hold it (a template or furniture line, not one earlier readout); a passage of
+which the index holds some spans is `partial`. Kept apart from diff.py and scan.py: both take the
+results they already produce and add what the index knows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..analysis import analyze
+from ..diff import DiffResult, summarize
+from ..document import Document
+from ..match import _union
+from .query import IndexPassage, query_analysis
+from .report import match_json
+from .store import Store, check_settings
+
+BOILERPLATE_MIN_DOCS = 10
+"""Indexed documents holding a passage from which on it counts as boilerplate (--boilerplate-min-docs)."""
+
+
+def index_status(known: IndexPassage, boilerplate_min_docs: int) -> str:
+    if known.status == "reused" and known.documents >= boilerplate_min_docs:
+        return "boilerplate"
+    return known.status
+
+
+@dataclass(frozen=True)
+class DiffAgainst:
+    """A diff whose NEW was also checked against an index."""
+
+    diff: DiffResult
+    spec: str
+    known: list[IndexPassage]
+    boilerplate_min_docs: int
+
+    @property
+    def boilerplate(self) -> int:
+        return sum(1 for p in self.diff.passages if p.status == "boilerplate")
+
+
+def diff_against(result: DiffResult, store: Store, boilerplate_min_docs: int = BOILERPLATE_MIN_DOCS) -> DiffAgainst:
+    """The diff with NEW's statuses raised by what the index knows (never lowered)."""
+    check_settings(store.spec, store.settings, result.settings)
+    known = query_analysis(store, analyze(result.new, result.settings)).passages
+    passages = []
+    for mine, theirs in zip(result.passages, known, strict=True):
+        status = index_status(theirs, boilerplate_min_docs)
+        if status == "boilerplate":
+            final = "boilerplate"
+        elif "reused" in (mine.status, status):
+            final = "reused"
+        elif "partial" in (mine.status, status):
+            final = "partial"
+        else:
+            final = "new"
+        spans: tuple[tuple[int, int], ...]
+        if final in ("reused", "boilerplate"):
+            spans = ((mine.passage.start, mine.passage.end),)
+        else:
+            spans = tuple(_union([*mine.spans, *theirs.spans]))
+        passages.append(replace(mine, status=final, spans=spans, coverage=max(mine.coverage, theirs.coverage)))
+    diff = replace(result, passages=passages, summary=summarize(passages, result.summary.dropped))
+    return DiffAgainst(diff, store.spec, known, boilerplate_min_docs)
+
+
+def known_json(known: IndexPassage, boilerplate_min_docs: int) -> dict[str, Any]:
+    return {
+        "status": index_status(known, boilerplate_min_docs),
+        "documents": known.documents,
+        "matches": [match_json(m) for m in known.matches],
+    }
+
+
+@dataclass(frozen=True)
+class DocumentAgainst:
+    id: str
+    passages: list[IndexPassage]
+    boilerplate_min_docs: int
+
+    def counts(self) -> dict[str, int]:
+        statuses = [index_status(p, self.boilerplate_min_docs) for p in self.passages]
+        return {s: statuses.count(s) for s in ("reused", "boilerplate", "partial")}
+
+    def known_share(self) -> float:
+        total = sum(p.passage.end - p.passage.start for p in self.passages)
+        return round(sum(p.reused_chars for p in self.passages) / total, 4) if total else 0.0
+
+
+def scan_against(
+    documents: list[Document], store: Store, settings: Any, boilerplate_min_docs: int = BOILERPLATE_MIN_DOCS
+) -> list[DocumentAgainst]:
+    """For each scanned document, its passages the index knows (its own stored copy ignored)."""
+    check_settings(store.spec, store.settings, settings)
+    return [
+        DocumentAgainst(doc.id, query_analysis(store, analyze(doc, settings)).passages, boilerplate_min_docs)
+        for doc in sorted(documents, key=lambda d: d.id)
+    ]
+
+
+def scan_against_json(spec: str, found: list[DocumentAgainst]) -> dict[str, Any]:
+    return {
+        "index": spec,
+        "boilerplate_min_docs": found[0].boilerplate_min_docs if found else BOILERPLATE_MIN_DOCS,
+        "documents": [
+            {
+                "id": d.id,
+                **d.counts(),
+                "known_share": d.known_share(),
+                "passages": [
+                    {
+                        "index": p.passage.index,
+                        "start": p.passage.start,
+                        "end": p.passage.end,
+                        "text": p.passage.text,
+                        **known_json(p, d.boilerplate_min_docs),
+                        "spans": [list(s) for s in p.spans],
+                    }
+                    for p in d.passages
+                    if p.status != "new"
+                ],
+            }
+            for d in found
+        ],
+    }
+
+
+def render_scan_against(spec: str, found: list[DocumentAgainst], fmt: str, limit: int) -> str:
+    """The section a table or Markdown scan report gets with --against."""
+    from ..report import _fit_table, shorten
+
+    ordered = sorted(found, key=lambda d: (-d.known_share(), d.id))
+    rows = [
+        [shorten(d.id, 40), str(len(d.passages)), *(str(v) for v in d.counts().values()), f"{d.known_share():.0%}"]
+        for d in ordered[:limit]
+    ]
+    headers = ["document", "passages", "reused", "boilerplate", "partial", "known"]
+    if fmt == "markdown":
+        lines = [
+            "",
+            f"## Against the index `{spec}`",
+            "",
+            "| " + " | ".join(headers) + " |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
+    else:
+        lines = ["", f"Against the index {spec}: passages it has seen (known = share of characters).", ""]
+        lines.append(_fit_table(rows, headers, 0, 100))
+    if len(ordered) > limit:
+        lines.append(f"… {len(ordered) - limit} more documents")
+    return "\n".join(lines) + "\n"
+
+
+def _seen_in(known: IndexPassage) -> str:
+    from ..report import shorten
+
+    if not known.matches:
+        return ""
+    first = known.matches[0]
+    return shorten(f"{first.doc}#{first.index}", 30)
+
+
+def render_diff_against(result: DiffAgainst, fmt: str) -> str:
+    """The diff report, with what the index knows: a key per passage in JSON, a section in tables."""
+    import json
+
+    from ..report import _fit_table, _md_cell, render, to_json
+
+    n = result.boilerplate_min_docs
+    if fmt == "json":
+        data = to_json(result.diff)
+        data["against"] = {"index": result.spec, "boilerplate_min_docs": n}
+        data["summary"]["boilerplate"] = result.boilerplate
+        for passage, known in zip(data["passages"], result.known, strict=True):
+            passage["index_match"] = known_json(known, n)
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    seen = [(p, k) for p, k in zip(result.diff.passages, result.known, strict=True) if k.status != "new"]
+    head = (
+        f"Against the index {result.spec}: {len(seen)} passages of NEW seen before, "
+        f"{result.boilerplate} of them boilerplate (held by {n} or more indexed documents)."
+    )
+    rows = [[str(p.passage.index), index_status(k, n), str(k.documents), p.passage.text, _seen_in(k)] for p, k in seen]
+    headers = ["#", "index", "docs", "text", "seen in"]
+    report = render(result.diff, fmt)
+    if fmt == "markdown":
+        lines = ["", "## Against the index", "", head, ""]
+        if rows:
+            lines += ["| # | index | documents | text | seen in |", "|---:|---|---:|---|---|"]
+            lines += [f"| {r[0]} | {r[1]} | {r[2]} | {_md_cell(r[3])} | {_md_cell(r[4])} |" for r in rows]
+        return report + "\n".join(lines) + "\n"
+    lines = ["", head]
+    if rows:
+        lines += ["", _fit_table(rows, headers, 3, 100)]
+    return report + "\n".join(lines) + "\n"

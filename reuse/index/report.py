@@ -1,0 +1,166 @@
+"""Reports of index queries and stats: JSON for pipelines, tables for terminals, Markdown for notes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..report import _fit_table, _md_cell, shorten
+from ..settings import Settings
+from .query import IndexMatch, IndexPassage, IndexQuery
+from .store import Stats
+
+
+def match_json(m: IndexMatch) -> dict[str, Any]:
+    return {
+        "doc": m.doc,
+        "index": m.index,
+        "start": m.start,
+        "end": m.end,
+        "text": m.text,
+        "similarity": round(m.similarity, 4),
+        "documents": m.documents,
+        "spans": [list(s) for s in m.spans],
+    }
+
+
+def passage_json(result: IndexPassage) -> dict[str, Any]:
+    p = result.passage
+    return {
+        "doc": p.doc,
+        "index": p.index,
+        "start": p.start,
+        "end": p.end,
+        "text": p.text,
+        "lang": p.lang,
+        "status": result.status,
+        "similarity": round(result.similarity, 4),
+        "coverage": result.coverage,
+        "documents": result.documents,
+        "matches": [match_json(m) for m in result.matches],
+        "spans": [list(s) for s in result.spans],
+    }
+
+
+def query_json(result: IndexQuery) -> dict[str, Any]:
+    return {
+        "doc": result.document.id,
+        "summary": {"passages": len(result.passages), **result.counts(), "reused_share": result.reused_share()},
+        "passages": [passage_json(p) for p in result.passages],
+    }
+
+
+def to_json(spec: str, settings: Settings, results: list[IndexQuery]) -> dict[str, Any]:
+    return {
+        "index": spec,
+        "settings": {"fingerprint": settings.fingerprint(), **settings.as_dict()},
+        "documents": [query_json(r) for r in results],
+    }
+
+
+def _seen_in(result: IndexPassage, width: int = 24) -> str:
+    if not result.matches:
+        return ""
+    first = result.matches[0]
+    more = len({m.doc for m in result.matches}) - 1
+    return shorten(f"{first.doc}#{first.index}", width) + (f" +{more}" if more > 0 else "")
+
+
+def _marked(result: IndexPassage, left: str, right: str) -> str:
+    p = result.passage
+    if result.status != "partial":
+        return p.text
+    pieces, position = [], p.start
+    for start, end in result.spans:
+        pieces += [p.text[position - p.start : start - p.start], left + p.text[start - p.start : end - p.start] + right]
+        position = end
+    return "".join(pieces) + p.text[position - p.start :]
+
+
+def _summary_line(result: IndexQuery) -> str:
+    c = result.counts()
+    return (
+        f"{len(result.passages)} passages: {c['new']} new, {c['reused']} reused, {c['partial']} partial; "
+        f"{result.reused_share():.1%} of the characters reused."
+    )
+
+
+def render_table(spec: str, results: list[IndexQuery], width: int = 100) -> str:
+    lines = [f"INDEX {spec}"]
+    for result in results:
+        lines += ["", f"DOC {result.document.id}", ""]
+        rows = [
+            [
+                str(r.passage.index),
+                r.status,
+                str(r.documents) if r.documents else "",
+                f"{r.similarity:.2f}" if r.matches else "",
+                _marked(r, "«", "»"),
+                _seen_in(r),
+            ]
+            for r in result.passages
+        ]
+        headers = ["#", "status", "docs", "sim", "text («reused»)", "seen in"]
+        lines.append(_fit_table(rows, headers, 4, width) if rows else "(no passages: the document is empty)")
+        lines += ["", _summary_line(result)]
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(spec: str, results: list[IndexQuery]) -> str:
+    lines = [f"# Readouts against the index `{spec}`"]
+    for result in results:
+        lines += ["", f"## `{result.document.id}`", "", _summary_line(result), ""]
+        lines += ["| # | status | documents | similarity | text (reused spans in **bold**) | seen in |"]
+        lines += ["|---:|---|---:|---:|---|---|"]
+        for r in result.passages:
+            text = _md_cell(_marked(r, "**", "**"))
+            text = f"**{text}**" if r.status == "reused" else text
+            sim = f"{r.similarity:.2f}" if r.matches else ""
+            docs = str(r.documents) if r.documents else ""
+            lines.append(f"| {r.passage.index} | {r.status} | {docs} | {sim} | {text} | {_md_cell(_seen_in(r, 60))} |")
+    return "\n".join(lines) + "\n"
+
+
+def render(spec: str, settings: Settings, results: list[IndexQuery], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(to_json(spec, settings, results), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "markdown":
+        return render_markdown(spec, results)
+    return render_table(spec, results)
+
+
+def stats_json(stats: Stats, checked: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "index": stats.spec,
+        "backend": stats.backend,
+        "schema_version": stats.schema_version,
+        "created_by": stats.created_by,
+        "documents": stats.documents,
+        "passages": stats.passages,
+        "keys": stats.keys,
+        "size_bytes": stats.size_bytes,
+        "settings": {"fingerprint": stats.fingerprint, **stats.settings},
+    }
+    if checked:
+        out["problems"] = stats.problems
+    return out
+
+
+def render_stats(stats: Stats, fmt: str, checked: bool) -> str:
+    if fmt == "json":
+        return json.dumps(stats_json(stats, checked), ensure_ascii=False, indent=2) + "\n"
+    per = f" ({stats.size_bytes / stats.passages:,.0f} bytes per passage)" if stats.passages else ""
+    what = "on disk" if stats.backend == "sqlite" else "used by the Redis database"
+    changed = {k: v for k, v in stats.settings.items() if Settings().as_dict().get(k) != v}
+    lines = [
+        f"index       {stats.spec} ({stats.backend}, schema {stats.schema_version}, {stats.created_by})",
+        f"documents   {stats.documents:,}",
+        f"passages    {stats.passages:,}",
+        f"exact keys  {stats.keys:,}",
+        f"size        {stats.size_bytes:,} bytes {what}{per}",
+        f"settings    {stats.fingerprint}"
+        + (" (" + ", ".join(f"{k}={v}" for k, v in changed.items()) + ")" if changed else " (defaults)"),
+    ]
+    if checked:
+        lines.append("check       " + ("ok" if not stats.problems else "; ".join(stats.problems)))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,234 @@
+"""What an index stores, whatever holds it: prepared documents in, passages and look-ups out.
+
+Both backends (SQLite, Redis) keep the same things and answer the same questions, so that queries
+give identical output on either: documents with consecutive passage ids, each passage's offsets,
+original and normalized text, MinHash signature, LSH band keys (candidates.stable_band_keys) and a
+64-bit hash of its exact-match key, and for every exact key the number of documents that hold it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..analysis import Analysis
+from ..candidates import stable_band_keys
+from ..errors import IndexStoreError
+from ..settings import ALGORITHM_VERSION, Settings
+
+SCHEMA_VERSION = 1
+"""Bumped whenever what an index holds, or how, changes; an index of another version is refused."""
+
+BATCH_ENV = "REUSE_INDEX_BATCH"
+"""Environment variable: passages per write transaction, overriding a backend's default (tests use it)."""
+
+
+def key_hash(key: str) -> int:
+    """A stable signed 64-bit hash of a passage's exact-match key (an SQLite INTEGER)."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+
+
+@dataclass(frozen=True)
+class PreparedDocument:
+    """A document ready to be written: everything an index stores about it, computed once."""
+
+    id: str
+    chars: int
+    starts: list[int]
+    ends: list[int]
+    texts: list[str]
+    keys: list[str]
+    key_hashes: list[int]
+    signatures: np.ndarray
+    """(passages, num_perm) uint32."""
+    usable: np.ndarray
+    """Passages with shingles: only they have a meaningful signature and band keys."""
+    band_keys: np.ndarray
+    """(passages, bands) int64; rows of unusable passages are never written."""
+
+    @property
+    def passages(self) -> int:
+        return len(self.starts)
+
+
+def prepare(analysis: Analysis) -> PreparedDocument:
+    settings = analysis.settings
+    signatures = analysis.signatures
+    return PreparedDocument(
+        id=analysis.document.id,
+        chars=len(analysis.document.text),
+        starts=[p.start for p in analysis.passages],
+        ends=[p.end for p in analysis.passages],
+        texts=[p.text for p in analysis.passages],
+        keys=list(analysis.keys),
+        key_hashes=[key_hash(k) for k in analysis.keys],
+        signatures=signatures,
+        usable=analysis.has_shingles(),
+        band_keys=stable_band_keys(signatures, settings.bands, settings.rows),
+    )
+
+
+@dataclass(frozen=True)
+class StoredPassage:
+    """A passage as an index gives it back to a query."""
+
+    pid: int
+    doc: str
+    index: int
+    start: int
+    end: int
+    key: str
+    key_hash: int
+    text: str
+
+    @property
+    def norm_text(self) -> str:
+        """The normalized text verification compares ('' for a passage without letters or digits)."""
+        return "" if self.key.startswith("\x00") else self.key
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """Where a stored document's passages are (consecutive ids) and its exact-key hashes."""
+
+    first: int
+    passages: int
+    key_hashes: frozenset[int]
+
+    def holds(self, pid: int) -> bool:
+        return self.first <= pid < self.first + self.passages
+
+
+@dataclass
+class Stats:
+    spec: str
+    backend: str
+    schema_version: int
+    fingerprint: str
+    settings: dict[str, object]
+    created_by: str
+    documents: int
+    passages: int
+    keys: int
+    """Distinct exact-match keys."""
+    size_bytes: int
+    """File size (SQLite, with its WAL) or memory used by the whole Redis database."""
+    problems: list[str] = field(default_factory=list)
+    """Inconsistencies found by a check (empty when none was asked for, or none found)."""
+
+
+def meta_values(settings: Settings, version: str) -> dict[str, str]:
+    return {
+        "schema_version": str(SCHEMA_VERSION),
+        "fingerprint": settings.fingerprint(),
+        "settings": json.dumps(settings.as_dict(), sort_keys=True),
+        "algorithm_version": str(ALGORITHM_VERSION),
+        "created_by": f"readout-reuse {version}",
+    }
+
+
+def check_meta(spec: str, meta: dict[str, str]) -> Settings:
+    """The settings of an index from its meta values; refuse other schema versions with what to do."""
+    try:
+        version = int(meta["schema_version"])
+    except (KeyError, ValueError):
+        raise IndexStoreError(f"{spec}: not a reuse index (no schema version)") from None
+    made_by = meta.get("created_by", "an unknown version")
+    if version < SCHEMA_VERSION:
+        raise IndexStoreError(
+            f"{spec}: index schema version {version} (written by {made_by}) is older than this reuse's "
+            f"({SCHEMA_VERSION}); build the index again with `reuse index build --force`"
+        )
+    if version > SCHEMA_VERSION:
+        raise IndexStoreError(
+            f"{spec}: index schema version {version} (written by {made_by}) is newer than this reuse's "
+            f"({SCHEMA_VERSION}); upgrade readout-reuse to use it"
+        )
+    try:
+        values = json.loads(meta["settings"])
+        settings = Settings(**values)
+    except (KeyError, ValueError, TypeError) as err:
+        raise IndexStoreError(f"{spec}: corrupt index: its settings cannot be read ({err})") from None
+    if settings.fingerprint() != meta.get("fingerprint"):
+        raise IndexStoreError(
+            f"{spec}: index built by another algorithm version (fingerprint {meta.get('fingerprint')}, "
+            f"algorithm {meta.get('algorithm_version')}; this reuse has algorithm {ALGORITHM_VERSION}); "
+            "build the index again with `reuse index build --force`"
+        )
+    return settings
+
+
+def check_settings(spec: str, stored: Settings, wanted: Settings) -> None:
+    """Refuse to add to or query an index with settings other than its own, saying which differ."""
+    if stored.fingerprint() == wanted.fingerprint():
+        return
+    theirs, ours = stored.as_dict(), wanted.as_dict()
+    differ = ", ".join(f"{k} {theirs[k]!r} in the index, {ours[k]!r} here" for k in theirs if theirs[k] != ours[k])
+    raise IndexStoreError(
+        f"{spec}: index built with other settings (fingerprint {stored.fingerprint()}, "
+        f"here {wanted.fingerprint()}: {differ}); use the index's settings or build another index"
+    )
+
+
+def batches(documents: Iterable[PreparedDocument], size: int) -> Iterator[list[PreparedDocument]]:
+    """Documents grouped into write transactions of about size passages (never splitting a document)."""
+    size = int(os.environ.get(BATCH_ENV) or size)
+    batch: list[PreparedDocument] = []
+    count = 0
+    for doc in documents:
+        batch.append(doc)
+        count += doc.passages
+        if count >= size:
+            yield batch
+            batch, count = [], 0
+    if batch:
+        yield batch
+
+
+class Store(ABC):
+    """A persistent index. Every write of a document is atomic; an id already there is replaced."""
+
+    spec: str
+    settings: Settings
+
+    @abstractmethod
+    def add(self, documents: Iterable[PreparedDocument]) -> tuple[int, int]:
+        """Write documents (replacing ids already there); (documents written, of which replaced)."""
+
+    @abstractmethod
+    def remove(self, doc_ids: Sequence[str]) -> list[str]:
+        """Remove documents; the ids that were not in the index."""
+
+    @abstractmethod
+    def stats(self, check: bool = False) -> Stats:
+        """Counts and settings; with check, also look for inconsistencies (slow on big indexes)."""
+
+    @abstractmethod
+    def band_members(self, band_keys: Sequence[int], cap: int) -> dict[int, list[int]]:
+        """For each band key, the ids of at most cap passages holding it, lowest ids first."""
+
+    @abstractmethod
+    def key_members(self, key_hashes: Sequence[int], cap: int) -> dict[int, list[int]]:
+        """For each exact-key hash, the ids of at most cap passages with that key, lowest first."""
+
+    @abstractmethod
+    def key_documents(self, key_hashes: Sequence[int]) -> dict[int, int]:
+        """For each exact-key hash, how many documents hold a passage with that key (absent: none)."""
+
+    @abstractmethod
+    def passages(self, pids: Sequence[int]) -> dict[int, StoredPassage]:
+        """Stored passages by id."""
+
+    @abstractmethod
+    def document(self, doc_id: str) -> StoredDocument | None:
+        """A stored document's passage ids and exact keys; None when the id is not in the index."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection."""
