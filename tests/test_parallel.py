@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from reuse.cli import cli
+from reuse.index import PARALLEL_FROM
 from reuse.parallel import parallel_map, shared
 
 from .conftest import CORPUS, ROOT
@@ -67,3 +70,40 @@ def test_timings_go_to_standard_error_and_leave_the_report_alone() -> None:
     stages = [line.split("  ")[0] for line in timed.stderr.splitlines()]
     assert stages[0] == "stage" and stages[-1] == "total"
     assert "families of spans" in stages and "report" in stages
+
+
+def _many_documents(path: Path, count: int = 80) -> Path:
+    """A JSONL corpus big enough for index build to use worker processes: seed lines recombined."""
+    lines = [
+        line.strip()
+        for name in sorted(os.listdir(ROOT / "seeds"))
+        for line in (ROOT / "seeds" / name).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    with path.open("w", encoding="utf-8") as handle:
+        for n in range(count):
+            text = "\n".join(lines[(n * 7 + k * 13) % len(lines)] for k in range(12))
+            handle.write(json.dumps({"id": f"doc{n:03d}", "text": text}, ensure_ascii=False) + "\n")
+    return path
+
+
+def _tables(index: Path) -> dict[str, list[tuple[object, ...]]]:
+    with sqlite3.connect(index) as connection:
+        return {
+            table: connection.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            for table in ("documents", "passages", "bands", "keys")
+        }
+
+
+def test_index_build_writes_the_same_index_with_one_and_two_processes(tmp_path: Path) -> None:
+    corpus = _many_documents(tmp_path / "many.jsonl")
+    assert PARALLEL_FROM <= 80  # the two-process build really uses workers
+    runner = CliRunner()
+    tables = []
+    for jobs in ("1", "2"):
+        index = tmp_path / f"index{jobs}.sqlite"
+        result = runner.invoke(cli, ["index", "build", "--jobs", jobs, "--index", str(index), str(corpus)])
+        assert result.exit_code == 0, result.output
+        tables.append(_tables(index))
+    assert tables[0] == tables[1]
+    assert len(tables[0]["documents"]) == 80 and len(tables[0]["bands"]) > 1000
