@@ -89,6 +89,8 @@ class _Unit:
     key: str
     paragraph: int
     whole_line: bool
+    headline: bool = False
+    """Its page carries the same words in other dress too (see _headline)."""
 
 
 def _tokens(key: str) -> list[str]:
@@ -198,33 +200,34 @@ def _groups(units: list[_Unit], docs: list[ScannedDocument], settings: Settings)
 
 
 def _paragraph_units(doc: ScannedDocument, d: int) -> list[_Unit]:
-    units = []
+    if not len(doc):
+        return []
     paragraphs = doc.paragraphs
     bounds = np.flatnonzero(np.diff(paragraphs)) + 1
-    firsts = np.concatenate(([0], bounds)).tolist() if len(doc) else []
-    lasts = (np.append(bounds, len(doc)) - 1).tolist() if len(doc) else []
-    for first, last in zip(firsts, lasts):
-        key = doc.normalized_span(first, last) if last > first else doc.key(first)
-        units.append(
-            _Unit(
-                d,
-                first,
-                last,
-                int(doc.starts[first]),
-                int(doc.ends[last]),
-                key or doc.key(first),
-                int(paragraphs[first]),
-                True,
-            )
+    firsts = np.concatenate(([0], bounds)).tolist()
+    lasts = (np.append(bounds, len(doc)) - 1).tolist()
+    text = doc.normalized.text
+    lows, highs = doc.range_starts.tolist(), doc.range_ends.tolist()
+    starts, ends, numbers = doc.starts.tolist(), doc.ends.tolist(), paragraphs.tolist()
+    return [
+        _Unit(
+            d,
+            first,
+            last,
+            starts[first],
+            ends[last],
+            text[lows[first] : highs[last]] or doc.key(first),
+            numbers[first],
+            True,
         )
-    return units
+        for first, last in zip(firsts, lasts)
+    ]
 
 
 def _classify(
     units: list[_Unit],
     group: list[int],
     docs: list[ScannedDocument],
-    lines: dict[int, dict[str, set[str]]],
     paragraphs: list[int],
 ) -> str:
     in_docs = {units[i].doc for i in group}
@@ -238,7 +241,7 @@ def _classify(
         keys_by_doc[u.doc].add(u.key)
     if any(len(keys) > 1 for keys in keys_by_doc.values()):
         return "reused"  # dressed differently twice in one page: a headline (contents list and heading)
-    if sum(_headline(u, lines) for u in members) * 2 >= len(members):
+    if sum(u.headline for u in members) * 2 >= len(members):
         return "reused"
     n_docs = len(docs)
     # In most of the corpus, a recurring open line is furniture; in fewer documents (a minor site of
@@ -279,7 +282,7 @@ def _headline(unit: _Unit, lines: dict[int, dict[str, set[str]]]) -> bool:
 
 
 def _family(units: list[_Unit], group: list[int], kind: str, level: str, docs: list[ScannedDocument]) -> Family:
-    members = sorted(Member(docs[units[i].doc].id, units[i].first, units[i].start, units[i].end) for i in group)
+    members = sorted([Member(docs[u.doc].document.id, u.first, u.start, u.end) for u in map(units.__getitem__, group)])
     return Family(kind, level, members, keys={units[i].key for i in group})
 
 
@@ -288,13 +291,12 @@ def _whole_unit_families(
     docs: list[ScannedDocument],
     settings: Settings,
     level: str,
-    lines: dict[int, dict[str, set[str]]],
 ) -> list[Family]:
     if not units:
         return []
     paragraphs = [doc.paragraph_count for doc in docs]
     return [
-        _family(units, group, _classify(units, group, docs, lines, paragraphs), level, docs)
+        _family(units, group, _classify(units, group, docs, paragraphs), level, docs)
         for group in _groups(units, docs, settings)
     ]
 
@@ -318,6 +320,8 @@ class FamilyFinder:
         lines = self.lines[d]
         for u in units:
             lines[_core(u.key)].add(u.key)
+        for u in units:
+            u.headline = _headline(u, self.lines)
 
     def finish(self, frequent_hashes: np.ndarray, jobs: int = 1, stopwatch: Stopwatch | None = None) -> list[Family]:
         """All the families, with ids, texts and templates.
@@ -345,7 +349,7 @@ def _find(finder: FamilyFinder, frequent_hashes: np.ndarray, jobs: int, stopwatc
     docs, settings, lines, paragraph_units = finder.docs, finder.settings, finder.lines, finder.paragraph_units
     finder.paragraph_units = []
     # Level 1: whole paragraphs.
-    families = _whole_unit_families(paragraph_units, docs, settings, "paragraph", lines)
+    families = _whole_unit_families(paragraph_units, docs, settings, "paragraph")
     in_family = [np.zeros(len(doc), dtype=bool) for doc in docs]
     doc_index = {doc.id: d for d, doc in enumerate(docs)}
     unit_of_member = {(docs[u.doc].id, u.start): u for u in paragraph_units}
@@ -363,8 +367,10 @@ def _find(finder: FamilyFinder, frequent_hashes: np.ndarray, jobs: int, stopwatc
         alone = (sizes[doc.paragraphs] == 1).tolist()
         starts, ends, paragraphs = doc.starts.tolist(), doc.ends.tolist(), doc.paragraphs.tolist()
         for i in np.flatnonzero(~in_family[d]).tolist():
-            sentence_units.append(_Unit(d, i, i, starts[i], ends[i], doc.key(i), paragraphs[i], alone[i]))
-    level2 = _whole_unit_families(sentence_units, docs, settings, "passage", lines)
+            unit = _Unit(d, i, i, starts[i], ends[i], doc.key(i), paragraphs[i], alone[i])
+            unit.headline = _headline(unit, lines)
+            sentence_units.append(unit)
+    level2 = _whole_unit_families(sentence_units, docs, settings, "passage")
     del sentence_units, lines
     for family in level2:
         for m in family.members:

@@ -70,11 +70,16 @@ def removals(families: list[Family]) -> dict[str, list[tuple[Member, Family]]]:
     return out
 
 
+def _covered(length: int, ranges: list[tuple[int, int]] | np.ndarray) -> np.ndarray:
+    """Which of length characters lie in any of the [start, end) ranges."""
+    bounds = np.asarray(ranges, dtype=np.int64).reshape(-1, 2)
+    delta = np.bincount(bounds[:, 0], minlength=length + 1) - np.bincount(bounds[:, 1], minlength=length + 1)
+    return np.cumsum(delta[:length]) > 0
+
+
 def _report(doc: ScannedDocument, explained: list[tuple[Member, Family]]) -> DocumentReport:
-    text = doc.text
-    in_passage = np.zeros(len(text), dtype=bool)
-    for start, end in zip(doc.starts.tolist(), doc.ends.tolist()):
-        in_passage[start:end] = True
+    length = len(doc.text)
+    in_passage = _covered(length, np.stack([doc.starts, doc.ends], axis=1))
     claimed = ~in_passage  # characters outside passages are nobody's
     shares: dict[str, float] = {}
     intervals: dict[str, list[tuple[int, int]]] = {}
@@ -83,16 +88,13 @@ def _report(doc: ScannedDocument, explained: list[tuple[Member, Family]]) -> Doc
     for member, family in explained:
         by_kind[family.kind].append((member.start, member.end))
     for kind in KINDS:  # in order of precedence: a character counts once, for the first kind
-        mask = np.zeros(len(text), dtype=bool)
         ranges = sorted(by_kind[kind])
-        for start, end in ranges:
-            mask[start:end] = True
-        mask &= ~claimed
+        mask = _covered(length, ranges) & ~claimed
         claimed |= mask
         shares[kind] = round(int(mask.sum()) / total, 4) if total else 0.0
         intervals[kind] = ranges
     shares["new"] = round(1.0 - sum(shares.values()), 4) if total else 0.0
-    return DocumentReport(doc.id, len(text), len(doc), doc.document.encoding, total, shares, intervals)
+    return DocumentReport(doc.id, length, len(doc), doc.document.encoding, total, shares, intervals)
 
 
 _NO_DOCUMENT = Document("", "", "")
@@ -112,7 +114,8 @@ def frequent_hashes(per_document: list[np.ndarray]) -> np.ndarray:
         return np.zeros(0, dtype=np.uint32)
     merged = np.concatenate(per_document)
     merged.sort(kind="stable")
-    return np.unique(merged[1:][merged[1:] == merged[:-1]])
+    repeated = merged[1:][merged[1:] == merged[:-1]]  # sorted already: drop neighbours, no second sort
+    return repeated[np.concatenate(([True], repeated[1:] != repeated[:-1]))] if repeated.size else repeated
 
 
 _RUN = 1 << 22
@@ -148,7 +151,7 @@ def scan(
         pending.append(distinct)
         pending_size += distinct.size
         if pending_size >= _RUN:
-            runs.append(np.sort(np.concatenate(pending)))
+            runs.append(np.sort(np.concatenate(pending), kind="stable"))  # merges the sorted arrays
             pending, pending_size = [], 0
     stopwatch.lap(f"documents: normalize, segment, shingle ({jobs} processes)")
     frequent = frequent_hashes(runs + pending)

@@ -6,11 +6,15 @@ import random
 import subprocess
 import sys
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from reuse.corpus import load_corpus
 from reuse.families import same_template
-from reuse.scan import scan
+from reuse.scan import _covered, scan
 from reuse.scan_report import render_json
 
 from .conftest import ROOT, SEED_FILES
@@ -114,3 +118,13 @@ def test_json_is_identical_across_hash_seeds() -> None:
     assert set(data) >= {"summary", "documents", "families"}
     assert set(data["documents"][0]["shares"]) == {"boilerplate", "repeat", "formula", "reused", "new"}
     assert set(data["families"][0]) >= {"id", "kind", "documents", "occurrences", "text", "template", "members"}
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.integers(0, 60), st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=8))
+def test_covered_marks_what_the_ranges_cover(length: int, pairs: list[tuple[int, int]]) -> None:
+    ranges = [(min(a, b, length), min(max(a, b), length)) for a, b in pairs]
+    expected = np.zeros(length, dtype=bool)
+    for start, end in ranges:
+        expected[start:end] = True
+    assert _covered(length, ranges).tolist() == expected.tolist()
