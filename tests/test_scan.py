@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 import os
 import random
 import subprocess
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from reuse.corpus import load_corpus
 from reuse.families import same_template
-from reuse.scan import _covered, scan
+from reuse.scan import _covered, frequent_hashes, scan
 from reuse.scan_report import render_json
 
 from .conftest import ROOT, SEED_FILES
@@ -128,3 +129,15 @@ def test_covered_marks_what_the_ranges_cover(length: int, pairs: list[tuple[int,
     for start, end in ranges:
         expected[start:end] = True
     assert _covered(length, ranges).tolist() == expected.tolist()
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 40), max_size=12), max_size=8), st.integers(1, 4))
+def test_frequent_hashes_are_those_in_two_documents(documents: list[list[int]], run: int) -> None:
+    """Whether given per document or as sorted runs of several documents, the same hashes come out."""
+    distinct = [np.unique(np.array(d, dtype=np.uint32)) for d in documents]
+    counts = Counter(h for d in distinct for h in d.tolist())
+    expected = sorted(h for h, n in counts.items() if n >= 2)
+    assert frequent_hashes(distinct).tolist() == expected
+    runs = [np.sort(np.concatenate(distinct[i : i + run])) for i in range(0, len(distinct), run)]
+    assert frequent_hashes(runs).tolist() == expected
