@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 import os
 import random
 import subprocess
 import sys
+from collections import Counter
 
 import numpy as np
 import pytest
