@@ -11,8 +11,12 @@ import json
 from typing import Any
 
 
+class Raw(str):
+    """An item already encoded as compact JSON, written as it is."""
+
+
 def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return value if isinstance(value, Raw) else json.dumps(value, ensure_ascii=False)
 
 
 def dumps(report: dict[str, Any]) -> str:

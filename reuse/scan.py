@@ -77,19 +77,32 @@ def _covered(length: int, ranges: list[tuple[int, int]] | np.ndarray) -> np.ndar
     return np.cumsum(delta[:length]) > 0
 
 
-def _report(doc: ScannedDocument, explained: list[tuple[Member, Family]]) -> DocumentReport:
+def explained_ranges(families: list[Family]) -> dict[str, dict[str, list[tuple[int, int]]]]:
+    """Per document and kind, the ranges that `removals` gives (every copy of a repeat but the first)."""
+    out: dict[str, dict[str, list[tuple[int, int]]]] = {}
+    for family in families:
+        kind, seen = family.kind, set()
+        for doc, _, start, end in family.members:
+            if kind == "repeat" and doc not in seen:
+                seen.add(doc)
+                continue
+            by_kind = out.get(doc)
+            if by_kind is None:
+                by_kind = out[doc] = {k: [] for k in KINDS}
+            by_kind[kind].append((start, end))
+    return out
+
+
+def _report(doc: ScannedDocument, by_kind: dict[str, list[tuple[int, int]]] | None) -> DocumentReport:
     length = len(doc.text)
     in_passage = _covered(length, np.stack([doc.starts, doc.ends], axis=1))
     claimed = ~in_passage  # characters outside passages are nobody's
     shares: dict[str, float] = {}
     intervals: dict[str, list[tuple[int, int]]] = {}
     total = int(in_passage.sum())
-    by_kind: dict[str, list[tuple[int, int]]] = {kind: [] for kind in KINDS}
-    for member, family in explained:
-        by_kind[family.kind].append((member.start, member.end))
     for kind in KINDS:  # in order of precedence: a character counts once, for the first kind
-        ranges = sorted(by_kind[kind])
-        mask = _covered(length, ranges) & ~claimed
+        ranges = sorted(by_kind[kind]) if by_kind else []
+        mask = _covered(length, ranges) & ~claimed if ranges else np.zeros(length, dtype=bool)
         claimed |= mask
         shares[kind] = round(int(mask.sum()) / total, 4) if total else 0.0
         intervals[kind] = ranges
@@ -158,7 +171,7 @@ def scan(
     del runs, pending
     stopwatch.lap("shingle document frequencies")
     families = finder.finish(frequent, jobs, stopwatch)
-    explained = removals(families)
-    reports = [_report(sd, explained.get(sd.id, [])) for sd in scanned]
+    explained = explained_ranges(families)
+    reports = [_report(sd, explained.get(sd.id)) for sd in scanned]
     stopwatch.lap("per-document shares")
     return ScanResult(settings, reports, families, list(corpus.skipped), scanned, stopwatch)

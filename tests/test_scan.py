@@ -13,10 +13,11 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from reuse import jsonlines
 from reuse.corpus import load_corpus
 from reuse.families import same_template
-from reuse.scan import _covered, frequent_hashes, scan
-from reuse.scan_report import render_json
+from reuse.scan import _covered, explained_ranges, frequent_hashes, removals, scan
+from reuse.scan_report import family_json, render_json, to_json
 
 from .conftest import ROOT, SEED_FILES
 
@@ -141,3 +142,22 @@ def test_frequent_hashes_are_those_in_two_documents(documents: list[list[int]], 
     assert frequent_hashes(distinct).tolist() == expected
     runs = [np.sort(np.concatenate(distinct[i : i + run])) for i in range(0, len(distinct), run)]
     assert frequent_hashes(runs).tolist() == expected
+
+
+def test_encoded_family_lines_are_the_json_of_the_families(seeds_scan) -> None:  # type: ignore[no-untyped-def]
+    """render_json writes families without a dict per member: byte for byte what json.dumps writes."""
+    fast = render_json(seeds_scan)
+    assert fast == jsonlines.dumps(to_json(seeds_scan))
+    assert json.loads(fast)["families"] == [family_json(f) for f in seeds_scan.families]
+
+
+def test_shares_count_what_clean_removes(seeds_scan) -> None:  # type: ignore[no-untyped-def]
+    """The ranges behind the shares are the removals clean works from, kind by kind."""
+    from_removals: dict[str, dict[str, list[tuple[int, int]]]] = {}
+    for doc, pairs in removals(seeds_scan.families).items():
+        for member, family in pairs:
+            from_removals.setdefault(doc, {}).setdefault(family.kind, []).append((member.start, member.end))
+    ranges = explained_ranges(seeds_scan.families)
+    assert set(ranges) == set(from_removals)
+    for doc, kinds in ranges.items():
+        assert {k: sorted(v) for k, v in kinds.items() if v} == {k: sorted(v) for k, v in from_removals[doc].items()}
