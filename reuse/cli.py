@@ -18,9 +18,12 @@ class ReuseGroup(click.Group):
     """Usage errors exit with 1 like every other bad input (click's default is 2), with one Error: line."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        from .gc_pause import no_cyclic_gc
+
         kwargs["standalone_mode"] = False
         try:
-            code = super().main(*args, **kwargs)
+            with no_cyclic_gc():  # a command is short-lived; its reports are millions of acyclic objects
+                code = super().main(*args, **kwargs)
         except click.exceptions.Abort:
             click.echo("Error: aborted", err=True)
             sys.exit(EXIT_ERROR)

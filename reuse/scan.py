@@ -10,6 +10,7 @@ import numpy as np
 from .corpus import Corpus, Skipped
 from .document import Document
 from .families import KINDS, Family, FamilyFinder, Member
+from .gc_pause import no_cyclic_gc
 from .parallel import default_jobs, parallel_map, shared
 from .scanned import ScannedDocument, scan_document
 from .settings import Settings
@@ -146,8 +147,11 @@ def scan(
 
     for_audit: also what `audit` needs of each document (its MinHash, its script counts).
     """
-    settings = settings or Settings()
-    jobs = default_jobs() if jobs is None else jobs
+    with no_cyclic_gc():
+        return _scan(corpus, settings or Settings(), default_jobs() if jobs is None else jobs, for_audit, stopwatch)
+
+
+def _scan(corpus: Corpus, settings: Settings, jobs: int, for_audit: bool, stopwatch: Stopwatch | None) -> ScanResult:
     stopwatch = stopwatch or Stopwatch()
     documents = sorted(corpus.documents, key=lambda d: d.id)
     scanned: list[ScannedDocument] = []
