@@ -5,7 +5,7 @@
 Builds the synthetic corpus of scripts/synthetic.py under bench-out/ (deterministic), runs
 `reuse scan --format json` on it as a whole command in a fresh process, and prints wall time, peak
 memory, passages per second, and precision and recall of the boilerplate it reports against the
-furniture lines the generator recorded. Peak memory is the largest sum, sampled every 50 ms, of the
+furniture lines the generator recorded. Peak memory is the largest sum, sampled every 200 ms, of the
 proportional set size (PSS) of the command and all its worker processes: pages a forked worker
 shares with its parent count once. The largest single process's maximum RSS is printed too.
 """
@@ -98,7 +98,7 @@ def run_measured(command: list[str], quiet: bool = False) -> tuple[float, float]
         nonlocal peak
         while not done.is_set():
             peak = max(peak, sum(_pss_kb(p) for p in _tree(process.pid)))
-            done.wait(0.05)
+            done.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
