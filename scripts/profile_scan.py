@@ -1,6 +1,6 @@
 """Where a corpus scan spends its time, stage by stage (pyinstrument).
 
-    python scripts/profile_scan.py [--docs 1000] [--seed 7]
+    python scripts/profile_scan.py [--docs 1000] [--seed 7] [--code OTHER_CHECKOUT]
 
 Runs the library's scan of the synthetic corpus of scripts/synthetic.py (built under bench-out/ if
 missing) in one process (jobs=1, so that every stage is seen by the sampler), and prints a table of
@@ -11,6 +11,7 @@ With --jobs N the same work is spread over N processes; this table is what each 
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import sys
 import time
@@ -23,18 +24,17 @@ sys.path.insert(0, os.path.dirname(__file__))
 from synthetic import generate
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-sys.path.insert(0, ROOT)
-
-from reuse.corpus import InputOptions, load_corpus
-from reuse.scan import scan
-from reuse.scan_report import render_json
 
 # Function name → stage. The innermost named function a sample is in decides its stage.
 STAGES: dict[str, str] = {
     "load_corpus": "read and decode files",
+    "analyze": "per-document glue (ranges, weights, arrays)",
+    "scan_document": "per-document glue (ranges, weights, arrays)",
     "normalize": "normalization (other than OpenCC)",
     "_convert_script": "normalization: OpenCC script conversion",
     "segment": "segmentation (paragraphs, sentences, languages)",
+    "segment_bounds": "segmentation (paragraphs, sentences, languages)",
+    "languages": "segmentation (paragraphs, sentences, languages)",
     "tokenize": "shingling (tokens, k-grams, hashes)",
     "shingles": "shingling (tokens, k-grams, hashes)",
     "frequent_hashes": "shingle document frequencies",
@@ -50,6 +50,8 @@ STAGES: dict[str, str] = {
     "_span_families": "spans (chains of shared shingles)",
     "_describe": "family texts and templates",
     "_report": "per-document shares",
+    "explained_ranges": "per-document shares",
+    "removals": "per-document shares",
     "render_json": "JSON report",
 }
 
@@ -66,7 +68,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--code", default=ROOT, help="project root whose reuse package to profile (another checkout, for before/after)"
+    )
     args = parser.parse_args()
+    sys.path.insert(0, os.path.abspath(args.code))
+    from reuse.corpus import InputOptions, load_corpus
+    from reuse.scan import scan
+    from reuse.scan_report import render_json
+
     out = os.path.join(ROOT, "bench-out", f"synthetic-{args.docs}-{args.seed}")
     docs_dir = os.path.join(out, "docs")
     if not os.path.isdir(docs_dir):
@@ -75,7 +85,8 @@ def main() -> None:
     start = time.perf_counter()
     profiler.start()
     corpus = load_corpus([docs_dir], InputOptions())
-    result = scan(corpus, jobs=1)
+    # The session's starting commit had no jobs argument; the profile compares against it too.
+    result = scan(corpus, jobs=1) if "jobs" in inspect.signature(scan).parameters else scan(corpus)
     render_json(result)
     profiler.stop()
     wall = time.perf_counter() - start
