@@ -10,6 +10,7 @@ import contextlib
 import functools
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -183,14 +184,22 @@ class SqliteStore(Store):
             self.db.execute("BEGIN IMMEDIATE")
             with self._transaction():
                 next_pid = int(self.db.execute("SELECT value FROM meta WHERE name = 'next_passage'").fetchone()[0])
+                staged: list[np.ndarray] = []
+                counts: Counter[int] = Counter()
+                ids: set[str] = set()
                 for doc in batch:
+                    if doc.id in ids:  # the same id twice in one batch: its first copy must be in the tables
+                        self._write_staged(staged, counts)
+                        ids.clear()
+                    ids.add(doc.id)
                     replaced += self._delete(doc.id)
-                    next_pid = self._insert(doc, next_pid)
+                    next_pid = self._insert(doc, next_pid, staged, counts)
                     written += 1
+                self._write_staged(staged, counts)
                 self.db.execute("UPDATE meta SET value = ? WHERE name = 'next_passage'", (str(next_pid),))
         return written, replaced
 
-    def _insert(self, doc: PreparedDocument, first: int) -> int:
+    def _insert(self, doc: PreparedDocument, first: int, staged: list[np.ndarray], counts: Counter[int]) -> int:
         db = self.db
         cursor = db.execute(
             "INSERT INTO documents (id, first, passages, chars) VALUES (?, ?, ?, ?)",
@@ -219,13 +228,23 @@ class SqliteStore(Store):
         if rows.size:
             keys = doc.band_keys[rows]
             pids = np.repeat(rows + first, keys.shape[1])
-            pairs = np.unique(np.stack((keys.ravel(), pids), axis=1), axis=0)  # sorted: B-tree friendly
-            db.executemany("INSERT INTO bands VALUES (?, ?)", pairs.tolist())
-        db.executemany(
-            "INSERT INTO keys VALUES (?, 1) ON CONFLICT (key_hash) DO UPDATE SET docs = docs + 1",
-            ((k,) for k in sorted(set(doc.key_hashes))),
-        )
+            staged.append(np.unique(np.stack((keys.ravel(), pids), axis=1), axis=0))
+        counts.update(set(doc.key_hashes))
         return first + doc.passages
+
+    def _write_staged(self, staged: list[np.ndarray], counts: Counter[int]) -> None:
+        """Band entries and key counts of a whole batch, in key order: each page of the band table is
+        then visited once per batch, not once per document (random keys, a table bigger than the cache)."""
+        if staged:
+            pairs = np.concatenate(staged)
+            pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+            self.db.executemany("INSERT INTO bands VALUES (?, ?)", pairs.tolist())
+        self.db.executemany(
+            "INSERT INTO keys VALUES (?, ?) ON CONFLICT (key_hash) DO UPDATE SET docs = docs + excluded.docs",
+            sorted(counts.items()),
+        )
+        staged.clear()
+        counts.clear()
 
     def _delete(self, doc_id: str) -> int:
         """Remove a document's rows if it is there; 1 if it was."""
