@@ -9,7 +9,7 @@ sentences). rapidfuzz then verifies each candidate and locates the reused spans.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -103,56 +103,83 @@ def _covered(text: str, ranges: list[tuple[int, int]]) -> int:
     return sum(end - start - text.count(" ", start, end) for start, end in ranges)
 
 
+@dataclass
+class PassageVerifier:
+    """The verification of one target's passages against reference texts, shared by `compare` and
+    the index's queries so that a status means the same everywhere. Captions and boilerplate repeat:
+    each distinct pair of texts is verified once."""
+
+    target: Analysis
+    settings: Settings
+    verified: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
+    indexes: dict[str, QgramIndex] = field(default_factory=dict)
+
+    def spans(self, i: int, ref_text: str, same_key: bool) -> list[Span]:
+        """Reused spans of passage i in ref_text (normalized), the whole passage when the keys are equal."""
+        text = self.target.norm_text(i)
+        if same_key:
+            return [Span(0, len(text), 0, len(ref_text))]
+        pair = (text, ref_text)
+        if pair not in self.verified:
+            if ref_text not in self.indexes:
+                self.indexes[ref_text] = qgram_index(
+                    ref_text, seed_length(self.settings.min_span, self.settings.min_whole)
+                )
+            s = self.settings
+            self.verified[pair] = reused_spans(
+                text, ref_text, s.min_span, s.min_whole, s.max_gap, self.indexes[ref_text]
+            )
+        return self.verified[pair]
+
+    def in_document(self, i: int, spans: list[Span]) -> tuple[tuple[int, int], ...]:
+        """The spans as ranges of the target's original text."""
+        lo = self.target.ranges[i][0]
+        return tuple(_union([_to_original(self.target, lo, span) for span in spans]))
+
+    def outcome(
+        self, i: int, local: list[tuple[int, int]], exact: bool
+    ) -> tuple[str, float, tuple[tuple[int, int], ...]]:
+        """Status, coverage and reused ranges (original offsets) of passage i, from the normalized
+        ranges its matches cover."""
+        text = self.target.norm_text(i)
+        local = _union(local)
+        total = len(text) - text.count(" ")
+        coverage = 1.0 if exact else (_covered(text, local) / total if total else 0.0)
+        passage = self.target.passages[i]
+        if exact or coverage >= self.settings.reused_coverage:
+            return "reused", round(coverage, 4), ((passage.start, passage.end),)
+        if local:
+            return "partial", round(coverage, 4), self.in_document(i, [Span(s, e, 0, 0) for s, e in local])
+        return "new", round(coverage, 4), ()
+
+
 def compare(target: Analysis, reference: Analysis, settings: Settings) -> list[PassageResult]:
     """Status, matches and reused spans of every target passage with respect to the reference."""
     candidates = candidate_pairs(target, reference, settings)
-    # Captions and boilerplate repeat: verify each distinct pair of texts once.
-    verified: dict[tuple[str, str], list[Span]] = {}
-    indexes: dict[str, QgramIndex] = {}
-    seed = seed_length(settings.min_span, settings.min_whole)
+    verifier = PassageVerifier(target, settings)
     results = []
     for i, passage in enumerate(target.passages):
         text = target.norm_text(i)
-        lo = target.ranges[i][0]
         matches: list[Match] = []
         local: list[tuple[int, int]] = []
         exact = False
         for j in sorted(candidates.get(i, ())):
             other = reference.passages[j]
             ref_text = reference.norm_text(j)
-            if target.keys[i] == reference.keys[j]:
-                spans = [Span(0, len(text), 0, len(ref_text))]
-                exact = True
-            else:
-                key = (text, ref_text)
-                if key not in verified:
-                    if ref_text not in indexes:
-                        indexes[ref_text] = qgram_index(ref_text, seed)
-                    verified[key] = reused_spans(
-                        text, ref_text, settings.min_span, settings.min_whole, settings.max_gap, indexes[ref_text]
-                    )
-                spans = verified[key]
+            same_key = target.keys[i] == reference.keys[j]
+            exact |= same_key
+            spans = verifier.spans(i, ref_text, same_key)
             if not spans:
                 continue
             local.extend((s.start, s.end) for s in spans)
-            in_doc = _union([_to_original(target, lo, s) for s in spans])
-            score = 1.0 if target.keys[i] == reference.keys[j] else similarity(text, ref_text)
-            matches.append(Match(reference.document.id, j, other.start, other.end, score, tuple(in_doc)))
-        local = _union(local)
-        total = len(text) - text.count(" ")
-        coverage = 1.0 if exact else (_covered(text, local) / total if total else 0.0)
-        if exact or coverage >= settings.reused_coverage:
-            status = "reused"
-            spans_out: tuple[tuple[int, int], ...] = ((passage.start, passage.end),)
-        elif local:
-            status = "partial"
-            spans_out = tuple(_union([_to_original(target, lo, Span(s, e, 0, 0)) for s, e in local]))
-        else:
-            status = "new"
-            spans_out = ()
+            score = 1.0 if same_key else similarity(text, ref_text)
+            matches.append(
+                Match(reference.document.id, j, other.start, other.end, score, verifier.in_document(i, spans))
+            )
+        status, coverage, spans_out = verifier.outcome(i, local, exact)
         matches.sort(key=lambda m: (-m.similarity, m.index))
         best = matches[0].similarity if matches else 0.0
-        results.append(PassageResult(passage, status, best, round(coverage, 4), tuple(matches), spans_out))
+        results.append(PassageResult(passage, status, best, coverage, tuple(matches), spans_out))
     return results
 
 

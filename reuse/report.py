@@ -7,13 +7,14 @@ from typing import Any
 
 from .diff import DiffResult
 from .match import PassageResult
+from .segment import Passage
 
 FORMATS: tuple[str, ...] = ("table", "json", "markdown")
 TABLE_WIDTH = 100
 
 
-def passage_json(result: PassageResult) -> dict[str, Any]:
-    p = result.passage
+def passage_fields(p: Passage, status: str, similarity: float, coverage: float) -> dict[str, Any]:
+    """The fields every passage report shares (diff, index query), in their order."""
     return {
         "doc": p.doc,
         "index": p.index,
@@ -21,9 +22,15 @@ def passage_json(result: PassageResult) -> dict[str, Any]:
         "end": p.end,
         "text": p.text,
         "lang": p.lang,
-        "status": result.status,
-        "similarity": round(result.similarity, 4),
-        "coverage": result.coverage,
+        "status": status,
+        "similarity": round(similarity, 4),
+        "coverage": coverage,
+    }
+
+
+def passage_json(result: PassageResult) -> dict[str, Any]:
+    return {
+        **passage_fields(result.passage, result.status, result.similarity, result.coverage),
         "matches": [
             {
                 "doc": m.doc,

@@ -16,6 +16,19 @@ def chdir_root(monkeypatch: pytest.MonkeyPatch) -> Path:
     return ROOT
 
 
+@pytest.fixture
+def run(chdir_root: Path):  # type: ignore[no-untyped-def]
+    """Invoke the CLI from the project root: run("index", "stats", ...)."""
+    from click.testing import CliRunner
+
+    from reuse.cli import cli
+
+    def invoke(*args: str):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(cli, list(args))
+
+    return invoke
+
+
 def _free_port() -> int:
     import socket
 

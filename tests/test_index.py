@@ -7,7 +7,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from reuse.cli import cli
 from reuse.corpus import load_corpus
@@ -24,14 +23,6 @@ SEED1 = "seeds/001_663fe8751431e96d.txt"
 SEED4 = "seeds/004_1be1cfc6bdf062d7.txt"
 OTHERS = ["seeds/001_663fe8751431e96d.txt", "seeds/002_cbc67faf9157e332.txt",
           "seeds/003_b1f2f82659ca7572.txt", SEED4]  # fmt: skip
-
-
-@pytest.fixture
-def run(chdir_root: Path):  # type: ignore[no-untyped-def]
-    def invoke(*args: str):  # type: ignore[no-untyped-def]
-        return CliRunner().invoke(cli, list(args))
-
-    return invoke
 
 
 @pytest.fixture

@@ -6,21 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from reuse.cli import cli
 
 OLD = "seeds/002_cbc67faf9157e332.txt"
 NEW = "seeds/000_72809ab1e56e2c9e.txt"
 INDEXED = ["seeds/001_663fe8751431e96d.txt", "seeds/003_b1f2f82659ca7572.txt", "seeds/004_1be1cfc6bdf062d7.txt"]
-
-
-@pytest.fixture
-def run(chdir_root: Path):  # type: ignore[no-untyped-def]
-    def invoke(*args: str):  # type: ignore[no-untyped-def]
-        return CliRunner().invoke(cli, list(args))
-
-    return invoke
 
 
 @pytest.fixture

@@ -8,22 +8,11 @@ import uuid
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from reuse.cli import cli
 
 from .conftest import CORPUS, ROOT, _free_port
 
 SEEDS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "seeds").glob("*.txt"))
 CORPUS_FILES = ["20220927.md", "20221230.md", "20230301.md"]
-
-
-@pytest.fixture
-def run(chdir_root: Path):  # type: ignore[no-untyped-def]
-    def invoke(*args: str):  # type: ignore[no-untyped-def]
-        return CliRunner().invoke(cli, list(args))
-
-    return invoke
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from ..analysis import Analysis, analyze
 from ..document import Document
-from ..match import _covered, _to_original, _union  # the diff's own helpers, so statuses mean the same
+from ..match import PassageVerifier  # the diff's own verification, so statuses mean the same
 from ..segment import Passage
 from ..settings import Settings
-from ..verify import QgramIndex, Span, qgram_index, reused_spans, seed_length, similarity
+from ..verify import Span, similarity
 from .store import Store, StoredDocument, StoredPassage, check_settings, prepare
 
 BAND_CAP = 64
@@ -134,52 +134,27 @@ def _verify(
     cache: _Cache | None = None,
 ) -> IndexPassage:
     """The diff's verification (match.compare) of one passage against stored candidates."""
-    settings = target.settings
-    cache = {} if cache is None else cache
-    indexes: dict[str, QgramIndex] = {}
-    seed = seed_length(settings.min_span, settings.min_whole)
+    verifier = PassageVerifier(target, target.settings, {} if cache is None else cache)
     passage = target.passages[i]
     text = target.norm_text(i)
-    lo = target.ranges[i][0]
     matches: list[IndexMatch] = []
     local: list[tuple[int, int]] = []
     exact = False
     for other in candidates:
-        ref_text = other.norm_text
-        if target.keys[i] == other.key:
-            spans = [Span(0, len(text), 0, len(ref_text))]
-            exact = True
-        else:
-            key = (text, ref_text)
-            if key not in cache:
-                if ref_text not in indexes:
-                    indexes[ref_text] = qgram_index(ref_text, seed)
-                cache[key] = reused_spans(
-                    text, ref_text, settings.min_span, settings.min_whole, settings.max_gap, indexes[ref_text]
-                )
-            spans = cache[key]
+        same_key = target.keys[i] == other.key
+        exact |= same_key
+        spans = verifier.spans(i, other.norm_text, same_key)
         if not spans:
             continue
         local.extend((s.start, s.end) for s in spans)
-        in_doc = _union([_to_original(target, lo, s) for s in spans])
-        score = 1.0 if target.keys[i] == other.key else similarity(text, ref_text)
+        score = 1.0 if same_key else similarity(text, other.norm_text)
         held = documents.get(other.key_hash, 0) - (1 if own is not None and other.key_hash in own.key_hashes else 0)
+        in_doc = verifier.in_document(i, spans)
         matches.append(
-            IndexMatch(other.doc, other.index, other.start, other.end, other.text, score, tuple(in_doc), max(held, 1))
+            IndexMatch(other.doc, other.index, other.start, other.end, other.text, score, in_doc, max(held, 1))
         )
-    local = _union(local)
-    total = len(text) - text.count(" ")
-    coverage = 1.0 if exact else (_covered(text, local) / total if total else 0.0)
-    if exact or coverage >= settings.reused_coverage:
-        status = "reused"
-        spans_out: tuple[tuple[int, int], ...] = ((passage.start, passage.end),)
-    elif local:
-        status = "partial"
-        spans_out = tuple(_union([_to_original(target, lo, Span(s, e, 0, 0)) for s, e in local]))
-    else:
-        status = "new"
-        spans_out = ()
+    status, coverage, spans_out = verifier.outcome(i, local, exact)
     matches.sort(key=lambda m: (-m.similarity, -m.documents, m.doc, m.index))
     held_by = max([len({m.doc for m in matches})] + [m.documents for m in matches])
     best = matches[0].similarity if matches else 0.0
-    return IndexPassage(passage, status, best, round(coverage, 4), held_by, tuple(matches[:max_matches]), spans_out)
+    return IndexPassage(passage, status, best, coverage, held_by, tuple(matches[:max_matches]), spans_out)

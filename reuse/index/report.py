@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..report import _fit_table, _md_cell, shorten
+from ..report import _fit_table, _md_cell, passage_fields, shorten
 from ..settings import Settings
 from .query import IndexMatch, IndexPassage, IndexQuery
 from .store import Stats
@@ -25,17 +25,8 @@ def match_json(m: IndexMatch) -> dict[str, Any]:
 
 
 def passage_json(result: IndexPassage) -> dict[str, Any]:
-    p = result.passage
     return {
-        "doc": p.doc,
-        "index": p.index,
-        "start": p.start,
-        "end": p.end,
-        "text": p.text,
-        "lang": p.lang,
-        "status": result.status,
-        "similarity": round(result.similarity, 4),
-        "coverage": result.coverage,
+        **passage_fields(result.passage, result.status, result.similarity, result.coverage),
         "documents": result.documents,
         "matches": [match_json(m) for m in result.matches],
         "spans": [list(s) for s in result.spans],
