@@ -218,8 +218,6 @@ class RedisStore(Store):
 
     @_guarded
     def add(self, documents: Iterable[PreparedDocument]) -> tuple[int, int]:
-        import redis
-
         written = replaced = 0
         for batch in batches(documents, BATCH):
             total = sum(doc.passages for doc in batch)
@@ -230,21 +228,12 @@ class RedisStore(Store):
                 firsts.append(first)
                 first += doc.passages
             doc_keys = [self._key("d", doc.id) for doc in batch]
-            while True:
-                with self.r.pipeline(transaction=True) as pipe:
-                    try:
-                        pipe.watch(*doc_keys)
-                        old = [_DOC.unpack(v) if v else None for v in pipe.mget(doc_keys)]
-                        removals = [self._removal(pipe, o) for o in old if o is not None]
-                        pipe.multi()
-                        for removal in removals:
-                            removal(pipe)
-                        for doc, start, key in zip(batch, firsts, doc_keys, strict=True):
-                            self._write(pipe, doc, start, key)
-                        pipe.execute()
-                    except redis.exceptions.WatchError:
-                        continue  # another writer changed one of these documents: read again
-                    break
+
+            def write(pipe: Any, old: list[tuple[int, int, int] | None]) -> None:
+                for doc, start, key in zip(batch, firsts, doc_keys, strict=True):  # noqa: B023 (called at once)
+                    self._write(pipe, doc, start, key)
+
+            old = self._replacing(doc_keys, write)
             written += len(batch)
             replaced += sum(1 for o in old if o is not None)
         return written, replaced
@@ -312,11 +301,28 @@ class RedisStore(Store):
 
     @_guarded
     def remove(self, doc_ids: Sequence[str]) -> list[str]:
-        import redis
 
         doc_keys = [self._key("d", d) for d in doc_ids]
         if not doc_keys:
             return []
+
+        def forget(pipe: Any, old: list[tuple[int, int, int] | None]) -> None:
+            present = [d for d, o in zip(doc_ids, old, strict=True) if o is not None]
+            if present:
+                pipe.delete(*[self._key("d", d) for d in present])
+                pipe.srem(self._key("docs"), *present)
+
+        old = self._replacing(doc_keys, forget)
+        return [d for d, o in zip(doc_ids, old, strict=True) if o is None]
+
+    def _replacing(
+        self, doc_keys: list[str], then: Callable[[Any, list[tuple[int, int, int] | None]], None]
+    ) -> list[tuple[int, int, int] | None]:
+        """One transaction that removes the documents stored under doc_keys, then runs `then`; read
+        again and retried when another writer changes one of them meanwhile (WATCH). Returns what was
+        stored under each key before (None where nothing was)."""
+        import redis
+
         while True:
             with self.r.pipeline(transaction=True) as pipe:
                 try:
@@ -326,14 +332,11 @@ class RedisStore(Store):
                     pipe.multi()
                     for removal in removals:
                         removal(pipe)
-                    present = [d for d, o in zip(doc_ids, old, strict=True) if o is not None]
-                    if present:
-                        pipe.delete(*[self._key("d", d) for d in present])
-                        pipe.srem(self._key("docs"), *present)
+                    then(pipe, old)
                     pipe.execute()
                 except redis.exceptions.WatchError:
-                    continue
-                return [d for d, o in zip(doc_ids, old, strict=True) if o is None]
+                    continue  # another writer changed one of these documents: read again
+                return old
 
     # Reading -----------------------------------------------------------------------------------
 
