@@ -8,15 +8,32 @@
 
 from __future__ import annotations
 
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Document", "InputError", "ReuseError", "Settings", "SettingsError", "diff", "from_text", "load_document"]
+__all__ = [
+    "Document",
+    "InputError",
+    "ReuseError",
+    "Settings",
+    "SettingsError",
+    "diff",
+    "from_text",
+    "load_corpus",
+    "load_document",
+    "open_index",
+    "scan",
+]
 
 if TYPE_CHECKING:
+    from .corpus import load_corpus
     from .diff import diff
     from .document import Document, from_text, load_document
     from .errors import InputError, ReuseError, SettingsError
+    from .index import open_index
+    from .scan import scan
     from .settings import Settings
 
 _WHERE = {
@@ -28,6 +45,9 @@ _WHERE = {
     "ReuseError": "errors",
     "SettingsError": "errors",
     "Settings": "settings",
+    "load_corpus": "corpus",
+    "scan": "scan",
+    "open_index": "index",
 }
 
 
@@ -38,3 +58,16 @@ def __getattr__(name: str) -> Any:
 
         return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
     raise AttributeError(f"module 'reuse' has no attribute {name!r}")
+
+
+class _Package(types.ModuleType):
+    """`diff` and `scan` are also the names of submodules, which importing them sets on the package:
+    looking the exported names up first keeps `reuse.diff` the function however modules were imported."""
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in _WHERE:
+            return __getattr__(name)
+        return super().__getattribute__(name)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -189,3 +189,13 @@ def test_clean_command(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-
         "Error: seeds/cleaned: is inside the input directory seeds; choose an output directory outside it\n"
     )
     assert not (ROOT / "seeds" / "cleaned").exists()
+
+
+def test_package_exports_stay_functions_after_their_modules_are_imported() -> None:
+    """`diff` and `scan` are modules too; importing them must not replace the exported functions."""
+    import subprocess
+    import sys
+
+    code = "import reuse.report, reuse.scan_report, reuse; from reuse import diff, scan; print(callable(diff), callable(scan), type(reuse.diff).__name__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "True", "function"]
