@@ -465,9 +465,12 @@ def _index_corpus(
     from .index import add_documents, open_index
     from .index.store import check_settings
     from .settings import Settings
+    from .stopwatch import Stopwatch
 
+    stopwatch = Stopwatch()
     try:
         documents = _load(corpus, options)
+        stopwatch.lap("read and decode inputs")
         started = time.perf_counter()
         if create:
             settings = Settings(script=options["script"], min_span=options["min_span"])
@@ -488,6 +491,9 @@ def _index_corpus(
         f"{written} documents ({passages} passages) indexed in {index_spec} in {seconds:.1f} s{rate}"
         + (f"; {replaced} replaced documents with the same id." if replaced else ".")
     )
+    if options.get("timings"):
+        stopwatch.lap("analyse and write (analysis in worker processes)")
+        click.echo(stopwatch.table(), err=True, nl=False)
     for skipped in documents.skipped:
         click.echo(f"skipped {skipped.source}: {skipped.reason}")
 

@@ -107,3 +107,13 @@ def test_index_build_writes_the_same_index_with_one_and_two_processes(tmp_path: 
         tables.append(_tables(index))
     assert tables[0] == tables[1]
     assert len(tables[0]["documents"]) == 80 and len(tables[0]["bands"]) > 1000
+
+
+def test_index_build_reports_timings_when_asked(tmp_path: Path) -> None:
+    runner = CliRunner()
+    index = tmp_path / "t.sqlite"
+    result = runner.invoke(cli, ["index", "build", "--timings", "--index", str(index), str(ROOT / "seeds")])
+    assert result.exit_code == 0, result.output
+    assert "indexed in" in result.stdout and "analyse and write" in result.stderr
+    quiet = runner.invoke(cli, ["index", "build", "--force", "--index", str(index), str(ROOT / "seeds")])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
