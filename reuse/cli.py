@@ -170,8 +170,8 @@ jobs_option = click.option(
 )
 
 
-def corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Options every corpus command shares: how to read the inputs and how to match."""
+def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options every command reading a corpus shares: how to read the inputs and how to match."""
     for option in reversed(
         [
             click.argument("corpus", nargs=-1, required=True),
@@ -196,12 +196,18 @@ def corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 show_default=True,
                 help="Smallest reused span (Han character 1, word 2).",
             ),
-            jobs_option,
-            click.option("--timings", is_flag=True, help="Print the wall time of each stage to standard error."),
         ]
     ):
         command = option(command)
     return command
+
+
+def corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """input_options, and how to run over a whole corpus: processes and the time of each stage."""
+    command = click.option("--timings", is_flag=True, help="Print the wall time of each stage to standard error.")(
+        command
+    )
+    return input_options(jobs_option(command))
 
 
 def _scan(
@@ -526,7 +532,7 @@ def index_add(ctx: click.Context, corpus: tuple[str, ...], index_spec: str, **op
 
 
 @index.command("query")
-@corpus_options
+@input_options
 @index_option
 @format_option(["table", "json", "markdown"])
 @output_option
