@@ -7,8 +7,9 @@ Synthetic readouts (deterministic, fixed seed) are made from the sentences of th
 another and changes a few characters, so passages are diverse and overlap the way reused text does.
 Documents of 50 passages are added until the index holds each size in turn (the 1,000,000 index is
 the 100,000 one with 900,000 more passages added). For each size: passages per second of the build
-step (analysis included: the figure a user sees), bytes per passage (SQLite: the file after a WAL
-checkpoint; Redis: used_memory of a dedicated server above its empty baseline), and, in a separate
+step (analysis included: the figure a user sees), bytes on disk per passage (SQLite: the file after a
+WAL checkpoint; Redis: the RDB file a SAVE writes), for Redis also the server memory per passage
+(used_memory of a dedicated server above its empty baseline), and, in a separate
 process, the p50/p95 latency of querying one seed readout (analysis included) and that process's
 peak resident memory. Outputs go under bench-out/. Benchmarks print figures; they assert nothing.
 """
@@ -123,8 +124,12 @@ def run_backend(backend: str, sizes: list[int], queries: int, pool: list[str]) -
         spec = path
     else:
         port = free_port()
+        rdb_dir = os.path.join(OUT, "redis")
+        shutil.rmtree(rdb_dir, ignore_errors=True)
+        os.makedirs(rdb_dir)
         server = subprocess.Popen(
-            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+            + ["--dir", rdb_dir],
             stdout=subprocess.DEVNULL,
         )
         time.sleep(0.5)
@@ -147,11 +152,19 @@ def run_backend(backend: str, sizes: list[int], queries: int, pool: list[str]) -
             stats = store.stats()
             store.close()
             size_bytes = stats.size_bytes - baseline
+            memory = None
+            if backend == "redis":
+                import redis
+
+                memory = round(size_bytes / stats.passages)
+                redis.Redis.from_url(spec.split("?")[0], socket_timeout=3600).save()  # outside the timed build
+                size_bytes = os.path.getsize(os.path.join(rdb_dir, "dump.rdb"))
             row = {
                 "backend": backend,
                 "passages": stats.passages,
                 "build_passages_per_s": round(added / seconds),
                 "bytes_per_passage": round(size_bytes / stats.passages),
+                "memory_bytes_per_passage": memory,
                 **query_figures(spec, queries),
             }
             print(json.dumps(row), flush=True)
@@ -182,12 +195,14 @@ def main() -> None:
         json.dump(rows, handle, indent=2)
     print()
     print(
-        "| backend | passages | build passages/s | bytes per passage | query p50 ms | query p95 ms | query peak RSS MB |"
+        "| backend | passages | build passages/s | bytes on disk per passage | server memory per passage "
+        "| query p50 ms | query p95 ms | query peak RSS MB |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
+        memory = f"{r['memory_bytes_per_passage']:,}" if r["memory_bytes_per_passage"] else "–"
         print(
-            f"| {r['backend']} | {r['passages']:,} | {r['build_passages_per_s']:,} | {r['bytes_per_passage']:,} | "
+            f"| {r['backend']} | {r['passages']:,} | {r['build_passages_per_s']:,} | {r['bytes_per_passage']:,} | {memory} | "
             f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['peak_rss_mb']:.0f} |"
         )
 
