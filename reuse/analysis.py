@@ -13,7 +13,7 @@ from .document import Document
 from .normalize import SPACE, Normalized, normalize
 from .segment import Passage, segment
 from .settings import Settings
-from .shingle import Tokens, passage_weights, shingles, token_owners, tokenize
+from .shingle import Tokens, passage_shingles, passage_weights
 from .signature import signatures
 
 
@@ -99,10 +99,8 @@ def analyze(document: Document, settings: Settings) -> Analysis:
     )
     ranges = list(zip(lows.tolist(), highs.tolist()))
     keys = [text[lo:hi] or fallback_key(p.text) for p, (lo, hi) in zip(passages, ranges)]
-    tokens = tokenize(text)
-    passage_of_token = token_owners(tokens, lows, highs)
+    tokens, hashes, owners, firsts = passage_shingles(text, lows, highs, settings.k_han, settings.k_word)
     weights = passage_weights(tokens, lows, highs)
-    hashes, owners, firsts = shingles(tokens, passage_of_token, settings.k_han, settings.k_word)
     return Analysis(
         document, passages, normalized, ranges, keys, tokens.without_values(), hashes, owners, firsts, weights, settings
     )

@@ -27,7 +27,7 @@ from .normalize import converter
 from .parallel import parallel_map, shared
 from .scanned import ScannedDocument
 from .settings import Settings
-from .shingle import Tokens, shingles, token_owners, tokenize
+from .shingle import Tokens, passage_shingles
 from .signature import fmix, signatures
 from .stopwatch import Stopwatch
 
@@ -143,9 +143,9 @@ def _unit_shingles(
         return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
     lengths = np.fromiter((len(p) for p in pieces), dtype=np.int64, count=len(pieces))
     starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
-    tokens = tokenize(" ".join(pieces))
-    owner = token_owners(tokens, starts, starts + lengths)
-    hashes, segments, _ = shingles(tokens, owner, settings.k_han, settings.k_word)
+    _, hashes, segments, _ = passage_shingles(
+        " ".join(pieces), starts, starts + lengths, settings.k_han, settings.k_word
+    )
     return hashes, np.asarray(owners, dtype=np.int64)[segments]
 
 

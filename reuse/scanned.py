@@ -19,7 +19,7 @@ from .document import Document
 from .normalize import Normalized, converter, normalize
 from .segment import segment_bounds
 from .settings import Settings
-from .shingle import Tokens, passage_weights, shingles, token_owners, tokenize
+from .shingle import Tokens, passage_shingles, passage_weights
 from .signature import signatures
 
 
@@ -71,10 +71,9 @@ class ScannedDocument:
 
     def shingles(self, settings: Settings) -> tuple[Tokens, np.ndarray, np.ndarray, np.ndarray]:
         """Tokens and (hash, passage, first token) of every shingle, exactly as `analyze` finds them."""
-        tokens = tokenize(self.normalized.text)
-        owner = token_owners(tokens, self.range_starts, self.range_ends)
-        hashes, passages, firsts = shingles(tokens, owner, settings.k_han, settings.k_word)
-        return tokens, hashes, passages, firsts
+        return passage_shingles(
+            self.normalized.text, self.range_starts, self.range_ends, settings.k_han, settings.k_word
+        )
 
 
 def document_signature(doc: ScannedDocument, settings: Settings) -> np.ndarray:
@@ -113,9 +112,7 @@ def scan_document(
     starts, ends, paragraphs = segment_bounds(document.text, settings.unit)
     normalized = normalize(document.text, settings)
     range_starts, range_ends = passage_ranges(normalized, starts, ends)
-    tokens = tokenize(normalized.text)
-    owner = token_owners(tokens, range_starts, range_ends)
-    hashes, _, _ = shingles(tokens, owner, settings.k_han, settings.k_word)
+    tokens, hashes, _, _ = passage_shingles(normalized.text, range_starts, range_ends, settings.k_han, settings.k_word)
     signature = (
         signatures(hashes, np.zeros(hashes.size, dtype=np.int64), 1, settings.num_perm, settings.seed)[0]
         if for_audit

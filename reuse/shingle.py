@@ -75,6 +75,16 @@ def token_owners(tokens: Tokens, range_starts: np.ndarray, range_ends: np.ndarra
     return owner
 
 
+def passage_shingles(
+    text: str, range_starts: np.ndarray, range_ends: np.ndarray, k_han: int, k_word: int
+) -> tuple[Tokens, np.ndarray, np.ndarray, np.ndarray]:
+    """Tokens of a normalized text and (hash, passage, first token) of the shingles of the passages
+    at those ranges of it."""
+    tokens = tokenize(text)
+    hashes, passages, firsts = shingles(tokens, token_owners(tokens, range_starts, range_ends), k_han, k_word)
+    return tokens, hashes, passages, firsts
+
+
 def passage_weights(tokens: Tokens, range_starts: np.ndarray, range_ends: np.ndarray) -> np.ndarray:
     """Weight of each passage: the sum of the weights of the tokens starting in its range."""
     cumulative = np.concatenate(([0], np.cumsum(tokens.weights)))
