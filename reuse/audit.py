@@ -60,12 +60,8 @@ def _fragments(doc: ScannedDocument, boilerplate: list[tuple[int, int]], min_spa
     """Paragraphs that stop without terminal punctuation, or start where the previous one stopped so."""
     out = []
     previous_open = False
-    paragraphs = doc.paragraphs
-    bounds = np.flatnonzero(np.diff(paragraphs)) + 1
-    firsts = np.concatenate(([0], bounds)).tolist() if len(doc) else []
-    lasts = (np.append(bounds, len(doc)) - 1).tolist() if len(doc) else []
-    for first, last in zip(firsts, lasts):
-        number = int(paragraphs[first])
+    for first, last in doc.paragraph_bounds():
+        number = int(doc.paragraphs[first])
         start, end = int(doc.starts[first]), int(doc.ends[last])
         weight = int(doc.weights[first : last + 1].sum())
         text = doc.text[start:end]

@@ -200,15 +200,9 @@ def _groups(units: list[_Unit], docs: list[ScannedDocument], settings: Settings)
 
 
 def _paragraph_units(doc: ScannedDocument, d: int) -> list[_Unit]:
-    if not len(doc):
-        return []
-    paragraphs = doc.paragraphs
-    bounds = np.flatnonzero(np.diff(paragraphs)) + 1
-    firsts = np.concatenate(([0], bounds)).tolist()
-    lasts = (np.append(bounds, len(doc)) - 1).tolist()
     text = doc.normalized.text
     lows, highs = doc.range_starts.tolist(), doc.range_ends.tolist()
-    starts, ends, numbers = doc.starts.tolist(), doc.ends.tolist(), paragraphs.tolist()
+    starts, ends, numbers = doc.starts.tolist(), doc.ends.tolist(), doc.paragraphs.tolist()
     return [
         _Unit(
             d,
@@ -220,7 +214,7 @@ def _paragraph_units(doc: ScannedDocument, d: int) -> list[_Unit]:
             numbers[first],
             True,
         )
-        for first, last in zip(firsts, lasts)
+        for first, last in doc.paragraph_bounds()
     ]
 
 

@@ -65,9 +65,12 @@ class ScannedDocument:
         key = self.normalized.text[self.range_starts[index] : self.range_ends[index]]
         return key or fallback_key(self.document.text[self.starts[index] : self.ends[index]])
 
-    def normalized_span(self, first: int, last: int) -> str:
-        """Normalized text from the start of passage first to the end of passage last."""
-        return self.normalized.text[self.range_starts[first] : self.range_ends[last]]
+    def paragraph_bounds(self) -> list[tuple[int, int]]:
+        """(first, last) passage of every paragraph, in order."""
+        if not len(self):
+            return []
+        bounds = np.flatnonzero(np.diff(self.paragraphs)) + 1
+        return list(zip(np.concatenate(([0], bounds)).tolist(), (np.append(bounds, len(self)) - 1).tolist()))
 
     def shingles(self, settings: Settings) -> tuple[Tokens, np.ndarray, np.ndarray, np.ndarray]:
         """Tokens and (hash, passage, first token) of every shingle, exactly as `analyze` finds them."""
