@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .diff import DiffResult
 from .match import PassageResult
 from .segment import Passage
+
+if TYPE_CHECKING:
+    from .index.query import IndexPassage
 
 FORMATS: tuple[str, ...] = ("table", "json", "markdown")
 TABLE_WIDTH = 100
@@ -93,7 +96,7 @@ def shorten(text: str, width: int) -> str:
     return "".join(out) + "…"
 
 
-def _marked(result: PassageResult, left: str, right: str) -> str:
+def marked(result: PassageResult | IndexPassage, left: str, right: str) -> str:
     """The passage text with its reused spans wrapped in markers (for partial passages)."""
     p = result.passage
     if result.status != "partial":
@@ -145,7 +148,7 @@ def render_table(result: DiffResult, width: int = TABLE_WIDTH) -> str:
             r.status,
             f"{r.similarity:.2f}" if r.matches else "",
             r.passage.lang,
-            _marked(r, "«", "»"),
+            marked(r, "«", "»"),
             _sources(r),
         ]
         for r in result.passages
@@ -174,7 +177,7 @@ def render_markdown(result: DiffResult) -> str:
         "|---:|---|---:|---|---|---|",
     ]
     for r in result.passages:
-        text = _md_cell(_marked(r, "**", "**")) if r.status == "partial" else _md_cell(r.passage.text)
+        text = _md_cell(marked(r, "**", "**")) if r.status == "partial" else _md_cell(r.passage.text)
         if r.status == "reused":
             text = f"**{text}**"
         sim = f"{r.similarity:.2f}" if r.matches else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..report import _fit_table, _md_cell, passage_fields, shorten
+from ..report import _fit_table, _md_cell, marked, passage_fields, shorten
 from ..settings import Settings
 from .query import IndexMatch, IndexPassage, IndexQuery
 from .store import Stats
@@ -57,17 +57,6 @@ def _seen_in(result: IndexPassage, width: int = 24) -> str:
     return shorten(f"{first.doc}#{first.index}", width) + (f" +{more}" if more > 0 else "")
 
 
-def _marked(result: IndexPassage, left: str, right: str) -> str:
-    p = result.passage
-    if result.status != "partial":
-        return p.text
-    pieces, position = [], p.start
-    for start, end in result.spans:
-        pieces += [p.text[position - p.start : start - p.start], left + p.text[start - p.start : end - p.start] + right]
-        position = end
-    return "".join(pieces) + p.text[position - p.start :]
-
-
 def _summary_line(result: IndexQuery) -> str:
     c = result.counts()
     return (
@@ -86,7 +75,7 @@ def render_table(spec: str, results: list[IndexQuery], width: int = 100) -> str:
                 r.status,
                 str(r.documents) if r.documents else "",
                 f"{r.similarity:.2f}" if r.matches else "",
-                _marked(r, "«", "»"),
+                marked(r, "«", "»"),
                 _seen_in(r),
             ]
             for r in result.passages
@@ -104,7 +93,7 @@ def render_markdown(spec: str, results: list[IndexQuery]) -> str:
         lines += ["| # | status | documents | similarity | text (reused spans in **bold**) | seen in |"]
         lines += ["|---:|---|---:|---:|---|---|"]
         for r in result.passages:
-            text = _md_cell(_marked(r, "**", "**"))
+            text = _md_cell(marked(r, "**", "**"))
             text = f"**{text}**" if r.status == "reused" else text
             sim = f"{r.similarity:.2f}" if r.matches else ""
             docs = str(r.documents) if r.documents else ""
