@@ -345,30 +345,22 @@ class SqliteStore(Store):
 
     @_guarded
     def band_members(self, band_keys: Sequence[int], cap: int) -> dict[int, list[int]]:
-        out: dict[int, list[int]] = {}
-        unique = sorted(set(band_keys))
-        for lo in range(0, len(unique), _COMPOUND):
-            chunk = unique[lo : lo + _COMPOUND]
-            sql = " UNION ALL ".join(
-                [f"SELECT * FROM (SELECT band_key, passage FROM bands WHERE band_key = ? LIMIT {int(cap)})"]
-                * len(chunk)
-            )
-            for key, pid in self.db.execute(sql, chunk):
-                out.setdefault(key, []).append(pid)
-        return out
+        return self._capped(f"SELECT band_key, passage FROM bands WHERE band_key = ? LIMIT {cap:d}", band_keys)
 
     @_guarded
     def key_members(self, key_hashes: Sequence[int], cap: int) -> dict[int, list[int]]:
+        return self._capped(
+            f"SELECT key_hash, passage FROM passages WHERE key_hash = ? ORDER BY passage LIMIT {cap:d}", key_hashes
+        )
+
+    def _capped(self, select: str, keys: Sequence[int]) -> dict[int, list[int]]:
+        """Passages per key, from a (key, passage) SELECT with its own LIMIT run for each distinct key:
+        _COMPOUND of them joined into one statement, so a readout's look-ups take a few round trips."""
         out: dict[int, list[int]] = {}
-        unique = sorted(set(key_hashes))
+        unique = sorted(set(keys))
         for lo in range(0, len(unique), _COMPOUND):
             chunk = unique[lo : lo + _COMPOUND]
-            sql = " UNION ALL ".join(
-                [
-                    f"SELECT * FROM (SELECT key_hash, passage FROM passages WHERE key_hash = ? ORDER BY passage LIMIT {cap:d})"
-                ]
-                * len(chunk)
-            )
+            sql = " UNION ALL ".join([f"SELECT * FROM ({select})"] * len(chunk))
             for key, pid in self.db.execute(sql, chunk):
                 out.setdefault(key, []).append(pid)
         return out
