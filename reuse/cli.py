@@ -77,6 +77,22 @@ def _diff_against(result: Any, spec: str, boilerplate_min_docs: int, fmt: str) -
     return found.diff, render_diff_against(found, fmt)
 
 
+script_option = click.option(
+    "--script",
+    type=click.Choice(SCRIPTS),
+    default="tw2sp",
+    show_default=True,
+    help="OpenCC conversion before matching.",
+)
+min_span_option = click.option(
+    "--min-span",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Smallest reused span: Han characters count 1, words 2.",
+)
+
+
 @click.group(cls=ReuseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="readout-reuse", prog_name="reuse")
 def cli() -> None:
@@ -89,13 +105,7 @@ def cli() -> None:
 @format_option(["table", "json", "markdown"])
 @output_option
 @click.option("--encoding", help="Encoding of both files (default: UTF-8, BOM stripped).")
-@click.option(
-    "--script",
-    type=click.Choice(SCRIPTS),
-    default="tw2sp",
-    show_default=True,
-    help="OpenCC conversion before matching.",
-)
+@script_option
 @click.option(
     "--unit", type=click.Choice(UNITS), default="sentence", show_default=True, help="Passage unit of the report."
 )
@@ -105,13 +115,7 @@ def cli() -> None:
     show_default=True,
     help="Let any number match any number (dates, times, counts).",
 )
-@click.option(
-    "--min-span",
-    type=click.IntRange(min=1),
-    default=10,
-    show_default=True,
-    help="Smallest reused span: Han characters count 1, words 2.",
-)
+@min_span_option
 @click.option(
     "--fail-if-reused-over",
     type=click.FloatRange(0.0, 1.0),
@@ -182,20 +186,8 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
             click.option(
                 "--skip-bad", is_flag=True, help="Skip unreadable inputs (listed in the report) instead of stopping."
             ),
-            click.option(
-                "--script",
-                type=click.Choice(SCRIPTS),
-                default="tw2sp",
-                show_default=True,
-                help="OpenCC conversion before matching.",
-            ),
-            click.option(
-                "--min-span",
-                type=click.IntRange(min=1),
-                default=10,
-                show_default=True,
-                help="Smallest reused span (Han character 1, word 2).",
-            ),
+            script_option,
+            min_span_option,
         ]
     ):
         command = option(command)
