@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .errors import InputError
 from .families import Family, Member
-from .output import write_atomic
+from .output import Protected, write_atomic
 from .scan import ScanResult, removals
 
 MANIFEST = "reuse-manifest.jsonl"
@@ -113,15 +113,16 @@ def clean(
     if len(set(outputs)) < len(outputs):
         raise InputError(f"{out_dir}: two documents would be written to the same path; clean the inputs separately")
     planned = plan(result, kinds)
+    protected = Protected().add(inputs).add(sources)
     os.makedirs(out_dir, exist_ok=True)
     lines = []
     for scanned, path in zip(result.scanned, outputs):
         doc = scanned.document
         todo = planned.get(doc.id, [])
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        write_atomic(path, apply(doc.text, todo), sources)
+        write_atomic(path, apply(doc.text, todo), protected)
         lines += [json.dumps(r.__dict__, ensure_ascii=False) for r in todo]
-    write_atomic(manifest_path, "".join(line + "\n" for line in lines), sources)
+    write_atomic(manifest_path, "".join(line + "\n" for line in lines), protected)
     return len(result.scanned), len(lines)
 
 

@@ -143,7 +143,7 @@ def diff(
     """
     from .diff import diff as run_diff
     from .document import load_document
-    from .output import write_atomic
+    from .output import Protected, write_atomic
     from .report import render
     from .settings import Settings
 
@@ -155,7 +155,7 @@ def diff(
         else:
             report = render(result, fmt)
         if output:
-            write_atomic(output, report, [old, new])
+            write_atomic(output, report, Protected().add([old, new]).add_index(against))
         else:
             click.echo(report, nl=False)
     except ReuseError as err:
@@ -263,10 +263,10 @@ def _scan_against(
 
 
 def _emit(report: str, output: str | None, inputs: tuple[str, ...]) -> None:
-    from .output import write_atomic
+    from .output import Protected, write_atomic
 
     if output:
-        write_atomic(output, report, [i for i in inputs if i != "-"])
+        write_atomic(output, report, Protected().add(inputs))
     else:
         click.echo(report, nl=False)
 

@@ -1,30 +1,128 @@
-"""Writing reports: atomically, and never over an input."""
+"""Writing what a run produces: atomically, with the user's umask, and never over anything it reads."""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
+from collections.abc import Iterable
 
 from .errors import InputError
 
 
-def write_atomic(path: str, content: str, inputs: list[str]) -> None:
-    """Write content to path through a temporary file and a rename; refuse to replace an input."""
+def shown(path: str) -> str:
+    """A path as it can be printed: bytes of a file name that are not UTF-8 become \\xNN escapes."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+class Protected:
+    """Every path a run must not write: its input files, anything inside its input directories, its index.
+
+    Paths are compared resolved (symbolic links followed) and, for files that exist, by device and
+    inode too, so a hard link or another spelling of an input is refused as well.
+    """
+
+    def __init__(self) -> None:
+        # resolved path (or device and inode) -> (the path as the user named it, what it is to this run)
+        self._files: dict[str, tuple[str, str]] = {}
+        self._inodes: dict[tuple[int, int], tuple[str, str]] = {}
+        self._dirs: dict[str, str] = {}
+
+    def add(self, paths: Iterable[str], what: str = "an input of this run") -> Protected:
+        """Protect paths (files or directories; '-' and '' are standard input and skipped)."""
+        for path in paths:
+            if path in ("", "-") or "://" in path:
+                continue
+            real = os.path.realpath(path)
+            if os.path.isdir(real):
+                self._dirs.setdefault(real, shown(path))
+                continue
+            self._files.setdefault(real, (shown(path), what))
+            try:
+                info = os.stat(real)
+            except OSError:
+                continue
+            self._inodes.setdefault((info.st_dev, info.st_ino), (shown(path), what))
+        return self
+
+    def add_index(self, spec: str | None) -> Protected:
+        """The SQLite index in use, with its journal files (a Redis index is not a path)."""
+        if spec and "://" not in spec:
+            self.add([spec, spec + "-wal", spec + "-shm", spec + "-journal"], "the index in use")
+        return self
+
+    def check(self, path: str) -> None:
+        """Raise InputError when writing path would replace or add to something this run reads."""
+        real = os.path.realpath(path)
+        clash = self._files.get(real)
+        if clash is None:
+            try:
+                info = os.stat(real)
+            except OSError:
+                info = None
+            if info is not None:
+                clash = self._inodes.get((info.st_dev, info.st_ino))
+        if clash is not None:
+            named, what = clash
+            also = "" if named == shown(path) else f" ({named})"
+            raise InputError(f"{shown(path)}: is {what}{also}; refusing to overwrite it")
+        folder = real
+        while True:
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                break
+            folder = parent
+            if folder in self._dirs:
+                raise InputError(
+                    f"{shown(path)}: is inside the input directory {self._dirs[folder]}; write it outside the inputs"
+                )
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def check_target(path: str, protected: Protected) -> str:
+    """The resolved file path to write, after every refusal a user should get before any work is done."""
+    if path.endswith(("/", os.sep)) or os.path.isdir(path):
+        raise InputError(f"{shown(path)}: is a directory; give a file name to write")
+    protected.check(path)
     target = os.path.realpath(path)
-    for source in inputs:
-        if os.path.exists(source) and os.path.realpath(source) == target:
-            raise InputError(f"{path}: is an input of this run; refusing to overwrite it")
-    if os.path.isdir(path):
-        raise InputError(f"{path}: is a directory, expected a file to write")
     directory = os.path.dirname(target) or "."
     if not os.path.isdir(directory):
-        raise InputError(f"{path}: directory {os.path.dirname(path) or '.'} does not exist")
-    fd, temp = tempfile.mkstemp(prefix=".reuse-", dir=directory)
+        raise InputError(f"{shown(path)}: directory {shown(os.path.dirname(path) or '.')} does not exist")
+    if os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode):
+        raise InputError(f"{shown(path)}: exists and is not a regular file; refusing to replace it")
+    return target
+
+
+def write_atomic(path: str, content: str | bytes, protected: Protected) -> None:
+    """Write content (text as UTF-8) to path through a temporary file and a rename.
+
+    A new file gets the mode the user's umask gives (mkstemp's 0600 otherwise); a replaced file keeps its own.
+    """
+    target = check_target(path, protected)
+    data = content.encode("utf-8", "surrogateescape") if isinstance(content, str) else content
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(content)
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    except OSError as err:
+        raise InputError(f"{shown(path)}: cannot write ({err.strerror or err})") from None
+    try:
+        fd, temp = tempfile.mkstemp(prefix=".reuse-", dir=os.path.dirname(target))
+    except OSError as err:
+        raise InputError(f"{shown(path)}: cannot write ({err.strerror or err})") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            os.fchmod(handle.fileno(), mode)
         os.replace(temp, target)
-    except BaseException:
+    except BaseException as err:
         if os.path.exists(temp):
             os.unlink(temp)
+        if isinstance(err, OSError):
+            raise InputError(f"{shown(path)}: cannot write ({err.strerror or err})") from None
         raise
