@@ -40,6 +40,21 @@ class Analysis:
         lo, hi = self.ranges[index]
         return self.normalized.text[lo:hi]
 
+    def original_range(self, index: int, start: int, end: int) -> tuple[int, int]:
+        """The range of the original text, inside passage `index`, that its normalized text [start:end] stands for.
+
+        A passage with no normalized text (---, ■, a lone combining mark) matches on its shape
+        (fallback_key) only, and so whole. A normalized character can stand for more than its passage:
+        script conversion rewrites a phrase cut by a block tag as one (記憶<br>體 → 内存, whose two
+        characters both stand for all of 記憶<br>體), so the range is cut to the passage.
+        """
+        passage = self.passages[index]
+        lo, hi = self.ranges[index]
+        if lo == hi:
+            return passage.start, passage.end
+        first, last = self.normalized.to_original(lo + start, lo + end)
+        return max(first, passage.start), min(last, passage.end)
+
     @cached_property
     def signatures(self) -> np.ndarray:
         """MinHash signature of every passage, computed when first asked for (a corpus scan signs only

@@ -132,9 +132,8 @@ class PassageVerifier:
         return self.verified[pair]
 
     def in_document(self, i: int, spans: list[Span]) -> tuple[tuple[int, int], ...]:
-        """The spans as ranges of the target's original text."""
-        lo = self.target.ranges[i][0]
-        return tuple(_union([_to_original(self.target, lo, span) for span in spans]))
+        """The spans as ranges of the target's original text, inside passage i."""
+        return tuple(_union([self.target.original_range(i, span.start, span.end) for span in spans]))
 
     def outcome(
         self, i: int, local: list[tuple[int, int]], exact: bool
@@ -181,7 +180,3 @@ def compare(target: Analysis, reference: Analysis, settings: Settings) -> list[P
         best = matches[0].similarity if matches else 0.0
         results.append(PassageResult(passage, status, best, coverage, tuple(matches), spans_out))
     return results
-
-
-def _to_original(analysis: Analysis, lo: int, span: Span) -> tuple[int, int]:
-    return analysis.normalized.to_original(lo + span.start, lo + span.end)

@@ -46,6 +46,9 @@ class Normalized:
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """The original range that normalized[start:end] (non-empty) stands for."""
+        if not 0 <= start < end <= len(self.text):
+            # An empty range stands for no characters: the caller knows where (a passage), this map does not.
+            raise ValueError(f"normalized range {start}:{end} is empty or outside 0:{len(self.text)}")
         return int(self.starts[start]), int(self.ends[end - 1])
 
 

@@ -95,3 +95,19 @@ def test_clauses_converted_in_one_call_as_one_by_one(words: list[str]) -> None:
     one_call = converter("tw2sp").convert(separated).split("\n")
     alone = [converter("tw2sp").convert(stage_text[lo:hi]) for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
     assert one_call == alone
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [("---", 0, 0), ("a---b", 1, 1), ("ab", 1, 3), ("ab", 2, 2)])
+def test_to_original_refuses_an_empty_or_outside_range(text: str, start: int, end: int) -> None:
+    """An empty range stands for no original characters: mapping it gave an IndexError (nothing
+    normalized) or a range with start > end; the caller (a passage) decides what it stands for."""
+    norm = normalize(text, Settings())
+    with pytest.raises(ValueError, match=rf"normalized range {start}:{end} is empty or outside 0:{len(norm.text)}"):
+        norm.to_original(start, end)
+
+
+def test_to_original_maps_a_range_to_the_characters_it_stands_for() -> None:
+    norm = normalize("“Xi”  met ■ Putin", Settings())
+    assert norm.text == "xi met putin"
+    assert norm.to_original(0, 2) == (1, 3)
+    assert norm.to_original(3, 12) == (6, 17)
