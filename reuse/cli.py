@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import click
@@ -14,25 +15,93 @@ from .settings import SCRIPTS, UNITS
 EXIT_OK, EXIT_ERROR, EXIT_OVER_THRESHOLD = 0, 1, 3
 
 
+EXIT_INTERRUPTED = 130
+
+
+class Interrupted(Exception):
+    """SIGTERM, turned into an exception so that pools and stores are closed on the way out."""
+
+
+_MAIN_PID = os.getpid()
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    if os.getpid() != _MAIN_PID:  # a forked worker inherited this handler: die as SIGTERM asks, quietly
+        import signal
+
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return
+    raise Interrupted
+
+
 class ReuseGroup(click.Group):
-    """Usage errors exit with 1 like every other bad input (click's default is 2), with one Error: line."""
+    """Every failure a user can cause ends in one line `Error: ...` and a non-zero exit code, never a traceback.
+
+    Usage errors exit with 1 like every other bad input (click's default is 2); Ctrl-C and SIGTERM exit
+    with 130 after the worker processes and the index are closed.
+    """
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        import signal
+        import threading
+
         from .gc_pause import no_cyclic_gc
 
         kwargs["standalone_mode"] = False
+        in_main_thread = threading.current_thread() is threading.main_thread()
+        global _MAIN_PID
+        _MAIN_PID = os.getpid()
+        previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
         try:
             with no_cyclic_gc():  # a command is short-lived; its reports are millions of acyclic objects
                 code = super().main(*args, **kwargs)
-        except click.exceptions.Abort:
-            click.echo("Error: aborted", err=True)
-            sys.exit(EXIT_ERROR)
+        except click.exceptions.NoArgsIsHelpError as err:
+            click.echo(err.ctx.get_help() if err.ctx is not None else err.format_message())
+            sys.exit(EXIT_OK)
+        except (KeyboardInterrupt, Interrupted, click.exceptions.Abort):
+            _error("interrupted")
+            sys.exit(EXIT_INTERRUPTED)
         except click.ClickException as err:
+            message = err.format_message()
             if isinstance(err, click.UsageError) and err.ctx is not None:
-                click.echo(err.ctx.get_usage(), err=True)
-            click.echo(f"Error: {err.format_message()}", err=True)
+                command = " ".join(["reuse", *err.ctx.command_path.split()[1:]])  # whatever name it was run by
+                message = f"{message.rstrip('.')}; see '{command} --help'"
+            _error(message)
             sys.exit(EXIT_ERROR)
+        except BrokenPipeError:
+            # The reader went away (`reuse scan … | head`): nothing more to say, and nothing to say it to.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_ERROR)
+        except MemoryError:
+            _error("out of memory")
+            sys.exit(EXIT_ERROR)
+        except OSError as err:  # disk full, a file system gone read-only: not ours to explain further
+            _error(f"{err.filename}: {err.strerror}" if err.filename else str(err))
+            sys.exit(EXIT_ERROR)
+        except Exception as err:
+            if os.environ.get("REUSE_DEBUG"):
+                raise
+            _error(f"internal error ({type(err).__name__}: {err}); please report it, REUSE_DEBUG=1 shows where")
+            sys.exit(EXIT_ERROR)
+        finally:
+            if in_main_thread:
+                signal.signal(signal.SIGTERM, previous)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def display_spec(spec: str) -> str:
+    """An index as it may be shown: a Redis password never appears in any output."""
+    from .index import display_spec as masked
+
+    return masked(spec)
+
+
+def _error(message: str) -> None:
+    """One line on standard error, printable whatever bytes a file name held."""
+    from .output import shown
+
+    click.echo(f"Error: {shown(' '.join(message.split()))}", err=True)
 
 
 def format_option(choices: list[str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -143,11 +212,14 @@ def diff(
     """
     from .diff import diff as run_diff
     from .document import load_document
-    from .output import Protected, write_atomic
+    from .output import Protected, check_target, write_atomic
     from .report import render
     from .settings import Settings
 
     try:
+        protected = Protected().add([old, new]).add_index(against)
+        if output:
+            check_target(output, protected)
         settings = Settings(script=script, unit=unit, mask_digits=mask_digits, min_span=min_span)  # type: ignore[arg-type]
         result = run_diff(load_document(old, encoding), load_document(new, encoding), settings)
         if against:
@@ -155,7 +227,7 @@ def diff(
         else:
             report = render(result, fmt)
         if output:
-            write_atomic(output, report, Protected().add([old, new]).add_index(against))
+            write_atomic(output, report, protected)
         else:
             click.echo(report, nl=False)
     except ReuseError as err:
@@ -238,7 +310,7 @@ def _timings(scanned: Any, stage: str, options: dict[str, Any]) -> None:
 
 def _scan_against(
     corpus: tuple[str, ...], options: dict[str, Any], spec: str, boilerplate_min_docs: int, fmt: str, limit: int
-) -> str:
+) -> tuple[str, Any]:
     """The scan report plus, per document, the passages the index has seen (reuse/index/against.py)."""
     from . import jsonlines
     from .index import open_index
@@ -257,18 +329,30 @@ def _scan_against(
         store.close()
     if fmt == "json":
         data = to_json(result)
-        data["against"] = scan_against_json(spec, found)
-        return jsonlines.dumps(data)
-    return render(result, fmt, limit) + render_scan_against(spec, found, fmt, limit)
+        data["against"] = scan_against_json(display_spec(spec), found)
+        return jsonlines.dumps(data), documents
+    return render(result, fmt, limit) + render_scan_against(display_spec(spec), found, fmt, limit), documents
 
 
-def _emit(report: str, output: str | None, inputs: tuple[str, ...]) -> None:
-    from .output import Protected, write_atomic
+def _guard(output: str | None, inputs: tuple[str, ...], index: str | None = None) -> Any:
+    """What this run must not write over; an unusable -o is refused before any work is done."""
+    from .output import Protected, check_target
 
+    protected = Protected().add(inputs).add_index(index)
     if output:
-        write_atomic(output, report, Protected().add(inputs))
-    else:
+        check_target(output, protected)
+    return protected
+
+
+def _emit(report: str, output: str | None, protected: Any, read: Iterable[str] = ()) -> None:
+    """The report to -o (never over an input, its files read included) or to standard output."""
+    from .output import write_atomic
+
+    if not output:
         click.echo(report, nl=False)
+        return
+    protected.add(read)  # a hard link or another name of a file read from inside a directory
+    write_atomic(output, report, protected)
 
 
 @cli.command()
@@ -300,11 +384,13 @@ def scan(
     from .scan_report import render
 
     try:
+        protected = _guard(output, corpus, against)
         if against:
-            _emit(_scan_against(corpus, options, against, boilerplate_min_docs, fmt, limit), output, corpus)
+            report, documents = _scan_against(corpus, options, against, boilerplate_min_docs, fmt, limit)
+            _emit(report, output, protected, [doc.path for doc in documents.documents])
         else:
             result = _scan(corpus, **options)
-            _emit(render(result, fmt, limit), output, corpus)
+            _emit(render(result, fmt, limit), output, protected, [s.document.path for s in result.scanned])
             _timings(result, "report", options)
     except ReuseError as err:
         raise click.ClickException(str(err)) from None
@@ -344,9 +430,10 @@ def audit(
     from .audit_report import render
 
     try:
+        protected = _guard(output, corpus)
         scanned = _scan(corpus, for_audit=True, **options)
         result = run_audit(scanned, max_boilerplate)
-        _emit(render(result, fmt), output, corpus)
+        _emit(render(result, fmt), output, protected, [s.document.path for s in scanned.scanned])
         _timings(scanned, "audit and report", options)
     except ReuseError as err:
         raise click.ClickException(str(err)) from None
@@ -486,7 +573,7 @@ def _index_corpus(
     seconds = time.perf_counter() - started
     rate = f", {passages / seconds:,.0f} passages/s" if seconds > 0 else ""
     click.echo(
-        f"{written} documents ({passages} passages) indexed in {index_spec} in {seconds:.1f} s{rate}"
+        f"{written} documents ({passages} passages) indexed in {display_spec(index_spec)} in {seconds:.1f} s{rate}"
         + (f"; {replaced} replaced documents with the same id." if replaced else ".")
     )
     if options.get("timings"):
@@ -555,6 +642,7 @@ def index_query(
     from .index.store import check_settings
 
     try:
+        protected = _guard(output, corpus, index_spec)
         documents = _load(corpus, options)
         store = open_index(index_spec, "read")
         try:
@@ -565,10 +653,10 @@ def index_query(
                 query_analysis(store, analyze(doc, store.settings), max_matches=max_matches)
                 for doc in documents.documents
             ]
-            report = render(index_spec, store.settings, results, fmt)
+            report = render(display_spec(index_spec), store.settings, results, fmt)
         finally:
             store.close()
-        _emit(report, output, corpus)
+        _emit(report, output, protected, [doc.path for doc in documents.documents])
     except ReuseError as err:
         raise click.ClickException(str(err)) from None
     return EXIT_OK
@@ -593,7 +681,7 @@ def index_stats(index_spec: str, fmt: str, check: bool) -> int:
         raise click.ClickException(str(err)) from None
     click.echo(render_stats(stats, fmt, check), nl=False)
     if stats.problems:
-        raise click.ClickException(f"{index_spec}: inconsistent index: {'; '.join(stats.problems)}")
+        raise click.ClickException(f"{display_spec(index_spec)}: inconsistent index: {'; '.join(stats.problems)}")
     return EXIT_OK
 
 
@@ -611,14 +699,14 @@ def index_remove(doc_ids: tuple[str, ...], index_spec: str) -> int:
             unknown = [doc_id for doc_id in dict.fromkeys(doc_ids) if store.document(doc_id) is None]
             if unknown:
                 raise IndexStoreError(
-                    f"{index_spec}: no document {', '.join(repr(u) for u in unknown)} in the index; nothing removed"
+                    f"{display_spec(index_spec)}: no document {', '.join(repr(u) for u in unknown)} in the index; nothing removed"
                 )
             store.remove(list(dict.fromkeys(doc_ids)))
         finally:
             store.close()
     except ReuseError as err:
         raise click.ClickException(str(err)) from None
-    click.echo(f"{len(set(doc_ids))} documents removed from {index_spec}.")
+    click.echo(f"{len(set(doc_ids))} documents removed from {display_spec(index_spec)}.")
     return EXIT_OK
 
 

@@ -168,6 +168,55 @@ def test_force_never_deletes_a_file_that_is_not_an_index(run, tmp_path: Path) ->
     assert path.read_text(encoding="utf-8") == "my notes\n"
 
 
+@pytest.mark.parametrize("application_id", [True, False], ids=["this-version", "before-application-id"])
+def test_force_replaces_a_truncated_index(run, built: str, application_id: bool) -> None:  # type: ignore[no-untyped-def]
+    if not application_id:  # as written before reuse set its application id: recognised by its tables
+        db = sqlite3.connect(built)
+        db.execute("PRAGMA application_id = 0")
+        db.close()
+    with open(built, "r+b") as handle:
+        handle.truncate(Path(built).stat().st_size // 2)
+    damaged = run("index", "query", SEED0, "--index", built)
+    assert damaged.exit_code == 1 and damaged.output.startswith(f"Error: {built}: "), damaged.output
+    result = run("index", "build", SEED0, "--index", built, "--force")
+    assert result.exit_code == 0, result.output
+    assert _stats(run, built)["documents"] == 1
+
+
+def test_force_replaces_an_index_of_another_schema_version(run, built: str) -> None:  # type: ignore[no-untyped-def]
+    db = sqlite3.connect(built)
+    db.execute("UPDATE meta SET value = '0' WHERE name = 'schema_version'")
+    db.commit()
+    db.close()
+    result = run("index", "build", SEED0, "--index", built, "--force")  # what the refusal tells users to do
+    assert result.exit_code == 0, result.output
+    assert _stats(run, built)["documents"] == 1
+
+
+def test_force_never_deletes_another_sqlite_file_even_damaged(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import random
+
+    noise = tmp_path / "noise.sqlite"  # an SQLite header, then nothing of ours
+    noise.write_bytes(b"SQLite format 3\x00" + random.Random(9).randbytes(20000))
+    other = tmp_path / "other.sqlite"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")  # a name like ours is not enough
+    db.execute("CREATE TABLE notes (body TEXT)")
+    db.executemany("INSERT INTO notes VALUES (?)", [(f"note {i} " * 20,) for i in range(500)])
+    db.commit()
+    db.close()
+    with open(other, "r+b") as handle:
+        handle.truncate(other.stat().st_size // 2)
+    for path in (noise, other):
+        before = path.read_bytes()
+        result = run("index", "build", SEED0, "--index", str(path), "--force")
+        assert (result.exit_code, result.output) == (
+            1,
+            f"Error: {path}: not a reuse index (an SQLite database without reuse's tables); not replaced\n",
+        )
+        assert path.read_bytes() == before
+
+
 def test_other_settings_are_refused(run, built: str) -> None:  # type: ignore[no-untyped-def]
     here = Settings(script="t2s").fingerprint()
     expected = (

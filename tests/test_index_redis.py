@@ -110,3 +110,22 @@ def test_password_is_masked_in_messages(run) -> None:  # type: ignore[no-untyped
     spec = f"redis://:s3cret@127.0.0.1:{_free_port()}/0"
     result = run("index", "stats", "--index", spec)
     assert result.exit_code == 1 and "s3cret" not in result.output and ":***@" in result.output
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("schema_version", "0"), ("settings", "{damaged"), ("fingerprint", "0000")],
+    ids=["older-schema", "damaged-settings", "other-algorithm"],
+)
+def test_force_replaces_any_reuse_index(run, url: str, redis_url: str, field: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    import redis
+
+    assert run("index", "build", *SEEDS[1:], "--index", url).exit_code == 0
+    client = redis.Redis.from_url(redis_url)
+    client.hset(f"{url.split('prefix=')[1]}:meta", field, value)
+    client.close()
+    assert run("index", "stats", "--index", url).exit_code == 1  # refused as it is
+    result = run("index", "build", SEEDS[1], "--index", url, "--force")  # what the refusal tells users to do
+    assert result.exit_code == 0, result.output
+    stats = json.loads(run("index", "stats", "--index", url, "--format", "json", "--check").output)
+    assert (stats["documents"], stats["problems"]) == (1, [])

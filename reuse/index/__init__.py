@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -16,13 +17,58 @@ from .store import SCHEMA_VERSION, Store
 if TYPE_CHECKING:
     from .store import PreparedDocument
 
-__all__ = ["SCHEMA_VERSION", "Store", "add_documents", "is_redis", "open_index"]
+__all__ = ["SCHEMA_VERSION", "Store", "add_documents", "display_spec", "is_redis", "open_index"]
 
 MODES = ("create", "write", "read")
 
 
 def is_redis(spec: str) -> bool:
     return spec.startswith(("redis://", "rediss://", "unix://"))
+
+
+MASK = "***"
+# Query-string parameters whose value is a secret: redis-py passes unknown ones on to the connection
+# (`?password=` for unix:// sockets, `ssl_password=` for a TLS key), so any name that says so is masked.
+_SECRET_NAME = re.compile(r"pass|pwd|secret|token|auth|credential", re.IGNORECASE)
+
+
+def display_spec(spec: str) -> str:
+    """The index as shown to users: a Redis URL with every password replaced by ***; paths as they are.
+
+    The password of `redis://user:pass@host` or `redis://:pass@host` and the value of any query
+    parameter named like a secret (`?password=`) are masked; user names, hosts and prefixes stay.
+    For redis:// and rediss:// everything up to the last `@` before the query is the user part, so a
+    password with an unencoded `@` or `/` is masked whole (it cannot be part of a host).
+    """
+    if not is_redis(spec):
+        return spec
+    scheme, rest = spec.split("://", 1)
+    head, mark, query = rest.partition("?")
+    if scheme == "unix":
+        # A socket path may hold '@'; the user part can only come before the path's first '/'.
+        authority, slash, path = head.partition("/")
+        head = _masked_userinfo(authority) + slash + path
+    else:
+        head = _masked_userinfo(head)
+    return f"{scheme}://{head}{mark}{_masked_query(query)}"
+
+
+def _masked_userinfo(head: str) -> str:
+    userinfo, at, host = head.rpartition("@")
+    if not at or ":" not in userinfo:
+        return head  # no password: a lone name before '@' is a user name
+    user = userinfo.split(":", 1)[0]
+    return f"{user}:{MASK}@{host}"
+
+
+def _masked_query(query: str) -> str:
+    from urllib.parse import unquote_plus
+
+    fields = []
+    for field in query.split("&"):
+        name, equals, _ = field.partition("=")
+        fields.append(f"{name}={MASK}" if equals and _SECRET_NAME.search(unquote_plus(name)) else field)
+    return "&".join(fields)
 
 
 def open_index(spec: str, mode: str = "read", settings: Settings | None = None, force: bool = False) -> Store:

@@ -23,13 +23,14 @@ import functools
 import struct
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode
 
 import numpy as np
 
 from ..candidates import stable_band_keys
 from ..errors import IndexStoreError
 from ..settings import Settings
+from . import display_spec
 from .store import PreparedDocument, Stats, Store, StoredDocument, StoredPassage, batches, check_meta, meta_values
 
 BAND_BUCKETS = 1 << 19
@@ -96,26 +97,68 @@ def _guarded(method: Callable[..., T]) -> Callable[..., T]:
             return method(self, *args, **kwargs)
         except IndexStoreError:
             raise
-        except redis.exceptions.ConnectionError as err:
-            raise IndexStoreError(f"{self.spec}: cannot reach Redis ({err})") from None
-        except redis.exceptions.RedisError as err:
-            raise IndexStoreError(f"{self.spec}: Redis error ({err})") from None
+        except (redis.exceptions.RedisError, TLSHandshakeError) as err:
+            raise IndexStoreError(f"{self.spec}: {self._reason(err)}") from None
         except (struct.error, UnicodeDecodeError, ValueError) as err:
-            raise IndexStoreError(f"{self.spec}: corrupt index ({err})") from None
+            raise IndexStoreError(f"{self.spec}: corrupt index ({self._scrubbed(str(err))})") from None
 
     return wrapper
 
 
+class TLSHandshakeError(Exception):
+    """The TLS handshake with the server failed or timed out (usually: rediss:// to a plain server)."""
+
+
+# Connecting, TLS handshake included, gets this long; commands get COMMAND_TIMEOUT, since one batch's
+# MULTI/EXEC may keep a busy server for seconds. A plain server never answers a TLS hello (it waits for
+# the end of a line that never comes), so without its own limit a rediss:// mistake waited a minute.
+CONNECT_TIMEOUT = 5.0
+COMMAND_TIMEOUT = 60.0
+
+
+def _tls_connection_class() -> type:
+    import ssl
+
+    import redis
+
+    class TLSConnection(redis.SSLConnection):  # type: ignore[misc]
+        """redis-py's TLS connection with the handshake bounded by the connect timeout, not the command one."""
+
+        def _wrap_socket_with_ssl(self, sock: Any) -> Any:
+            sock.settimeout(self.socket_connect_timeout)
+            try:
+                wrapped = super()._wrap_socket_with_ssl(sock)
+            except TimeoutError:
+                # Not an OSError: redis-py would word it as an unreachable host.
+                raise TLSHandshakeError(f"no TLS answer in {self.socket_connect_timeout:g} s") from None
+            except (ssl.SSLError, ConnectionError) as err:
+                raise TLSHandshakeError(getattr(err, "reason", None) or str(err) or type(err).__name__) from None
+            wrapped.settimeout(self.socket_timeout)
+            return wrapped
+
+    return TLSConnection
+
+
 def parse_spec(spec: str) -> tuple[str, str, str]:
-    """(URL for the redis client, key prefix, the spec as shown in messages: password masked)."""
-    parts = urlsplit(spec)
-    query = parse_qsl(parts.query, keep_blank_values=True)
+    """(URL for the redis client, key prefix, the spec as shown in messages: passwords masked)."""
+    # Split by hand: urlunsplit drops the '//' of unix:///path URLs (a scheme it does not know).
+    head, _, raw_query = spec.partition("?")
+    query = parse_qsl(raw_query, keep_blank_values=True)
     prefix = next((v for k, v in query if k == "prefix"), "reuse") or "reuse"
-    url = urlunsplit(parts._replace(query=urlencode([(k, v) for k, v in query if k != "prefix"])))
-    shown = spec
-    if parts.password:
-        shown = spec.replace(f":{parts.password}@", ":***@", 1)
-    return url, prefix, shown
+    rest = urlencode([(k, v) for k, v in query if k != "prefix"])
+    return head + (f"?{rest}" if rest else ""), prefix, display_spec(spec)
+
+
+def _secrets(spec: str) -> list[str]:
+    """Every password in a Redis URL, as typed and decoded (what display_spec masks), to scrub from errors."""
+    from . import _SECRET_NAME
+
+    head, _, query = spec.split("://", 1)[-1].partition("?")
+    userinfo = head.rpartition("@")[0]
+    found = [userinfo.partition(":")[2]]
+    found += [v for k, v in parse_qsl(query, keep_blank_values=True) if _SECRET_NAME.search(k)]
+    found += [unquote(s) for s in found]
+    return sorted({s for s in found if s}, key=len, reverse=True)
 
 
 def _band_blob(band_keys: np.ndarray, pids: np.ndarray) -> bytes:
@@ -154,15 +197,44 @@ class RedisStore(Store):
             import redis
         except ImportError:
             raise IndexStoreError(
-                f"{spec}: the redis client is not installed; pip install 'readout-reuse[redis]'"
+                f"{display_spec(spec)}: the redis client is not installed; pip install 'readout-reuse[redis]'"
             ) from None
+        self._secrets = _secrets(spec)
         url, self.prefix, self.spec = parse_spec(spec)
+        tls = {"connection_class": _tls_connection_class()} if spec.startswith("rediss://") else {}
         try:
             # Any: redis-py's types allow str replies, but without decode_responses it returns bytes.
-            self.r: Any = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=60)
+            self.r: Any = redis.Redis.from_url(
+                url, socket_connect_timeout=CONNECT_TIMEOUT, socket_timeout=COMMAND_TIMEOUT, **tls
+            )
         except ValueError as err:
-            raise IndexStoreError(f"{self.spec}: not a Redis URL ({err})") from None
+            raise IndexStoreError(f"{self.spec}: not a Redis URL ({self._scrubbed(str(err))})") from None
+        options = self.r.connection_pool.connection_kwargs
+        if options.get("password") and options["password"] not in self._secrets:
+            self._secrets.append(options["password"])
+        self._credentials = bool(options.get("password") or options.get("username"))
         self._open(mode, settings, force)
+
+    def _scrubbed(self, text: str) -> str:
+        """text with every password of the URL replaced by ***: a client's or server's error may quote one."""
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    def _reason(self, err: Exception) -> str:
+        """What went wrong talking to the server, in the user's terms."""
+        import redis
+
+        if isinstance(err, redis.exceptions.AuthenticationError):
+            if not self._credentials:
+                return "Redis requires a password (put it in the URL: redis://:PASSWORD@host:port/db)"
+            return "wrong Redis password or user"
+        if isinstance(err, TLSHandshakeError):
+            detail = self._scrubbed(str(err))
+            return f"TLS handshake failed ({detail}); is the server using TLS? A server without TLS takes redis://"
+        if isinstance(err, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
+            return f"cannot reach Redis ({self._scrubbed(str(err))})"
+        return f"Redis error ({self._scrubbed(str(err))})"
 
     def _key(self, *parts: object) -> str:
         return ":".join([self.prefix, *map(str, parts)])
@@ -177,7 +249,7 @@ class RedisStore(Store):
                     "or pass --force to build it anew"
                 )
             if meta:
-                check_meta(self.spec, meta)  # only ever delete what is a reuse index
+                self._refuse_unless_ours(meta)  # only ever delete what is a reuse index
             elif next(self._scan(), None) is not None:
                 raise IndexStoreError(f"{self.spec}: keys under prefix {self.prefix!r} are not a reuse index")
             self._drop()
@@ -199,6 +271,12 @@ class RedisStore(Store):
         self._lookup = self.r.register_script(_LOOKUP)
         for script in (self._zadd, self._zrem, self._count, self._lookup):
             script.sha = self.r.script_load(script.script)
+
+    def _refuse_unless_ours(self, meta: dict[str, str]) -> None:
+        """--force replaces a reuse index of any schema version, even one whose meta is damaged: a meta hash
+        with our schema version and creator fields. Anything else under the prefix is someone else's."""
+        if "schema_version" not in meta or not meta.get("created_by", "").startswith("readout-reuse "):
+            raise IndexStoreError(f"{self.spec}: keys under prefix {self.prefix!r} are not a reuse index")
 
     def _scan(self) -> Iterator[bytes]:
         pattern = "".join("\\" + c if c in "*?[]\\" else c for c in self.prefix) + ":*"

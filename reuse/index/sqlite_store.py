@@ -13,6 +13,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import numpy as np
 
@@ -47,12 +48,26 @@ CREATE TABLE keys (key_hash INTEGER PRIMARY KEY, docs INTEGER NOT NULL);
 """
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+APPLICATION_ID = 0x52555345
+"""'RUSE' in SQLite's header field for the application owning a file (PRAGMA application_id)."""
+# The definitions of these tables, as SQLite keeps them in the schema on page 1, identify an index
+# written before the application id was set: no other program creates these tables word for word.
+_SIGNATURE = [
+    statement.strip().encode()
+    for statement in SCHEMA.split(";")
+    if statement.strip().startswith(("CREATE TABLE meta ", "CREATE TABLE bands ", "CREATE TABLE keys "))
+]
 # SQLite allows 500 terms in a compound SELECT; each band look-up is one term (for its LIMIT).
 _COMPOUND = 250
 _IN_BATCH = 500
 # Passages per write transaction. Band keys are random, so a transaction dirties pages all over the
 # band table and the WAL holds each dirty page once: the bigger the batch, the more rows per page written.
 BATCH = 50_000
+
+# Result codes from sqlite3.h (the sqlite3 module has them from Python 3.11, its type stubs not yet).
+_READONLY = 8
+_CANTOPEN = 14
+_READONLY_DIRECTORY = _READONLY | (6 << 8)
 
 T = TypeVar("T")
 
@@ -72,6 +87,8 @@ def _guarded(method: Callable[..., T]) -> Callable[..., T]:
 
 def _error(spec: str, err: sqlite3.Error) -> IndexStoreError:
     message = str(err)
+    if getattr(err, "sqlite_errorcode", 0) & 0xFF == _READONLY:
+        return IndexStoreError(f"{spec}: cannot write the index ({message}): the file or its directory is read-only")
     if isinstance(err, sqlite3.DatabaseError) and ("malformed" in message or "not a database" in message):
         return IndexStoreError(f"{spec}: corrupt index ({message})")
     if "locked" in message or "busy" in message:
@@ -94,6 +111,77 @@ def _sniff(path: str) -> None:
         raise IndexStoreError(f"{path}: not a reuse index (not an SQLite database)")
 
 
+def recognised(path: str) -> bool:
+    """Whether a file is a reuse index, even a damaged one (truncated, pages overwritten), from its first
+    page alone: our application id in the header, or (indexes written before it was set) our table
+    definitions in the schema, which SQLite keeps on page 1. Only such a file is ever deleted by --force."""
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 16)  # the largest page SQLite allows
+    if len(head) < 100 or not head.startswith(SQLITE_HEADER):
+        return False
+    if int.from_bytes(head[68:72], "big") == APPLICATION_ID:
+        return True
+    page_size = int.from_bytes(head[16:18], "big")
+    first_page = head[: 1 << 16 if page_size == 1 else page_size]
+    return all(definition in first_page for definition in _SIGNATURE)
+
+
+def _uri(path: str, *parameters: str) -> str:
+    return "file:" + quote(os.fsencode(os.path.abspath(path))) + "?" + "&".join(parameters)
+
+
+def _connect_read(path: str) -> sqlite3.Connection:
+    """A read-only connection: a query never writes the index, and works where the user cannot write.
+
+    A WAL database is readable read-only when its -wal and -shm files exist or can be created (SQLite
+    3.22+). In a directory the user cannot write, with no -wal left by a writer, they can be neither, and
+    SQLite reads the file only as immutable (no locks, no WAL). That is exact when the -wal holds nothing:
+    every committed change is then in the file itself. A -wal with content holds committed changes the
+    file lacks, which an immutable read would silently miss: that is refused with what to do instead.
+    """
+    try:
+        db = sqlite3.connect(_uri(path, "mode=ro"), uri=True, isolation_level=None, timeout=30.0)
+    except sqlite3.Error as err:
+        raise _error(path, err) from None
+    try:
+        db.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()  # opens the WAL: fails here if it cannot
+        return db
+    except sqlite3.Error as err:
+        db.close()
+        if getattr(err, "sqlite_errorcode", None) not in (_READONLY_DIRECTORY, _CANTOPEN):
+            raise _error(path, err) from None
+        directory = os.path.dirname(os.path.abspath(path))
+        if os.access(directory, os.W_OK):
+            raise _error(path, err) from None
+        wal = path + "-wal"
+        if os.path.exists(wal) and os.path.getsize(wal) > 0:
+            raise IndexStoreError(
+                f"{path}: cannot read the index: its directory is read-only and {wal} holds changes not yet "
+                "merged into it; they are merged when a user who can write the directory next writes the index"
+            ) from None
+    try:
+        return sqlite3.connect(_uri(path, "mode=ro", "immutable=1"), uri=True, isolation_level=None)
+    except sqlite3.Error as err:
+        raise _error(path, err) from None
+
+
+def _replace(path: str) -> None:
+    """Delete an index (with its WAL files) that --force is to build anew; never a file that is not one."""
+    try:
+        ours = recognised(path)
+    except OSError as err:
+        raise IndexStoreError(f"{path}: cannot read ({err.strerror or err})") from None
+    if not ours:
+        raise IndexStoreError(f"{path}: not a reuse index (an SQLite database without reuse's tables); not replaced")
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.remove(path + suffix)
+        except FileNotFoundError:
+            continue
+        except OSError as err:
+            raise IndexStoreError(f"{path + suffix}: cannot replace the index ({err.strerror or err})") from None
+
+
 class SqliteStore(Store):
     def __init__(self, path: str, mode: str, settings: Settings | None = None, force: bool = False) -> None:
         """mode: 'create' (a new index with settings; force replaces an existing index), 'write' or 'read'."""
@@ -107,10 +195,7 @@ class SqliteStore(Store):
                         f"{path}: index already exists; add documents with `reuse index add`, "
                         "or pass --force to build it anew"
                     )
-                self._open(path, "read").close()  # only ever delete what is a reuse index
-                for suffix in ("", "-wal", "-shm"):
-                    with contextlib.suppress(FileNotFoundError):
-                        os.remove(path + suffix)
+                _replace(path)
             if settings is None:
                 raise ValueError("creating an index needs settings")
             self.db = self._connect(path)
@@ -120,6 +205,7 @@ class SqliteStore(Store):
                     for statement in SCHEMA.split(";"):
                         if statement.strip():
                             self.db.execute(statement)
+                    self.db.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
                     values = {**meta_values(settings, _version()), "next_passage": "1"}
                     self.db.executemany("INSERT INTO meta VALUES (?, ?)", values.items())
             except sqlite3.Error as err:
@@ -143,7 +229,7 @@ class SqliteStore(Store):
         return db
 
     def _open(self, path: str, mode: str) -> sqlite3.Connection:
-        db = self._connect(path)
+        db = _connect_read(path) if mode == "read" else self._connect(path)
         try:
             meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
         except sqlite3.OperationalError as err:

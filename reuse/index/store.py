@@ -195,6 +195,7 @@ class Store(ABC):
     """A persistent index. Every write of a document is atomic; an id already there is replaced."""
 
     spec: str
+    """The index as messages and reports show it: display_spec's form, no password (the connection keeps it)."""
     settings: Settings
 
     @abstractmethod
