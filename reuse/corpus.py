@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -12,6 +13,7 @@ from typing import BinaryIO
 from .document import Document, decode, read_bytes
 from .errors import InputError
 from .html import html_to_text, looks_like_html
+from .output import shown
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,12 @@ class InputOptions:
 
 
 def _files(path: str, glob: str | None) -> Iterator[tuple[str, str, str]]:
-    """(document id, file path, relative path) for a file, or every file under a directory, sorted."""
+    """(document id, file path, relative path) for a file, or every file under a directory, sorted.
+
+    Ids are printable (shown: a file name's bytes that are not UTF-8 escaped); paths are the real ones.
+    """
     if not os.path.isdir(path):
-        yield path, path, os.path.basename(path)
+        yield shown(path), path, os.path.basename(path)
         return
     found = []
     for folder, dirs, names in os.walk(path):
@@ -49,21 +54,39 @@ def _files(path: str, glob: str | None) -> Iterator[tuple[str, str, str]]:
             full = os.path.join(folder, name)
             relative = os.path.relpath(full, path).replace(os.sep, "/")
             if glob is None or fnmatch.fnmatch(relative, glob) or fnmatch.fnmatch(name, glob):
-                found.append((f"{path.rstrip('/')}/{relative}", full, relative))
+                found.append((shown(f"{path.rstrip('/')}/{relative}"), full, relative))
     yield from sorted(found)
 
 
-def _documents(doc_id: str, source: str, data: bytes, options: InputOptions, relpath: str) -> list[Document]:
+def _documents(doc_id: str, path: str, data: bytes, options: InputOptions, relpath: str) -> list[Document]:
+    """The documents in one input's bytes: a JSONL file's rows, an HTML page's text, or the text itself."""
+    source = shown(path)
     text, encoding = decode(data, source, options.encoding)
-    path = "" if source == "-" else source
-    if source.lower().endswith(".jsonl"):
-        return _jsonl(source, text, encoding, options)
-    if looks_like_html(source, text):
-        return [Document(doc_id, html_to_text(text, source), source, encoding, relpath, path)]
-    return [Document(doc_id, text, source, encoding, relpath, path)]
+    real = "" if path == "-" else path
+    if path.lower().endswith(".jsonl"):
+        return _jsonl(source, text, encoding, options, real)
+    if looks_like_html(path, text):
+        return [Document(doc_id, html_to_text(text, source), source, encoding, relpath, real)]
+    return [Document(doc_id, text, source, encoding, relpath, real)]
 
 
-def _jsonl(source: str, text: str, encoding: str, options: InputOptions) -> list[Document]:
+# Lone surrogates: JSON can spell them (\ud800) but no UTF-8 output can hold them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _jsonl_id(value: object, key: str, where: str) -> str:
+    """A row's id as text: strings as they are, integers in decimal; anything else is ambiguous or empty."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    kind = {type(None): "null", bool: "a boolean", float: "a number with a fraction", list: "a list", dict: "an object"}
+    raise InputError(
+        f"{where}: {key!r} is {kind.get(type(value), type(value).__name__)}; ids must be strings or integers"
+    )
+
+
+def _jsonl(source: str, text: str, encoding: str, options: InputOptions, path: str) -> list[Document]:
     docs = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -80,8 +103,13 @@ def _jsonl(source: str, text: str, encoding: str, options: InputOptions) -> list
                 raise InputError(f"{where}: no {key!r} key (set --id-key/--text-key)")
         if not isinstance(row[options.text_key], str):
             raise InputError(f"{where}: {options.text_key!r} is not a string")
-        doc_id = str(row[options.id_key])
-        docs.append(Document(doc_id, row[options.text_key], where, encoding, doc_id, source))
+        doc_id = _jsonl_id(row[options.id_key], options.id_key, where)
+        for key, value in ((options.id_key, doc_id), (options.text_key, row[options.text_key])):
+            if found := _SURROGATE.search(value):
+                raise InputError(
+                    f"{where}: {key!r} holds a lone surrogate (\\u{ord(found.group()):04x}), which is not text"
+                )
+        docs.append(Document(doc_id, row[options.text_key], where, encoding, doc_id, path))
     return docs
 
 
@@ -97,22 +125,24 @@ def load_corpus(paths: list[str], options: InputOptions | None = None, stdin: Bi
                 corpus.documents.extend(_documents("-", "-", stdin.read(), options, "stdin.txt"))
                 continue
             if not os.path.exists(path):
-                raise InputError(f"{path}: no such file or directory")
+                raise InputError(f"{shown(path)}: no such file or directory")
             listed = list(_files(path, options.glob))
             if not listed and os.path.isdir(path):
-                raise InputError(f"{path}: no files{' matching ' + repr(options.glob) if options.glob else ''}")
+                raise InputError(f"{shown(path)}: no files{' matching ' + repr(options.glob) if options.glob else ''}")
         except InputError as err:
             if not options.skip_bad:
                 raise
-            corpus.skipped.append(Skipped(path, str(err)))
+            corpus.skipped.append(Skipped(shown(path), str(err)))
             continue
         for doc_id, file_path, relpath in listed:
             try:
-                corpus.documents.extend(_documents(doc_id, file_path, read_bytes(file_path), options, relpath))
+                # A path named on the command line may be a pipe (<(cmd)); one found in a directory may not.
+                data = read_bytes(file_path, named=file_path == path)
+                corpus.documents.extend(_documents(doc_id, file_path, data, options, relpath))
             except InputError as err:
                 if not options.skip_bad:
                     raise
-                corpus.skipped.append(Skipped(file_path, str(err)))
+                corpus.skipped.append(Skipped(shown(file_path), str(err)))
     seen: dict[str, str] = {}
     for doc in corpus.documents:
         if doc.id in seen:
@@ -123,3 +153,18 @@ def load_corpus(paths: list[str], options: InputOptions | None = None, stdin: Bi
         reasons = "; ".join(s.reason for s in corpus.skipped)
         raise InputError(f"no documents to read{': ' + reasons if reasons else ''}")
     return corpus
+
+
+def load_one(path: str, options: InputOptions | None = None, stdin: BinaryIO | None = None) -> Document:
+    """The one document a path names, by the rules of load_corpus: an HTML page's text, a JSONL file's only
+    row, standard input for '-'. A directory, or a JSONL file with more or fewer rows than one, is an error."""
+    options = options or InputOptions()
+    if path == "-":
+        if stdin is None:
+            raise InputError("-: no standard input to read")
+        documents = _documents("-", "-", stdin.read(), options, "stdin.txt")
+    else:
+        documents = _documents(shown(path), path, read_bytes(path), options, os.path.basename(path))
+    if len(documents) != 1:
+        raise InputError(f"{shown(path)}: holds {len(documents)} documents; diff compares one document with one")
+    return documents[0]

@@ -86,3 +86,32 @@ def test_unknown_encoding(tmp_path: Path) -> None:
     path.write_text("x")
     with pytest.raises(InputError, match="unknown encoding 'klingon'"):
         load_document(str(path), encoding="klingon")
+
+
+def test_load_document_follows_the_input_rules(tmp_path: Path) -> None:
+    """The library's diff of an HTML page compares its text, as the corpus commands read it."""
+    page = tmp_path / "page.html"
+    page.write_bytes(
+        '<html><head><meta charset="gbk"><title>会谈</title></head><body><p>习近平同普京会谈。</p>'
+        "<script>var x = 1;</script></body></html>".encode("gb18030")
+    )
+    doc = load_document(str(page))
+    assert (doc.id, doc.text, doc.encoding, doc.path) == (str(page), "会谈\n习近平同普京会谈。\n", "gb18030", str(page))
+    assert load_document(str(page), doc_id="old").id == "old"
+
+
+def test_load_document_of_jsonl_takes_its_one_document(tmp_path: Path) -> None:
+    path = tmp_path / "one.jsonl"
+    path.write_text('{"id": "readout-1", "text": "习近平同普京会谈。"}\n', encoding="utf-8")
+    doc = load_document(str(path))
+    assert (doc.id, doc.text) == ("readout-1", "习近平同普京会谈。")
+    path.write_text('{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n', encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_document(str(path))
+    assert str(err.value) == f"{path}: holds 2 documents; diff compares one document with one"
+
+
+def test_load_document_is_still_exported() -> None:
+    import reuse
+
+    assert reuse.load_document is load_document
