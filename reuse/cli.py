@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from .errors import ReuseError
+from .errors import InputError, ReuseError
 from .settings import SCRIPTS, UNITS
 
 EXIT_OK, EXIT_ERROR, EXIT_OVER_THRESHOLD = 0, 1, 3
@@ -88,6 +88,13 @@ class ReuseGroup(click.Group):
             if in_main_thread:
                 signal.signal(signal.SIGTERM, previous)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """click answers Ctrl-C with an empty line before its Abort; we say `Error: interrupted` alone."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted from None
 
 
 def display_spec(spec: str) -> str:
@@ -169,11 +176,13 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("old", type=click.Path(dir_okay=True, allow_dash=False))
-@click.argument("new", type=click.Path(dir_okay=True, allow_dash=False))
+@click.argument("old")
+@click.argument("new")
 @format_option(["table", "json", "markdown"])
 @output_option
-@click.option("--encoding", help="Encoding of both files (default: UTF-8, BOM stripped).")
+@click.option("--encoding", help="Decode both files with this encoding (default: UTF-8, else detected).")
+@click.option("--id-key", default="id", show_default=True, help="JSONL: the key holding a document's id.")
+@click.option("--text-key", default="text", show_default=True, help="JSONL: the key holding its text.")
 @script_option
 @click.option(
     "--unit", type=click.Choice(UNITS), default="sentence", show_default=True, help="Passage unit of the report."
@@ -198,6 +207,8 @@ def diff(
     fmt: str,
     output: str | None,
     encoding: str | None,
+    id_key: str,
+    text_key: str,
     script: str,
     unit: str,
     mask_digits: bool,
@@ -208,10 +219,12 @@ def diff(
 ) -> int:
     """Which passages of NEW are new, which reuse OLD, and from where.
 
-    Exit codes: 0 done, 1 bad input or usage, 3 reused share over --fail-if-reused-over.
+    OLD and NEW are files read by the rules of every command (HTML pages as their text, a JSONL file of
+    one document); either may be - for standard input. Exit codes: 0 done, 1 bad input or usage, 3 reused
+    share over --fail-if-reused-over.
     """
+    from .corpus import InputOptions, load_one
     from .diff import diff as run_diff
-    from .document import load_document
     from .output import Protected, check_target, write_atomic
     from .report import render
     from .settings import Settings
@@ -221,7 +234,11 @@ def diff(
         if output:
             check_target(output, protected)
         settings = Settings(script=script, unit=unit, mask_digits=mask_digits, min_span=min_span)  # type: ignore[arg-type]
-        result = run_diff(load_document(old, encoding), load_document(new, encoding), settings)
+        if old == new == "-":
+            raise InputError("-: standard input can be OLD or NEW, not both")
+        inputs = InputOptions(encoding=encoding, id_key=id_key, text_key=text_key)
+        stdin = sys.stdin.buffer
+        result = run_diff(load_one(old, inputs, stdin), load_one(new, inputs, stdin), settings)
         if against:
             result, report = _diff_against(result, against, boilerplate_min_docs, fmt)
         else:

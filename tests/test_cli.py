@@ -112,9 +112,17 @@ def test_empty_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def
 def test_usage_error_exits_1_with_one_error_line(run) -> None:  # type: ignore[no-untyped-def]
     result = run("diff", OLD)
     assert result.exit_code == 1
-    assert result.output.splitlines()[-1] == "Error: Missing argument 'NEW'."
+    assert result.output == "Error: Missing argument 'NEW'; see 'reuse diff --help'\n"
     result = run("diff", "--format", "pdf", OLD, NEW)
-    assert result.exit_code == 1 and "Error: Invalid value for '--format'" in result.output
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: Invalid value for '--format': 'pdf' is not one of 'table', 'json', 'markdown'; "
+        "see 'reuse diff --help'\n"
+    )
+    result = run("index", "query", OLD)
+    assert (result.exit_code, result.output) == (1, "Error: Missing option '--index'; see 'reuse index query --help'\n")
+    result = run("frob")
+    assert (result.exit_code, result.output) == (1, "Error: No such command 'frob'; see 'reuse --help'\n")
 
 
 def test_every_command_has_help_and_is_in_the_readme(run) -> None:  # type: ignore[no-untyped-def]
