@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from . import jsonlines
 from .audit import AuditResult, to_json
+from .markup import json_inert, visible
 from .report import _fit_table
 
 
 def render(result: AuditResult, fmt: str, width: int = 100) -> str:
     if fmt == "json":
-        return jsonlines.dumps(to_json(result))
+        return json_inert(jsonlines.dumps(to_json(result)))
     s = result.summary()
     lines = [
         (
@@ -28,7 +29,7 @@ def render(result: AuditResult, fmt: str, width: int = 100) -> str:
     for title, clusters in (("Exact duplicates", result.exact_duplicates), ("Near duplicates", result.near_duplicates)):
         if clusters:
             lines += ["", f"{title} (first kept, the others duplicate it):"]
-            lines += [f"  {group[0]} ← " + ", ".join(group[1:]) for group in clusters]
+            lines += [f"  {visible(group[0])} ← " + ", ".join(map(visible, group[1:])) for group in clusters]
     rows = [
         [
             d.id,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .diff import DiffResult
+from .markup import json_inert, md_code, md_text, visible
 from .match import PassageResult
 from .segment import Passage
 
@@ -69,7 +72,7 @@ def to_json(result: DiffResult) -> dict[str, Any]:
 
 
 def render_json(result: DiffResult) -> str:
-    return json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
+    return json_inert(json.dumps(to_json(result), ensure_ascii=False, indent=2)) + "\n"
 
 
 def display_width(text: str) -> int:
@@ -79,11 +82,18 @@ def display_width(text: str) -> int:
     return width if width >= 0 else len(text)
 
 
+# Whitespace runs become one space; the information separators \x1c-\x1f, which str.split() takes for
+# whitespace, are controls to show (markup.visible) instead.
+_WHITESPACE = re.compile(r"[^\S\x1c-\x1f]+")
+
+
 def shorten(text: str, width: int) -> str:
-    """Fit text into width terminal columns (Han characters take two), ending with … when cut."""
+    """Fit text into width terminal columns (Han characters take two), ending with … when cut.
+
+    Whitespace runs become one space, and controls are shown as escapes (markup.visible)."""
     from wcwidth import wcwidth
 
-    text = " ".join(text.split())
+    text = visible(_WHITESPACE.sub(" ", text).strip(" "))
     if display_width(text) <= width:
         return text
     out, used = [], 0
@@ -96,17 +106,19 @@ def shorten(text: str, width: int) -> str:
     return "".join(out) + "…"
 
 
-def marked(result: PassageResult | IndexPassage, left: str, right: str) -> str:
-    """The passage text with its reused spans wrapped in markers (for partial passages)."""
+def marked(result: PassageResult | IndexPassage, left: str, right: str, escape: Callable[[str], str] = str) -> str:
+    """The passage text with its reused spans wrapped in markers (for partial passages).
+
+    escape applies to the pieces of text, not to the markers (which are the report's own markup)."""
     p = result.passage
     if result.status != "partial":
-        return p.text
+        return escape(p.text)
     pieces, position = [], p.start
     for start, end in result.spans:
-        pieces.append(p.text[position - p.start : start - p.start])
-        pieces.append(left + p.text[start - p.start : end - p.start] + right)
+        pieces.append(escape(p.text[position - p.start : start - p.start]))
+        pieces.append(left + escape(p.text[start - p.start : end - p.start]) + right)
         position = end
-    pieces.append(p.text[position - p.start :])
+    pieces.append(escape(p.text[position - p.start :]))
     return "".join(pieces)
 
 
@@ -127,8 +139,12 @@ def _summary_line(result: DiffResult) -> str:
 
 
 def _fit_table(rows: list[list[str]], headers: list[str], text_column: int, width: int) -> str:
-    """A tabulate table whose text column is shortened so that every line fits in width columns."""
+    """A tabulate table whose text column is shortened so that every line fits in width columns.
+
+    Every cell is shown with its controls as escapes (markup.visible): a table is for a terminal."""
     from tabulate import tabulate
+
+    rows = [[visible(cell) for cell in row] for row in rows]
 
     # tabulate makes a column as wide as its widest cell, and at least its header plus 2.
     others = sum(
@@ -154,7 +170,7 @@ def render_table(result: DiffResult, width: int = TABLE_WIDTH) -> str:
         for r in result.passages
     ]
     headers = ["#", "status", "sim", "lang", "text («reused»)", "from OLD"]
-    lines = [f"OLD {result.old.id}", f"NEW {result.new.id}", ""]
+    lines = [f"OLD {visible(result.old.id)}", f"NEW {visible(result.new.id)}", ""]
     lines.append(_fit_table(rows, headers, 4, width) if rows else "(NEW has no passages: it is empty)")
     lines += ["", _summary_line(result)]
     if result.dropped:
@@ -163,13 +179,9 @@ def render_table(result: DiffResult, width: int = TABLE_WIDTH) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def render_markdown(result: DiffResult) -> str:
     lines = [
-        f"# Diff of `{result.new.id}` against `{result.old.id}`",
+        f"# Diff of {md_code(result.new.id)} against {md_code(result.old.id)}",
         "",
         _summary_line(result).replace("\n", "  \n"),
         "",
@@ -177,14 +189,14 @@ def render_markdown(result: DiffResult) -> str:
         "|---:|---|---:|---|---|---|",
     ]
     for r in result.passages:
-        text = _md_cell(marked(r, "**", "**")) if r.status == "partial" else _md_cell(r.passage.text)
+        text = marked(r, "**", "**", md_text)
         if r.status == "reused":
             text = f"**{text}**"
         sim = f"{r.similarity:.2f}" if r.matches else ""
         lines.append(f"| {r.passage.index} | {r.status} | {sim} | {r.passage.lang} | {text} | {_sources(r)} |")
     if result.dropped:
         lines += ["", "## Dropped from OLD", "", "| # | lang | text |", "|---:|---|---|"]
-        lines += [f"| {r.passage.index} | {r.passage.lang} | {_md_cell(r.passage.text)} |" for r in result.dropped]
+        lines += [f"| {r.passage.index} | {r.passage.lang} | {md_text(r.passage.text)} |" for r in result.dropped]
     return "\n".join(lines) + "\n"
 
 

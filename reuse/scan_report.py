@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from . import jsonlines
 from .families import Family
+from .markup import json_inert, md_text, visible
 from .report import _fit_table, shorten
 from .scan import SHARE_KINDS, ScanResult
 
@@ -66,10 +68,11 @@ def to_json(result: ScanResult, encoded_families: bool = False) -> dict[str, Any
 
 
 def render_json(result: ScanResult) -> str:
-    return jsonlines.dumps(to_json(result, encoded_families=True))
+    return json_inert(jsonlines.dumps(to_json(result, encoded_families=True)))
 
 
-def _summary_lines(result: ScanResult) -> list[str]:
+def _summary_lines(result: ScanResult, escape: Callable[[str], str]) -> list[str]:
+    """The summary; escape is for the paths and reasons of skipped inputs (visible or md_text)."""
     s = result.summary()
     families = s["families"]
     shares = s["shares"]
@@ -78,11 +81,11 @@ def _summary_lines(result: ScanResult) -> list[str]:
         f"{s['documents']} documents, {s['passages']} passages, {s['characters']} characters.",
         "Families: " + ", ".join(f"{families[k]} {k}" for k in families) + ".",
         "Share of passage characters: " + ", ".join(f"{k} {shares[k]:.1%}" for k in shares) + ".",
-    ] + [f"Skipped {sk.source}: {sk.reason}" for sk in result.skipped]
+    ] + [f"Skipped {escape(sk.source)}: {escape(sk.reason)}" for sk in result.skipped]
 
 
 def render_table(result: ScanResult, limit: int = 30, width: int = 100) -> str:
-    lines = _summary_lines(result) + [""]
+    lines = _summary_lines(result, visible) + [""]
     shown = result.families[:limit]
     rows = [[f.id, f.kind, str(f.documents), str(f.occurrences), f.template or f.text] for f in shown]
     if rows:
@@ -99,16 +102,12 @@ def render_table(result: ScanResult, limit: int = 30, width: int = 100) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def render_markdown(result: ScanResult, limit: int = 100) -> str:
-    lines = ["# Reuse scan", "", *[line + "  " for line in _summary_lines(result)], ""]
+    lines = ["# Reuse scan", "", *[line + "  " for line in _summary_lines(result, md_text)], ""]
     lines += ["| family | kind | documents | occurrences | text | template |", "|---|---|---:|---:|---|---|"]
     for f in result.families[:limit]:
         lines.append(
-            f"| {f.id} | {f.kind} | {f.documents} | {f.occurrences} | {_cell(f.text)} | {_cell(f.template or '')} |"
+            f"| {f.id} | {f.kind} | {f.documents} | {f.occurrences} | {md_text(f.text)} | {md_text(f.template or '')} |"
         )
     lines += [
         "",
@@ -117,7 +116,7 @@ def render_markdown(result: ScanResult, limit: int = 100) -> str:
     ]
     for d in result.documents:
         lines.append(
-            f"| {_cell(d.id)} | {d.passages} | " + " | ".join(f"{d.shares[k]:.1%}" for k in SHARE_KINDS) + " |"
+            f"| {md_text(d.id)} | {d.passages} | " + " | ".join(f"{d.shares[k]:.1%}" for k in SHARE_KINDS) + " |"
         )
     return "\n".join(lines) + "\n"
 

@@ -131,6 +131,7 @@ def scan_against_json(spec: str, found: list[DocumentAgainst]) -> dict[str, Any]
 
 def render_scan_against(spec: str, found: list[DocumentAgainst], fmt: str, limit: int) -> str:
     """The section a table or Markdown scan report gets with --against."""
+    from ..markup import md_code, md_text, visible
     from ..report import _fit_table, shorten
 
     ordered = sorted(found, key=lambda d: (-d.known_share(), d.id))
@@ -142,14 +143,14 @@ def render_scan_against(spec: str, found: list[DocumentAgainst], fmt: str, limit
     if fmt == "markdown":
         lines = [
             "",
-            f"## Against the index `{spec}`",
+            f"## Against the index {md_code(spec)}",
             "",
             "| " + " | ".join(headers) + " |",
             "|---|---:|---:|---:|---:|---:|",
         ]
-        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        lines += ["| " + " | ".join([md_text(r[0]), *r[1:]]) + " |" for r in rows]
     else:
-        lines = ["", f"Against the index {spec}: passages it has seen (known = share of characters).", ""]
+        lines = ["", f"Against the index {visible(spec)}: passages it has seen (known = share of characters).", ""]
         lines.append(_fit_table(rows, headers, 0, 100))
     if len(ordered) > limit:
         lines.append(f"… {len(ordered) - limit} more documents")
@@ -169,7 +170,8 @@ def render_diff_against(result: DiffAgainst, fmt: str) -> str:
     """The diff report, with what the index knows: a key per passage in JSON, a section in tables."""
     import json
 
-    from ..report import _fit_table, _md_cell, render, to_json
+    from ..markup import json_inert, md_text, visible
+    from ..report import _fit_table, render, to_json
 
     n = result.boilerplate_min_docs
     if fmt == "json":
@@ -178,22 +180,25 @@ def render_diff_against(result: DiffAgainst, fmt: str) -> str:
         data["summary"]["boilerplate"] = result.boilerplate
         for passage, known in zip(data["passages"], result.known, strict=True):
             passage["index_match"] = known_json(known, n)
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return json_inert(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
     seen = [(p, k) for p, k in zip(result.diff.passages, result.known, strict=True) if k.status != "new"]
-    head = (
-        f"Against the index {result.spec}: {len(seen)} passages of NEW seen before, "
-        f"{result.boilerplate} of them boilerplate (held by {n} or more indexed documents)."
-    )
+
+    def head(spec: str) -> str:  # spec escaped for the format at hand
+        return (
+            f"Against the index {spec}: {len(seen)} passages of NEW seen before, "
+            f"{result.boilerplate} of them boilerplate (held by {n} or more indexed documents)."
+        )
+
     rows = [[str(p.passage.index), index_status(k, n), str(k.documents), p.passage.text, _seen_in(k)] for p, k in seen]
     headers = ["#", "index", "docs", "text", "seen in"]
     report = render(result.diff, fmt)
     if fmt == "markdown":
-        lines = ["", "## Against the index", "", head, ""]
+        lines = ["", "## Against the index", "", head(md_text(result.spec)), ""]
         if rows:
             lines += ["| # | index | documents | text | seen in |", "|---:|---|---:|---|---|"]
-            lines += [f"| {r[0]} | {r[1]} | {r[2]} | {_md_cell(r[3])} | {_md_cell(r[4])} |" for r in rows]
+            lines += [f"| {r[0]} | {r[1]} | {r[2]} | {md_text(r[3])} | {md_text(r[4])} |" for r in rows]
         return report + "\n".join(lines) + "\n"
-    lines = ["", head]
+    lines = ["", head(visible(result.spec))]
     if rows:
         lines += ["", _fit_table(rows, headers, 3, 100)]
     return report + "\n".join(lines) + "\n"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..report import _fit_table, _md_cell, marked, passage_fields, shorten
+from ..markup import json_inert, md_code, md_text, visible
+from ..report import _fit_table, marked, passage_fields, shorten
 from ..settings import Settings
 from .query import IndexMatch, IndexPassage, IndexQuery
 from .store import Stats
@@ -66,9 +67,9 @@ def _summary_line(result: IndexQuery) -> str:
 
 
 def render_table(spec: str, results: list[IndexQuery], width: int = 100) -> str:
-    lines = [f"INDEX {spec}"]
+    lines = [f"INDEX {visible(spec)}"]
     for result in results:
-        lines += ["", f"DOC {result.document.id}", ""]
+        lines += ["", f"DOC {visible(result.document.id)}", ""]
         rows = [
             [
                 str(r.passage.index),
@@ -87,23 +88,23 @@ def render_table(spec: str, results: list[IndexQuery], width: int = 100) -> str:
 
 
 def render_markdown(spec: str, results: list[IndexQuery]) -> str:
-    lines = [f"# Readouts against the index `{spec}`"]
+    lines = [f"# Readouts against the index {md_code(spec)}"]
     for result in results:
-        lines += ["", f"## `{result.document.id}`", "", _summary_line(result), ""]
+        lines += ["", f"## {md_code(result.document.id)}", "", _summary_line(result), ""]
         lines += ["| # | status | documents | similarity | text (reused spans in **bold**) | seen in |"]
         lines += ["|---:|---|---:|---:|---|---|"]
         for r in result.passages:
-            text = _md_cell(marked(r, "**", "**"))
+            text = marked(r, "**", "**", md_text)
             text = f"**{text}**" if r.status == "reused" else text
             sim = f"{r.similarity:.2f}" if r.matches else ""
             docs = str(r.documents) if r.documents else ""
-            lines.append(f"| {r.passage.index} | {r.status} | {docs} | {sim} | {text} | {_md_cell(_seen_in(r, 60))} |")
+            lines.append(f"| {r.passage.index} | {r.status} | {docs} | {sim} | {text} | {md_text(_seen_in(r, 60))} |")
     return "\n".join(lines) + "\n"
 
 
 def render(spec: str, settings: Settings, results: list[IndexQuery], fmt: str) -> str:
     if fmt == "json":
-        return json.dumps(to_json(spec, settings, results), ensure_ascii=False, indent=2) + "\n"
+        return json_inert(json.dumps(to_json(spec, settings, results), ensure_ascii=False, indent=2)) + "\n"
     if fmt == "markdown":
         return render_markdown(spec, results)
     return render_table(spec, results)
@@ -128,7 +129,7 @@ def stats_json(stats: Stats, checked: bool) -> dict[str, Any]:
 
 def render_stats(stats: Stats, fmt: str, checked: bool) -> str:
     if fmt == "json":
-        return json.dumps(stats_json(stats, checked), ensure_ascii=False, indent=2) + "\n"
+        return json_inert(json.dumps(stats_json(stats, checked), ensure_ascii=False, indent=2)) + "\n"
     per = f" ({stats.size_bytes / stats.passages:,.0f} bytes per passage)" if stats.passages else ""
     what = "on disk" if stats.backend == "sqlite" else "used by the Redis database"
     changed = {k: v for k, v in stats.settings.items() if Settings().as_dict().get(k) != v}
@@ -143,4 +144,5 @@ def render_stats(stats: Stats, fmt: str, checked: bool) -> str:
     ]
     if checked:
         lines.append("check       " + ("ok" if not stats.problems else "; ".join(stats.problems)))
-    return "\n".join(lines) + "\n"
+    # the spec and the problems (which name documents) come from the user and the index file
+    return "\n".join(visible(line) for line in lines) + "\n"
