@@ -1,28 +1,68 @@
-"""`clean`: copies of the corpus with boilerplate (and repeats) removed, and a manifest of every removal."""
+"""`clean`: copies of the corpus with boilerplate (and repeats) removed, and a manifest of every removal.
+
+A copy of a text file is that file with the removals cut out, in the file's own encoding and with its
+byte order mark if it had one: apart from the removals it is byte for byte the original, so that the
+manifest undoes every removal on the bytes. The copy of an HTML page is the plain text extracted from
+it (what the offsets point into), written as `NAME.html.txt` in UTF-8 so that it never passes for the
+page; a JSONL row's copy is its text in UTF-8 (it was never a file of its own).
+"""
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .document import Document
 from .errors import InputError
 from .families import Family, Member
-from .output import Protected, write_atomic
+from .output import Protected, shown, write_atomic
 from .scan import ScanResult, removals
 
 MANIFEST = "reuse-manifest.jsonl"
 
+# The codec of the bytes after each byte order mark (the mark itself is not part of the text).
+_AFTER_BOM = {
+    codecs.BOM_UTF32_LE: "utf-32-le",
+    codecs.BOM_UTF32_BE: "utf-32-be",
+    codecs.BOM_UTF8: "utf-8",
+    codecs.BOM_UTF16_LE: "utf-16-le",
+    codecs.BOM_UTF16_BE: "utf-16-be",
+}
+_BOM_BEFORE = {codec: bom for bom, codec in _AFTER_BOM.items()}
+
 
 @dataclass(frozen=True)
 class Removal:
+    """One manifest line. encoding, bom and extracted say how to read the cleaned copy the offsets are for."""
+
     doc: str
     start: int
     end: int
     family: str
     kind: str
     text: str
+    encoding: str = "utf-8"
+    """The encoding of the cleaned copy: the input's, for a text file (after the byte order mark, if any)."""
+    bom: bool = False
+    """The cleaned copy (and its input) begins with the byte order mark of `encoding`."""
+    extracted: bool = False
+    """The offsets point into the text extracted from an HTML page (the copy is that text), not into the page."""
+
+
+@dataclass(frozen=True)
+class _Copy:
+    """A cleaned copy to write: where, its bytes, and how they are encoded."""
+
+    document: Document
+    path: str
+    encoding: str
+    bom: bool
+    extracted: bool
 
 
 def plan(result: ScanResult, kinds: set[str]) -> dict[str, list[Removal]]:
@@ -77,6 +117,16 @@ def restore(cleaned: str, removals_of_doc: list[Removal]) -> str:
     return "".join(pieces)
 
 
+def restore_bytes(cleaned: bytes, removals_of_doc: list[Removal]) -> bytes:
+    """The original bytes (of a text file; of the extracted text, for a page) from a cleaned copy's bytes."""
+    if not removals_of_doc:
+        return cleaned  # nothing was removed: the copy is the original
+    first = removals_of_doc[0]
+    bom = _BOM_BEFORE.get(first.encoding, b"") if first.bom else b""
+    text = cleaned[len(bom) :].decode(first.encoding)
+    return bom + restore(text, removals_of_doc).encode(first.encoding)
+
+
 def output_path(out_dir: str, relpath: str) -> str:
     """Where a document's cleaned copy goes: its relative path, never outside out_dir."""
     parts = [p for p in re.split(r"[\\/]+", relpath) if p not in ("", ".", "..")]
@@ -87,43 +137,181 @@ def check_out_dir(out_dir: str, inputs: list[str], outputs: list[str], sources: 
     """Refuse an output directory inside an input directory, and any output that would replace an input."""
     target = os.path.realpath(out_dir)
     if os.path.exists(out_dir) and not os.path.isdir(out_dir):
-        raise InputError(f"{out_dir}: exists and is not a directory")
+        raise InputError(f"{shown(out_dir)}: exists and is not a directory")
     for source in inputs:
         if source == "-" or not os.path.exists(source):
             continue
         real = os.path.realpath(source)
         if os.path.isdir(real) and (target == real or target.startswith(real + os.sep)):
             raise InputError(
-                f"{out_dir}: is inside the input directory {source}; choose an output directory outside it"
+                f"{shown(out_dir)}: is inside the input directory {shown(source)}; "
+                "choose an output directory outside it"
             )
     originals = {os.path.realpath(s) for s in sources if os.path.exists(s)}
     for path in outputs:
         if os.path.realpath(path) in originals:
-            raise InputError(f"{path}: would replace an input file; choose another output directory")
+            raise InputError(f"{shown(path)}: would replace an input file; choose another output directory")
+
+
+def _is_jsonl_row(doc: Document) -> bool:
+    # corpus.py reads a file named *.jsonl as one document per line; its rows keep the file as their path.
+    return doc.path.lower().endswith(".jsonl")
+
+
+def _copy_of(doc: Document, out_dir: str) -> _Copy:
+    """Where and how a document's cleaned copy is written (see the module's docstring)."""
+    name = doc.relpath or doc.id
+    if doc.extracted:  # standard input has no name of its own to keep apart from: it stays stdin.txt
+        return _Copy(doc, output_path(out_dir, name) + (".txt" if doc.path else ""), "utf-8", False, True)
+    if _is_jsonl_row(doc):
+        return _Copy(doc, output_path(out_dir, name), "utf-8", False, False)
+    if doc.bom:
+        return _Copy(doc, output_path(out_dir, name), _AFTER_BOM[doc.bom], True, False)
+    encoding = codecs.lookup(doc.encoding).name
+    if encoding in ("utf-16", "utf-32"):  # read without a mark, so in this machine's byte order
+        encoding = f"{encoding}-{'le' if sys.byteorder == 'little' else 'be'}"
+    if encoding == "utf-8-sig":  # the mark is written as the bom flag says, not by the codec
+        return _Copy(doc, output_path(out_dir, name), "utf-8", True, False)
+    return _Copy(doc, output_path(out_dir, name), encoding, False, False)
+
+
+# Lone surrogates other than those standing for undecodable bytes of a file name (JSON can spell them: \ud800).
+_NOT_BYTES = re.compile("[\ud800-\udc7f\udd00-\udfff]")
+
+
+def _printable(text: str) -> str:
+    """An id or path as it can be printed, even with bytes that are not UTF-8 or lone surrogates from JSON."""
+    if _NOT_BYTES.search(text):
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return shown(text)
+
+
+def _name_max(out_dir: str) -> tuple[int, int]:
+    """The longest file name and path (bytes) the file system of out_dir (or its nearest existing parent) allows."""
+    folder = os.path.abspath(out_dir)
+    while not os.path.isdir(folder):
+        folder = os.path.dirname(folder)
+    limits = []
+    for name, default in (("PC_NAME_MAX", 255), ("PC_PATH_MAX", 4096)):
+        try:
+            limits.append(os.pathconf(folder, name))
+        except (OSError, ValueError, AttributeError):  # not reported here (or not POSIX): the usual Linux limits
+            limits.append(default)
+    return limits[0], limits[1]
+
+
+def _check_names(copies: list[_Copy], out_dir: str, manifest_path: str) -> None:
+    """Every copy can be written where planned, checked before anything is written: one line naming the input."""
+    name_max, path_max = _name_max(out_dir)
+    files: dict[str, _Copy] = {}
+    folders: dict[str, _Copy] = {}  # every directory a copy needs, with the first copy that needs it
+    for copy in copies:
+        where = f"{_printable(copy.document.source)}: document id {_printable(copy.document.id)!r}"
+        if "\0" in copy.path:
+            raise InputError(f"{where} holds a NUL character, which no file name can hold; give it another id")
+        try:
+            encoded = os.fsencode(os.path.abspath(copy.path))
+        except UnicodeEncodeError:
+            raise InputError(
+                f"{where} holds a lone surrogate, which no file name can hold; give it another id"
+            ) from None
+        longest = max(_components(encoded), key=len)
+        if len(longest) > name_max:
+            raise InputError(f"{where} makes a file name of {len(longest)} bytes; the file system allows {name_max}")
+        if len(encoded) >= path_max:
+            raise InputError(f"{where} makes a path of {len(encoded)} bytes; the file system allows {path_max - 1}")
+        key = os.path.normpath(copy.path)
+        if key in files:
+            raise InputError(
+                f"{shown(out_dir)}: documents {_printable(files[key].document.id)!r} and "
+                f"{_printable(copy.document.id)!r} would be written to the same path; clean the inputs separately"
+            )
+        files[key] = copy
+        for folder in _parents(key, os.path.normpath(out_dir)):
+            folders.setdefault(folder, copy)
+    if os.path.normpath(manifest_path) in files:
+        clash = files[os.path.normpath(manifest_path)].document
+        raise InputError(
+            f"{_printable(clash.source)}: document id {_printable(clash.id)!r} would be written to the manifest's "
+            f"path {shown(manifest_path)}; pass --manifest elsewhere"
+        )
+    for folder, needs in folders.items():
+        if folder in files:
+            file, other = files[folder].document, needs.document
+            raise InputError(
+                f"{_printable(file.source)}: document id {_printable(file.id)!r} would be a file where document "
+                f"{_printable(other.id)!r} ({_printable(other.source)}) needs a directory; clean them separately"
+            )
+        if os.path.lexists(folder) and not os.path.isdir(folder):
+            raise InputError(f"{shown(folder)}: exists and is not a directory, and copies go inside it")
+    for key in files:
+        if os.path.isdir(key):
+            raise InputError(f"{shown(key)}: is a directory, where a cleaned copy should go")
+
+
+def _components(path: bytes) -> list[bytes]:
+    return [part for part in path.split(os.fsencode(os.sep)) if part]
+
+
+def _parents(path: str, out_dir: str) -> Iterable[str]:
+    """The directories between out_dir (excluded) and path (excluded)."""
+    folder = os.path.dirname(path)
+    while folder and folder != out_dir and len(folder) > len(out_dir):
+        yield folder
+        folder = os.path.dirname(folder)
+
+
+def _encoded(copy: _Copy, text: str) -> bytes:
+    """The copy's bytes, or an InputError when a character has no form in the encoding it must be written in."""
+    try:
+        data = text.encode(copy.encoding)
+    except UnicodeEncodeError as err:
+        doc = copy.document
+        character = err.object[err.start]
+        raise InputError(
+            f"{_printable(doc.source)}: character U+{ord(character):04X} at {err.start} of the cleaned text of "
+            f"{_printable(doc.id)!r} cannot be written in {copy.encoding}"
+        ) from None
+    return (_BOM_BEFORE[copy.encoding] if copy.bom else b"") + data
 
 
 def clean(
     result: ScanResult, out_dir: str, inputs: list[str], kinds: set[str], manifest: str | None = None
 ) -> tuple[int, int]:
-    """Write cleaned copies and the manifest (atomically); return (documents written, removals)."""
+    """Write cleaned copies and the manifest (atomically); return (documents written, removals).
+
+    Everything that could stop the run (names, encodings, inputs in the way) is checked before the first write.
+    """
     sources = sorted({doc.document.path for doc in result.scanned} - {""})
-    outputs = [output_path(out_dir, doc.document.relpath or doc.document.id) for doc in result.scanned]
+    copies = [_copy_of(scanned.document, out_dir) for scanned in result.scanned]
     manifest_path = manifest or os.path.join(out_dir, MANIFEST)
-    check_out_dir(out_dir, inputs, [*outputs, manifest_path], sources)
-    if len(set(outputs)) < len(outputs):
-        raise InputError(f"{out_dir}: two documents would be written to the same path; clean the inputs separately")
+    _check_names(copies, out_dir, manifest_path)
+    check_out_dir(out_dir, inputs, [*(copy.path for copy in copies), manifest_path], sources)
     planned = plan(result, kinds)
     protected = Protected().add(inputs).add(sources)
+    contents, lines = [], []
+    for copy in copies:
+        todo = planned.get(copy.document.id, [])
+        contents.append(_encoded(copy, apply(copy.document.text, todo)))
+        lines += [_manifest_line(r, copy) for r in todo]
+    manifest_text = "".join(line + "\n" for line in lines)
     os.makedirs(out_dir, exist_ok=True)
-    lines = []
-    for scanned, path in zip(result.scanned, outputs):
-        doc = scanned.document
-        todo = planned.get(doc.id, [])
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        write_atomic(path, apply(doc.text, todo), protected)
-        lines += [json.dumps(r.__dict__, ensure_ascii=False) for r in todo]
-    write_atomic(manifest_path, "".join(line + "\n" for line in lines), protected)
-    return len(result.scanned), len(lines)
+    for copy, data in zip(copies, contents):
+        os.makedirs(os.path.dirname(copy.path), exist_ok=True)
+        write_atomic(copy.path, data, protected)
+    write_atomic(manifest_path, manifest_text, protected)
+    return len(copies), len(lines)
+
+
+def _manifest_line(removal: Removal, copy: _Copy) -> str:
+    row = {
+        **removal.__dict__,
+        "doc": _printable(removal.doc),
+        "encoding": copy.encoding,
+        "bom": copy.bom,
+        "extracted": copy.extracted,
+    }
+    return json.dumps(row, ensure_ascii=False)
 
 
 def read_manifest(path: str) -> dict[str, list[Removal]]:

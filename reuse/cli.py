@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from .errors import InputError, ReuseError
+from .markup import visible
 from .settings import SCRIPTS, UNITS
 
 EXIT_OK, EXIT_ERROR, EXIT_OVER_THRESHOLD = 0, 1, 3
@@ -105,10 +106,8 @@ def display_spec(spec: str) -> str:
 
 
 def _error(message: str) -> None:
-    """One line on standard error, printable whatever bytes a file name held."""
-    from .output import shown
-
-    click.echo(f"Error: {shown(' '.join(message.split()))}", err=True)
+    """One line on standard error, printable whatever bytes a file name held, inert in a terminal."""
+    click.echo(f"Error: {visible(' '.join(message.split()))}", err=True)
 
 
 def format_option(choices: list[str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -332,6 +331,7 @@ def _scan_against(
     from . import jsonlines
     from .index import open_index
     from .index.against import render_scan_against, scan_against, scan_against_json
+    from .markup import json_inert
     from .scan import scan as run_scan
     from .scan_report import render, to_json
     from .settings import Settings
@@ -347,7 +347,7 @@ def _scan_against(
     if fmt == "json":
         data = to_json(result)
         data["against"] = scan_against_json(display_spec(spec), found)
-        return jsonlines.dumps(data), documents
+        return json_inert(jsonlines.dumps(data)), documents
     return render(result, fmt, limit) + render_scan_against(display_spec(spec), found, fmt, limit), documents
 
 
@@ -509,7 +509,7 @@ def clean(
         f"{written} documents written to {out_dir}, {removed} removals ({', '.join(sorted(kinds))}) in the manifest."
     )
     for skipped in result.skipped:
-        click.echo(f"skipped {skipped.source}: {skipped.reason}")
+        click.echo(visible(f"skipped {skipped.source}: {skipped.reason}"))
     return EXIT_OK
 
 
@@ -597,7 +597,7 @@ def _index_corpus(
         stopwatch.lap("analyse and write (analysis in worker processes)")
         click.echo(stopwatch.table(), err=True, nl=False)
     for skipped in documents.skipped:
-        click.echo(f"skipped {skipped.source}: {skipped.reason}")
+        click.echo(visible(f"skipped {skipped.source}: {skipped.reason}"))
 
 
 @index.command("build")

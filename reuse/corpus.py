@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from .document import Document, decode, read_bytes
+from .document import Document, bom_of, decode, read_bytes
 from .errors import InputError
 from .html import html_to_text, looks_like_html
 from .output import shown
@@ -66,8 +66,8 @@ def _documents(doc_id: str, path: str, data: bytes, options: InputOptions, relpa
     if path.lower().endswith(".jsonl"):
         return _jsonl(source, text, encoding, options, real)
     if looks_like_html(path, text):
-        return [Document(doc_id, html_to_text(text, source), source, encoding, relpath, real)]
-    return [Document(doc_id, text, source, encoding, relpath, real)]
+        return [Document(doc_id, html_to_text(text, source), source, encoding, relpath, real, extracted=True)]
+    return [Document(doc_id, text, source, encoding, relpath, real, bom=bom_of(data, encoding))]
 
 
 # Lone surrogates: JSON can spell them (\ud800) but no UTF-8 output can hold them.

@@ -28,6 +28,10 @@ class Document:
     """Path relative to the input it was named by (inside a directory, or the file's name): where a cleaned copy goes."""
     path: str = ""
     """The file it was read from ('' for standard input or text given directly)."""
+    bom: bytes = b""
+    """The byte order mark the file began with, which decoding left out of text (b'' when none)."""
+    extracted: bool = False
+    """text was extracted from an HTML page (markup dropped, entities decoded): it is not the file's text."""
 
 
 # Encodings tried on bytes that are not UTF-8, besides those charset-normalizer proposes, in order of
@@ -271,6 +275,16 @@ def plausibility(text: str) -> float:
         if _anomalous(word):
             total -= sum(_weight(c) for c in word)
     return total / len(text)
+
+
+def bom_of(data: bytes, encoding: str) -> bytes:
+    """The byte order mark decoding dropped: data starts with one and the codec is a Unicode one."""
+    if not codecs.lookup(encoding).name.startswith("utf"):
+        return b""
+    for bom in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        if data.startswith(bom):
+            return bom
+    return b""
 
 
 def read_bytes(path: str, named: bool = True) -> bytes:

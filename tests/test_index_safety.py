@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from reuse.index.query import query
 from reuse.settings import Settings
 
 from .conftest import ROOT
+from .test_processes import children, still_running
 
 DOCUMENTS = 250
 
@@ -38,11 +40,34 @@ def _corpus(tmp_path: Path) -> Path:
     return path
 
 
+_started: list[subprocess.Popen[bytes]] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_process_left() -> Iterator[None]:
+    """Whatever a test's outcome, the processes it started end with it (with their workers: their process group)."""
+    yield
+    while _started:
+        process = _started.pop()
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.communicate(timeout=30)
+
+
 def _reuse(*args: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "REUSE_INDEX_BATCH": "5000"}  # several transactions
-    return subprocess.Popen(
-        [sys.executable, "-m", "reuse", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reuse", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
+    _started.append(process)
+    return process
 
 
 def _stored_documents(spec: str) -> int:
@@ -93,14 +118,20 @@ def test_kill_9_mid_write_leaves_a_consistent_usable_index(spec: str, tmp_path: 
     if command == "add":
         seed = _reuse("index", "build", SEED4, "--index", spec)
         assert seed.wait(60) == 0
-    writer = _reuse("index", command, str(corpus), "--index", spec)
+    writer = _reuse("index", command, str(corpus), "--index", spec, "--jobs", "2")
     floor = 1 if command == "add" else 0
     deadline = time.monotonic() + 120
     while _stored_documents(spec) <= floor and writer.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
+    workers = children(writer.pid)
     writer.send_signal(signal.SIGKILL)
     writer.wait(30)
     assert writer.returncode == -signal.SIGKILL, "the write finished before it could be interrupted"
+    assert len(workers) == 2
+    deadline = time.monotonic() + 1
+    while still_running(workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert still_running(workers) == [], "workers outlived the writer"
     documents = _check_consistent(spec, corpus)
     assert floor < documents < DOCUMENTS + floor  # interrupted mid-way, with whole batches committed
     # The index goes on: adding everything again completes it, replacing what was there.

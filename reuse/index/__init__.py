@@ -133,15 +133,12 @@ def _prepared(documents: Iterable[Document], settings: Settings) -> Iterator[Pre
 def _prepared_by_workers(
     documents: list[Document], settings: Settings, jobs: int, chunk: int = 16, window: int = 8
 ) -> Iterator[PreparedDocument]:
-    """Prepared documents in order, from worker processes, with at most window chunks in flight."""
-    from collections import deque
-    from concurrent.futures import Future, ProcessPoolExecutor
+    """Prepared documents in order, from worker processes, with at most window chunks per process in flight."""
+    from functools import partial
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        pending: deque[Future[list[PreparedDocument]]] = deque()
-        position = 0
-        while position < len(documents) or pending:
-            while position < len(documents) and len(pending) < window * jobs:
-                pending.append(pool.submit(_prepare_many, documents[position : position + chunk], settings))
-                position += chunk
-            yield from pending.popleft().result()
+    from ..parallel import parallel_map
+
+    chunks = (documents[position : position + chunk] for position in range(0, len(documents), chunk))
+    prepare = partial(_prepare_many, settings=settings)
+    for prepared in parallel_map(prepare, chunks, jobs, chunksize=1, window=window * jobs):
+        yield from prepared
