@@ -30,7 +30,7 @@ def run(chdir_root: Path):  # type: ignore[no-untyped-def]
     return invoke
 
 
-def _free_port() -> int:
+def free_port() -> int:
     import socket
 
     with socket.socket() as s:
@@ -38,10 +38,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """A real redis-server on a free loopback port, for the session; skipped (visibly) only off CI."""
-    import os
+def start_redis(workdir: Path, *extra: str, password: str | None = None):  # type: ignore[no-untyped-def]
+    """A real redis-server on a free loopback port, with extra arguments: (process, host:port).
+
+    Skips (visibly) when redis-server or the client is missing, except in CI, where it fails.
+    """
     import shutil
     import subprocess
     import time
@@ -58,27 +59,14 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unty
         if os.environ.get("CI"):
             pytest.fail(f"{missing}: Redis tests must run in CI")
         pytest.skip(f"{missing}: Redis tests skipped")
-    port = _free_port()
-    workdir = tmp_path_factory.mktemp("redis")
+    port = free_port()
     server = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(workdir),
-        ],
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(workdir), *extra],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
+    )  # fmt: skip
+    client = redis.Redis(host="127.0.0.1", port=port, password=password)
     for _ in range(100):
         try:
             client.ping()
@@ -88,8 +76,15 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unty
     else:
         server.kill()
         pytest.fail(f"redis-server did not answer on port {port}")
-    yield url
     client.close()
+    return server, f"127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A real redis-server for the session."""
+    server, address = start_redis(tmp_path_factory.mktemp("redis"))
+    yield f"redis://{address}/0"
     server.terminate()
     server.wait(10)
 

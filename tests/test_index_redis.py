@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CORPUS, ROOT, _free_port
+from .conftest import CORPUS, ROOT, free_port
 
 SEEDS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "seeds").glob("*.txt"))
 CORPUS_FILES = ["20220927.md", "20221230.md", "20230301.md"]
@@ -100,14 +100,14 @@ def test_redis_refusals(run, url: str, redis_url: str) -> None:  # type: ignore[
 
 
 def test_unreachable_redis(run) -> None:  # type: ignore[no-untyped-def]
-    spec = f"redis://127.0.0.1:{_free_port()}/0?prefix=x"
+    spec = f"redis://127.0.0.1:{free_port()}/0?prefix=x"
     result = run("index", "stats", "--index", spec)
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {spec}: cannot reach Redis (") and len(result.output.splitlines()) == 1
 
 
 def test_password_is_masked_in_messages(run) -> None:  # type: ignore[no-untyped-def]
-    spec = f"redis://:s3cret@127.0.0.1:{_free_port()}/0"
+    spec = f"redis://:s3cret@127.0.0.1:{free_port()}/0"
     result = run("index", "stats", "--index", spec)
     assert result.exit_code == 1 and "s3cret" not in result.output and ":***@" in result.output
 

@@ -12,7 +12,7 @@ import pytest
 
 from reuse.index import display_spec
 
-from .conftest import ROOT, _free_port
+from .conftest import ROOT, start_redis
 
 SEEDS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "seeds").glob("*.txt"))
 # A password with characters a URL must encode: masking must hide it typed and encoded.
@@ -20,39 +20,10 @@ PASSWORD = f"pw@{uuid.uuid4().hex[:12]}/x"
 WRONG = f"wrong{uuid.uuid4().hex[:12]}"
 
 
-def _start_redis(tmp: Path, *extra: str) -> tuple[object, str]:
-    """A redis-server on a free loopback port with extra arguments; (process, host:port)."""
-    import shutil
-    import subprocess
-
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed (apt-get install -y redis-server)")
-    redis = pytest.importorskip("redis", reason="the redis client is not installed (pip install -e '.[test]')")
-    port = _free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp), *extra],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    client = redis.Redis(host="127.0.0.1", port=port, password=PASSWORD)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.exceptions.ConnectionError:
-            time.sleep(0.05)
-    else:
-        server.kill()
-        pytest.fail(f"redis-server did not answer on port {port}")
-    client.close()
-    return server, f"127.0.0.1:{port}"
-
-
 @pytest.fixture(scope="module")
 def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """host:port of a real redis-server that requires PASSWORD."""
-    server, address = _start_redis(tmp_path_factory.mktemp("redis-auth"), "--requirepass", PASSWORD)
+    server, address = start_redis(tmp_path_factory.mktemp("redis-auth"), "--requirepass", PASSWORD, password=PASSWORD)
     yield address
     server.terminate()  # type: ignore[attr-defined]
     server.wait(10)  # type: ignore[attr-defined]
@@ -160,7 +131,7 @@ def test_a_password_in_the_query_string_works_and_is_masked(run, secured: str) -
 
 def test_a_unix_socket_url_reaches_the_server(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     socket = tmp_path / "redis.sock"
-    server, _ = _start_redis(tmp_path, "--unixsocket", str(socket), "--requirepass", PASSWORD)
+    server, _ = start_redis(tmp_path, "--unixsocket", str(socket), "--requirepass", PASSWORD, password=PASSWORD)
     try:
         spec = f"unix://{socket}?password={quote(PASSWORD, safe='')}&prefix=u"
         build = run("index", "build", SEEDS[1], "--index", spec)
