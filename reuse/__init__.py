@@ -8,17 +8,17 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from reuse.version import __version__
+
 __all__ = [
     "Document",
     "InputError",
     "ReuseError",
     "Settings",
     "SettingsError",
+    "__version__",
     "diff",
     "from_text",
     "load_corpus",
@@ -28,26 +28,26 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .corpus import load_corpus
-    from .diff import diff
-    from .document import Document, from_text, load_document
-    from .errors import InputError, ReuseError, SettingsError
-    from .index import open_index
-    from .scan import scan
-    from .settings import Settings
+    from reuse.commands.diff import diff
+    from reuse.commands.scan import scan
+    from reuse.errors import InputError, ReuseError, SettingsError
+    from reuse.index import open_index
+    from reuse.load.corpus import load_corpus
+    from reuse.load.document import Document, from_text, load_document
+    from reuse.settings import Settings
 
 _WHERE = {
-    "diff": "diff",
-    "Document": "document",
-    "from_text": "document",
-    "load_document": "document",
-    "InputError": "errors",
-    "ReuseError": "errors",
-    "SettingsError": "errors",
-    "Settings": "settings",
-    "load_corpus": "corpus",
-    "scan": "scan",
-    "open_index": "index",
+    "diff": "reuse.commands.diff",
+    "Document": "reuse.load.document",
+    "from_text": "reuse.load.document",
+    "load_document": "reuse.load.document",
+    "InputError": "reuse.errors",
+    "ReuseError": "reuse.errors",
+    "SettingsError": "reuse.errors",
+    "Settings": "reuse.settings",
+    "load_corpus": "reuse.load.corpus",
+    "scan": "reuse.commands.scan",
+    "open_index": "reuse.index",
 }
 
 
@@ -56,18 +56,5 @@ def __getattr__(name: str) -> Any:
     if name in _WHERE:
         import importlib
 
-        return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+        return getattr(importlib.import_module(_WHERE[name]), name)
     raise AttributeError(f"module 'reuse' has no attribute {name!r}")
-
-
-class _Package(types.ModuleType):
-    """`diff` and `scan` are also the names of submodules, which importing them sets on the package:
-    looking the exported names up first keeps `reuse.diff` the function however modules were imported."""
-
-    def __getattribute__(self, name: str) -> Any:
-        if name in _WHERE:
-            return __getattr__(name)
-        return super().__getattribute__(name)
-
-
-sys.modules[__name__].__class__ = _Package

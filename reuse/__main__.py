@@ -1,3 +1,3 @@
-from .cli import main
+from reuse.cli import main
 
 main()

@@ -9,9 +9,9 @@ from typing import Any
 
 import click
 
-from .errors import InputError, ReuseError
-from .markup import visible
-from .settings import SCRIPTS, UNITS
+from reuse.errors import InputError, ReuseError
+from reuse.reports.markup import visible
+from reuse.settings import SCRIPTS, UNITS
 
 EXIT_OK, EXIT_ERROR, EXIT_OVER_THRESHOLD = 0, 1, 3
 
@@ -47,7 +47,7 @@ class ReuseGroup(click.Group):
         import signal
         import threading
 
-        from .gc_pause import no_cyclic_gc
+        from reuse.runtime.gc_pause import no_cyclic_gc
 
         kwargs["standalone_mode"] = False
         in_main_thread = threading.current_thread() is threading.main_thread()
@@ -100,7 +100,7 @@ class ReuseGroup(click.Group):
 
 def display_spec(spec: str) -> str:
     """An index as it may be shown: a Redis password never appears in any output."""
-    from .index import display_spec as masked
+    from reuse.index import display_spec as masked
 
     return masked(spec)
 
@@ -141,8 +141,8 @@ def against_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _diff_against(result: Any, spec: str, boilerplate_min_docs: int, fmt: str) -> tuple[Any, str]:
-    from .index import open_index
-    from .index.against import diff_against, render_diff_against
+    from reuse.index import open_index
+    from reuse.index.against import diff_against, render_diff_against
 
     store = open_index(spec, "read")
     try:
@@ -222,11 +222,11 @@ def diff(
     one document); either may be - for standard input. Exit codes: 0 done, 1 bad input or usage, 3 reused
     share over --fail-if-reused-over.
     """
-    from .corpus import InputOptions, load_one
-    from .diff import diff as run_diff
-    from .output import Protected, check_target, write_atomic
-    from .report import render
-    from .settings import Settings
+    from reuse.commands.diff import diff as run_diff
+    from reuse.load.corpus import InputOptions, load_one
+    from reuse.reports.diff import render
+    from reuse.runtime.output import Protected, check_target, write_atomic
+    from reuse.settings import Settings
 
     try:
         protected = Protected().add([old, new]).add_index(against)
@@ -303,10 +303,10 @@ def _scan(
     timings: bool,
     for_audit: bool = False,
 ) -> Any:
-    from .corpus import InputOptions, load_corpus
-    from .scan import scan
-    from .settings import Settings
-    from .stopwatch import Stopwatch
+    from reuse.commands.scan import scan
+    from reuse.load.corpus import InputOptions, load_corpus
+    from reuse.runtime.stopwatch import Stopwatch
+    from reuse.settings import Settings
 
     options = InputOptions(glob=glob, encoding=encoding, id_key=id_key, text_key=text_key, skip_bad=skip_bad)
     stdin = sys.stdin.buffer if "-" in corpus else None
@@ -328,13 +328,13 @@ def _scan_against(
     corpus: tuple[str, ...], options: dict[str, Any], spec: str, boilerplate_min_docs: int, fmt: str, limit: int
 ) -> tuple[str, Any]:
     """The scan report plus, per document, the passages the index has seen (reuse/index/against.py)."""
-    from . import jsonlines
-    from .index import open_index
-    from .index.against import render_scan_against, scan_against, scan_against_json
-    from .markup import json_inert
-    from .scan import scan as run_scan
-    from .scan_report import render, to_json
-    from .settings import Settings
+    from reuse.commands.scan import scan as run_scan
+    from reuse.index import open_index
+    from reuse.index.against import render_scan_against, scan_against, scan_against_json
+    from reuse.reports import json_layout
+    from reuse.reports.markup import json_inert
+    from reuse.reports.scan import render, to_json
+    from reuse.settings import Settings
 
     documents = _load(corpus, options)
     settings = Settings(script=options["script"], min_span=options["min_span"])
@@ -347,13 +347,13 @@ def _scan_against(
     if fmt == "json":
         data = to_json(result)
         data["against"] = scan_against_json(display_spec(spec), found)
-        return json_inert(jsonlines.dumps(data)), documents
+        return json_inert(json_layout.dumps(data)), documents
     return render(result, fmt, limit) + render_scan_against(display_spec(spec), found, fmt, limit), documents
 
 
 def _guard(output: str | None, inputs: tuple[str, ...], index: str | None = None) -> Any:
     """What this run must not write over; an unusable -o is refused before any work is done."""
-    from .output import Protected, check_target
+    from reuse.runtime.output import Protected, check_target
 
     protected = Protected().add(inputs).add_index(index)
     if output:
@@ -363,7 +363,7 @@ def _guard(output: str | None, inputs: tuple[str, ...], index: str | None = None
 
 def _emit(report: str, output: str | None, protected: Any, read: Iterable[str] = ()) -> None:
     """The report to -o (never over an input, its files read included) or to standard output."""
-    from .output import write_atomic
+    from reuse.runtime.output import write_atomic
 
     if not output:
         click.echo(report, nl=False)
@@ -398,7 +398,7 @@ def scan(
     CORPUS is files, directories (read recursively), JSONL files (one document per line) or - for
     standard input. Exit codes: 0 done, 1 bad input or usage.
     """
-    from .scan_report import render
+    from reuse.reports.scan import render
 
     try:
         protected = _guard(output, corpus, against)
@@ -443,8 +443,8 @@ def audit(
 
     Exit codes: 0 done, 1 bad input or usage, 3 boilerplate share over --fail-over.
     """
-    from .audit import audit as run_audit
-    from .audit_report import render
+    from reuse.commands.audit import audit as run_audit
+    from reuse.reports.audit import render
 
     try:
         protected = _guard(output, corpus)
@@ -494,7 +494,7 @@ def clean(
 
     Boilerplate and in-document repeats are removed by default. Inputs are never touched.
     """
-    from .clean import clean as run_clean
+    from reuse.commands.clean import clean as run_clean
 
     kinds = {"boilerplate"} | ({"repeat"} if not keep_repeats else set())
     kinds |= {"formula"} if remove_formulae else set()
@@ -547,7 +547,7 @@ def _explicit_settings(ctx: click.Context, options: dict[str, Any]) -> dict[str,
 
 
 def _load(corpus: tuple[str, ...], options: dict[str, Any]) -> Any:
-    from .corpus import InputOptions, load_corpus
+    from reuse.load.corpus import InputOptions, load_corpus
 
     inputs = InputOptions(
         glob=options["glob"],
@@ -564,10 +564,10 @@ def _index_corpus(
 ) -> None:
     import time
 
-    from .index import add_documents, open_index
-    from .index.store import check_settings
-    from .settings import Settings
-    from .stopwatch import Stopwatch
+    from reuse.index import add_documents, open_index
+    from reuse.index.store import check_settings
+    from reuse.runtime.stopwatch import Stopwatch
+    from reuse.settings import Settings
 
     stopwatch = Stopwatch()
     try:
@@ -653,10 +653,10 @@ def index_query(
 
     A document's own copy in the index (same id) is ignored.
     """
-    from .index import open_index
-    from .index.query import query_analysis
-    from .index.report import render
-    from .index.store import check_settings
+    from reuse.index import open_index
+    from reuse.index.query import query_analysis
+    from reuse.index.store import check_settings
+    from reuse.reports.index import render
 
     try:
         protected = _guard(output, corpus, index_spec)
@@ -664,7 +664,7 @@ def index_query(
         store = open_index(index_spec, "read")
         try:
             check_settings(store.spec, store.settings, store.settings.replace(**_explicit_settings(ctx, options)))
-            from .analysis import analyze
+            from reuse.sketch.analysis import analyze
 
             results = [
                 query_analysis(store, analyze(doc, store.settings), max_matches=max_matches)
@@ -685,8 +685,8 @@ def index_query(
 @click.option("--check", is_flag=True, help="Also check the index for inconsistencies (reads all of it).")
 def index_stats(index_spec: str, fmt: str, check: bool) -> int:
     """Documents, passages, size and settings of an index. Exit 1 when --check finds a problem."""
-    from .index import open_index
-    from .index.report import render_stats
+    from reuse.index import open_index
+    from reuse.reports.index import render_stats
 
     try:
         store = open_index(index_spec, "read")
@@ -707,8 +707,8 @@ def index_stats(index_spec: str, fmt: str, check: bool) -> int:
 @index_option
 def index_remove(doc_ids: tuple[str, ...], index_spec: str) -> int:
     """Remove documents by id (as stats and query show them). All or nothing: an unknown id removes none."""
-    from .errors import IndexStoreError
-    from .index import open_index
+    from reuse.errors import IndexStoreError
+    from reuse.index import open_index
 
     try:
         store = open_index(index_spec, "write")

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .errors import SettingsError
+from reuse.errors import SettingsError
 
 Script = Literal["tw2sp", "t2s", "hk2s", "none"]
 Unit = Literal["sentence", "paragraph"]

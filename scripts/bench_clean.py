@@ -3,7 +3,7 @@
     python scripts/bench_clean.py [--docs 500 1000 2000] [--seed 7] [--jobs 1]
 
 For each size, builds the synthetic corpus of scripts/synthetic.py under bench-out/clean-N/ (once;
-deterministic), scans it, and times `reuse.clean.clean` alone (checks, copies, manifest) twice: with
+deterministic), scans it, and times `reuse.commands.clean.clean` alone (checks, copies, manifest) twice: with
 the corpus named as its directory, and with every file named on its own (as `reuse clean docs/*/*.txt`
 does), which is where a check of every output against every input turns quadratic. Prints seconds
 and documents per second; flat documents/s across sizes is linear time.
@@ -24,9 +24,9 @@ from synthetic import generate
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, ROOT)
 
-from reuse.clean import clean
-from reuse.corpus import load_corpus
-from reuse.scan import scan
+from reuse.commands.clean import clean
+from reuse.commands.scan import scan
+from reuse.load.corpus import load_corpus
 
 
 def corpus(docs: int, seed: int) -> str:

@@ -25,8 +25,8 @@ SEED_B = "seeds/003_b1f2f82659ca7572.txt"
 CHILD = """
 import resource, sys, time
 sys.path.insert(0, {root!r})
-from reuse.diff import diff
-from reuse.document import from_text
+from reuse.commands.diff import diff
+from reuse.load.document import from_text
 old, new = open({old!r}, encoding="utf-8").read(), open({new!r}, encoding="utf-8").read()
 start = time.perf_counter()
 result = diff(from_text(old, "old"), from_text(new, "new"))

@@ -47,7 +47,7 @@ QUERY_PROCESS = textwrap.dedent(
                     return int(line.split()[1]) / 1024
 
     sys.path.insert(0, {root!r})
-    from reuse.document import load_document
+    from reuse.load.document import load_document
     from reuse.index import open_index
     from reuse.index.query import query
     store = open_index({spec!r})
@@ -82,7 +82,7 @@ def sentences() -> list[str]:
 
 def documents(pool: list[str], start: int, count: int, seed: int = 7):  # type: ignore[no-untyped-def]
     """count synthetic documents, numbered from start; the same numbers always give the same texts."""
-    from reuse.document import from_text
+    from reuse.load.document import from_text
 
     han = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研质"
     for number in range(start, start + count):

@@ -2,13 +2,13 @@
 
     python scripts/bench_signatures.py [--repeat 5]
 
-Analyzes every file of ../shared/corpora/xinwenlianbo and seeds/ with `reuse.analysis.analyze` and the
+Analyzes every file of ../shared/corpora/xinwenlianbo and seeds/ with `reuse.sketch.analysis.analyze` and the
 default Settings, and takes each passage's shingle hashes (32-bit integers). Then, in the same run:
 
 - datasketch: `MinHash.bulk(per_passage_lists, num_perm, seed, hashfunc=identity)`, the documented
   bulk API, scheme affine32 (datasketch's default), the hashes fed as Python ints through an identity
   hashfunc exactly as tests/test_signature.py does;
-- ours: `reuse.signature.signatures(hashes, owners, n, num_perm, seed)` on the concatenated arrays.
+- ours: `reuse.sketch.signature.signatures(hashes, owners, n, num_perm, seed)` on the concatenated arrays.
 
 The inputs are prepared before the clocks start for both sides (per-passage lists of Python ints for
 datasketch, arrays for ours), so only the signing itself is timed. Each timing is the best of
@@ -30,10 +30,10 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, ROOT)
 CORPUS = os.path.join(ROOT, "..", "shared", "corpora", "xinwenlianbo")
 
-from reuse.analysis import analyze
-from reuse.document import load_document
+from reuse.load.document import load_document
 from reuse.settings import Settings
-from reuse.signature import signatures
+from reuse.sketch.analysis import analyze
+from reuse.sketch.signature import signatures
 
 
 def _identity(value: int) -> int:
@@ -94,7 +94,7 @@ def main() -> None:
     )
     print(f"values identical to datasketch on all {n:,} passages\n")
     print("| signer | s | passages/s | shingles/s |\n|---|---:|---:|---:|")
-    for label, seconds in (("datasketch MinHash.bulk", theirs_s), ("reuse.signature.signatures", ours_s)):
+    for label, seconds in (("datasketch MinHash.bulk", theirs_s), ("reuse.sketch.signature.signatures", ours_s)):
         print(f"| {label} | {seconds:.4f} | {n / seconds:,.0f} | {hashes.size / seconds:,.0f} |")
     print(f"\nours / datasketch speed ratio: {theirs_s / ours_s:.1f}x (target: at least 5x)")
 

@@ -78,9 +78,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     sys.path.insert(0, os.path.abspath(args.code))
-    from reuse.corpus import InputOptions, load_corpus
-    from reuse.scan import scan
-    from reuse.scan_report import render_json
+    from reuse.commands.scan import scan
+    from reuse.load.corpus import InputOptions, load_corpus
+    from reuse.reports.scan import render_json
 
     out = os.path.join(ROOT, "bench-out", f"synthetic-{args.docs}-{args.seed}")
     docs_dir = os.path.join(out, "docs")

@@ -6,7 +6,7 @@ CORPUS is a directory (every non-hidden file under it, read as UTF-8, in sorted 
 file (one {"id": ..., "text": ...} object per line). The pipeline, one call per item as the
 libraries' documentation shows:
 
-1. split: `reuse.segment.segment` into sentences (the same passages as `reuse scan`); then a
+1. split: `reuse.text.segment.segment` into sentences (the same passages as `reuse scan`); then a
    user-style normalization of each passage, not the project's: NFKC, casefold, every run of
    characters other than letters and digits to one space. No OpenCC (Traditional and Simplified do
    not meet), no digit masking.
@@ -49,8 +49,8 @@ sys.path.insert(0, ROOT)
 from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz
 
-from reuse.segment import segment
 from reuse.settings import Settings
+from reuse.text.segment import segment
 
 NUM_PERM = 128
 K_HAN, K_WORD = 4, 3

@@ -18,12 +18,12 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from reuse.analysis import analyze
-from reuse.candidates import lsh_pairs
-from reuse.document import load_document
-from reuse.evaluate import Label, evaluate, load_labels
-from reuse.match import candidate_pairs
+from reuse.commands.evaluate import Label, evaluate, load_labels
+from reuse.load.document import load_document
 from reuse.settings import Settings
+from reuse.sketch.analysis import analyze
+from reuse.sketch.candidates import lsh_pairs
+from reuse.verify.matching import candidate_pairs
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 
@@ -103,7 +103,7 @@ def script_on_real_pairs() -> None:
         + " |"
     )
     print("|---|" + "---:|" * len(pairs))
-    from reuse.diff import diff
+    from reuse.commands.diff import diff
 
     for script in ["tw2sp", "t2s", "hk2s", "none"]:
         settings = Settings(script=script, max_gap=0)  # type: ignore[arg-type]

@@ -14,8 +14,8 @@ import os
 import numpy as np
 import pytest
 
-from reuse.corpus import load_corpus
-from reuse.scan import scan
+from reuse.commands.scan import scan
+from reuse.load.corpus import load_corpus
 
 from .conftest import CORPUS, ROOT
 

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from reuse.audit import audit
-from reuse.clean import clean, read_manifest, restore
-from reuse.corpus import load_corpus
+from reuse.commands.audit import audit
+from reuse.commands.clean import clean, read_manifest, restore
+from reuse.commands.scan import scan
 from reuse.errors import InputError
-from reuse.scan import scan
+from reuse.load.corpus import load_corpus
 
 from .conftest import ROOT, SEED_FILES
 

@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from reuse.clean import clean, read_manifest, restore, restore_bytes
-from reuse.corpus import Corpus, load_corpus
-from reuse.document import Document
+from reuse.commands.clean import clean, read_manifest, restore, restore_bytes
+from reuse.commands.scan import scan
 from reuse.errors import InputError
-from reuse.scan import scan
+from reuse.load.corpus import Corpus, load_corpus
+from reuse.load.document import Document
 
 from .conftest import ROOT
 

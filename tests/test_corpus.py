@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from reuse.corpus import InputOptions, load_corpus, load_one
 from reuse.errors import InputError
-from reuse.html import html_to_text
+from reuse.load.corpus import InputOptions, load_corpus, load_one
+from reuse.load.html import html_to_text
 
 
 def make_tree(root: Path) -> None:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from reuse.corpus import load_corpus
-from reuse.document import decode, load_document
 from reuse.errors import InputError
+from reuse.load.corpus import load_corpus
+from reuse.load.document import decode, load_document
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from reuse.diff import diff
-from reuse.document import Document, from_text, load_document
-from reuse.report import render_json, render_markdown
+from reuse.commands.diff import diff
+from reuse.load.document import Document, from_text, load_document
+from reuse.reports.diff import render_json, render_markdown
 from reuse.settings import Settings
 
 from .conftest import ROOT, SEED_FILES, SEEDS

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from reuse.document import load_document
 from reuse.errors import InputError
+from reuse.load.document import load_document
 
 
 def test_reads_utf8_and_strips_bom(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from reuse.markup import json_inert, md_code, md_text, one_line, visible
+from reuse.reports.markup import json_inert, md_code, md_text, one_line, visible
 
 HOSTILE = [
     "<script>alert(1)</script>",

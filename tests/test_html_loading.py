@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reuse.corpus import load_corpus
 from reuse.errors import InputError
-from reuse.html import html_to_text, looks_like_html
+from reuse.load.corpus import load_corpus
+from reuse.load.html import html_to_text, looks_like_html
 
 
 def _nested(depth: int, inner: str) -> str:

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from reuse.cli import cli
-from reuse.corpus import load_corpus
-from reuse.document import from_text
 from reuse.errors import IndexStoreError
 from reuse.index import add_documents, open_index
 from reuse.index.query import query
+from reuse.load.corpus import load_corpus
+from reuse.load.document import from_text
 from reuse.settings import Settings
 
 from .conftest import ROOT
@@ -49,8 +49,8 @@ def test_build_reports_what_it_indexed(run, built: str) -> None:  # type: ignore
 
 
 def _passages(path: str) -> list[object]:
-    from reuse.analysis import analyze
-    from reuse.document import load_document
+    from reuse.load.document import load_document
+    from reuse.sketch.analysis import analyze
 
     return analyze(load_document(str(ROOT / path)), Settings()).passages  # type: ignore[return-value]
 
@@ -315,7 +315,7 @@ def test_queries_read_the_index_not_the_corpus(run, built: str) -> None:  # type
 def test_stable_band_keys_partition_like_the_lsh_bands_and_fold_the_band_number() -> None:
     import numpy as np
 
-    from reuse.candidates import band_keys, stable_band_keys
+    from reuse.sketch.candidates import band_keys, stable_band_keys
 
     signatures = np.random.RandomState(3).randint(0, 4, (500, 128)).astype(np.uint32)
     stable = stable_band_keys(signatures, 32, 4)

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from reuse.analysis import analyze
-from reuse.corpus import load_corpus
-from reuse.document import load_document
 from reuse.errors import IndexStoreError
 from reuse.index import open_index
 from reuse.index.query import query
+from reuse.load.corpus import load_corpus
+from reuse.load.document import load_document
 from reuse.settings import Settings
+from reuse.sketch.analysis import analyze
 
 from .conftest import ROOT
 from .test_processes import children, still_running

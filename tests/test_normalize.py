@@ -9,8 +9,8 @@ from hypothesis import assume, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from reuse.normalize import _clauses, _hard_breaks, _Stage, converter, normalize, to_codes
 from reuse.settings import Settings
+from reuse.text.normalize import _clauses, _hard_breaks, _Stage, converter, normalize, to_codes
 
 GOLDEN = json.loads((Path(__file__).parent / "data" / "normalize_golden.json").read_text(encoding="utf-8"))
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from reuse.cli import cli
 from reuse.index import PARALLEL_FROM
-from reuse.parallel import parallel_map, shared
+from reuse.runtime.parallel import parallel_map, shared
 
 from .conftest import CORPUS, ROOT
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from reuse.index import PARALLEL_FROM
-from reuse.parallel import parallel_map, shared
+from reuse.runtime.parallel import parallel_map, shared
 
 from .conftest import ROOT
 

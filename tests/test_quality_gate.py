@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from reuse.evaluate import evaluate, load_labels
+from reuse.commands.evaluate import evaluate, load_labels
 from reuse.settings import Settings
 
 from .conftest import ROOT

@@ -13,11 +13,11 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from reuse import jsonlines
-from reuse.corpus import load_corpus
-from reuse.families import same_template
-from reuse.scan import _covered, explained_ranges, frequent_hashes, removals, scan
-from reuse.scan_report import family_json, render_json, to_json
+from reuse.commands.scan import _covered, explained_ranges, frequent_hashes, removals, scan
+from reuse.group.families import same_template
+from reuse.load.corpus import load_corpus
+from reuse.reports import json_layout
+from reuse.reports.scan import family_json, render_json, to_json
 
 from .conftest import ROOT, SEED_FILES
 
@@ -147,7 +147,7 @@ def test_frequent_hashes_are_those_in_two_documents(documents: list[list[int]], 
 def test_encoded_family_lines_are_the_json_of_the_families(seeds_scan) -> None:  # type: ignore[no-untyped-def]
     """render_json writes families without a dict per member: byte for byte what json.dumps writes."""
     fast = render_json(seeds_scan)
-    assert fast == jsonlines.dumps(to_json(seeds_scan))
+    assert fast == json_layout.dumps(to_json(seeds_scan))
     assert json.loads(fast)["families"] == [family_json(f) for f in seeds_scan.families]
 
 

@@ -11,12 +11,12 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-import reuse.signature
-from reuse.analysis import analyze
-from reuse.candidates import cross_pairs, lsh_cross_pairs, lsh_pairs, pairs_within_groups
-from reuse.document import load_document
+import reuse.sketch.signature
+from reuse.load.document import load_document
 from reuse.settings import Settings
-from reuse.signature import signatures
+from reuse.sketch.analysis import analyze
+from reuse.sketch.candidates import cross_pairs, lsh_cross_pairs, lsh_pairs, pairs_within_groups
+from reuse.sketch.signature import signatures
 
 from .conftest import SEED_FILES, SEEDS
 
@@ -73,12 +73,12 @@ def test_signatures_equal_datasketch_across_blocks(groups: list[list[int]], bloc
     """Blocks of a few shingles: passages longer than a block, the first one included, are never split."""
     hashes = np.array([h for g in groups for h in g], dtype=np.uint32)
     owners = np.array([i for i, g in enumerate(groups) for _ in g], dtype=np.int64)
-    saved = reuse.signature._BLOCK_VALUES
-    reuse.signature._BLOCK_VALUES = block * 16  # block shingles at 16 permutations
+    saved = reuse.sketch.signature._BLOCK_VALUES
+    reuse.sketch.signature._BLOCK_VALUES = block * 16  # block shingles at 16 permutations
     try:
         mine = signatures(hashes, owners, len(groups), 16, 7)
     finally:
-        reuse.signature._BLOCK_VALUES = saved
+        reuse.sketch.signature._BLOCK_VALUES = saved
     for i, g in enumerate(groups):
         np.testing.assert_array_equal(mine[i], datasketch_signature(g, 16, 7))
 
@@ -202,7 +202,7 @@ def test_lsh_cross_pairs_are_the_cross_part_of_lsh_pairs() -> None:
 @hsettings(max_examples=100, deadline=None)
 @given(st.integers(1, 12), st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=20))
 def test_union_find_groups_are_connected_components(n: int, edges: list[tuple[int, int]]) -> None:
-    from reuse.candidates import UnionFind
+    from reuse.sketch.candidates import UnionFind
 
     edges = [(a % n, b % n) for a, b in edges]
     uf = UnionFind(n)

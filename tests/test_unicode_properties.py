@@ -24,18 +24,18 @@ from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from reuse.audit import audit
-from reuse.clean import apply, plan, restore
 from reuse.cli import cli
-from reuse.corpus import Corpus
-from reuse.diff import diff
-from reuse.document import Document, from_text, load_document
+from reuse.commands.audit import audit
+from reuse.commands.clean import apply, plan, restore
+from reuse.commands.diff import diff
+from reuse.commands.scan import ScanResult, scan
 from reuse.index import add_documents, open_index
 from reuse.index.query import IndexPassage, query
-from reuse.match import PassageResult
-from reuse.scan import ScanResult, scan
-from reuse.segment import segment
+from reuse.load.corpus import Corpus
+from reuse.load.document import Document, from_text, load_document
 from reuse.settings import Settings
+from reuse.text.segment import segment
+from reuse.verify.matching import PassageResult
 
 from .conftest import SEEDS
 

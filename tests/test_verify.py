@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from reuse.verify import aligned_spans, reused_spans, weight
+from reuse.verify.spans import aligned_spans, reused_spans, weight
 
 
 def common_substrings(a: str, b: str, min_weight: int) -> list[tuple[int, int]]:

@@ -10,12 +10,12 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from ..document import Document
-from ..settings import Settings
-from .store import SCHEMA_VERSION, Store
+from reuse.index.store import SCHEMA_VERSION, Store
+from reuse.load.document import Document
+from reuse.settings import Settings
 
 if TYPE_CHECKING:
-    from .store import PreparedDocument
+    from reuse.index.store import PreparedDocument
 
 __all__ = ["SCHEMA_VERSION", "Store", "add_documents", "display_spec", "is_redis", "open_index"]
 
@@ -80,10 +80,10 @@ def open_index(spec: str, mode: str = "read", settings: Settings | None = None, 
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     if is_redis(spec):
-        from .redis_store import RedisStore
+        from reuse.index.redis_store import RedisStore
 
         return RedisStore(spec, mode, settings, force)
-    from .sqlite_store import SqliteStore
+    from reuse.index.sqlite_store import SqliteStore
 
     return SqliteStore(spec, mode, settings, force)
 
@@ -100,7 +100,7 @@ def add_documents(store: Store, documents: Iterable[Document], jobs: int | None 
     this process between writes). Returns (documents written, of which replaced an existing id,
     passages written). What is written does not depend on jobs: documents go in, in order.
     """
-    from ..parallel import default_jobs
+    from reuse.runtime.parallel import default_jobs
 
     documents = list(documents)
     jobs = default_jobs() if jobs is None else jobs
@@ -119,8 +119,8 @@ def add_documents(store: Store, documents: Iterable[Document], jobs: int | None 
 
 
 def _prepare_many(documents: list[Document], settings: Settings) -> list[PreparedDocument]:
-    from ..analysis import analyze
-    from .store import prepare
+    from reuse.index.store import prepare
+    from reuse.sketch.analysis import analyze
 
     return [prepare(analyze(doc, settings)) for doc in documents]
 
@@ -136,7 +136,7 @@ def _prepared_by_workers(
     """Prepared documents in order, from worker processes, with at most window chunks per process in flight."""
     from functools import partial
 
-    from ..parallel import parallel_map
+    from reuse.runtime.parallel import parallel_map
 
     chunks = (documents[position : position + chunk] for position in range(0, len(documents), chunk))
     prepare = partial(_prepare_many, settings=settings)

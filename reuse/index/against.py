@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..analysis import analyze
-from ..diff import DiffResult, summarize
-from ..document import Document
-from ..match import _union
-from .query import IndexPassage, query_analysis
-from .report import match_json
-from .store import Store, check_settings
+from reuse.commands.diff import DiffResult, summarize
+from reuse.index.query import IndexPassage, query_analysis
+from reuse.index.store import Store, check_settings
+from reuse.load.document import Document
+from reuse.reports.index import match_json
+from reuse.sketch.analysis import analyze
+from reuse.verify.matching import _union
 
 BOILERPLATE_MIN_DOCS = 10
 """Indexed documents holding a passage from which on it counts as boilerplate (--boilerplate-min-docs)."""
@@ -131,8 +131,8 @@ def scan_against_json(spec: str, found: list[DocumentAgainst]) -> dict[str, Any]
 
 def render_scan_against(spec: str, found: list[DocumentAgainst], fmt: str, limit: int) -> str:
     """The section a table or Markdown scan report gets with --against."""
-    from ..markup import md_code, md_text, visible
-    from ..report import _fit_table, shorten
+    from reuse.reports.diff import _fit_table, shorten
+    from reuse.reports.markup import md_code, md_text, visible
 
     ordered = sorted(found, key=lambda d: (-d.known_share(), d.id))
     rows = [
@@ -158,7 +158,7 @@ def render_scan_against(spec: str, found: list[DocumentAgainst], fmt: str, limit
 
 
 def _seen_in(known: IndexPassage) -> str:
-    from ..report import shorten
+    from reuse.reports.diff import shorten
 
     if not known.matches:
         return ""
@@ -170,8 +170,8 @@ def render_diff_against(result: DiffAgainst, fmt: str) -> str:
     """The diff report, with what the index knows: a key per passage in JSON, a section in tables."""
     import json
 
-    from ..markup import json_inert, md_text, visible
-    from ..report import _fit_table, render, to_json
+    from reuse.reports.diff import _fit_table, render, to_json
+    from reuse.reports.markup import json_inert, md_text, visible
 
     n = result.boilerplate_min_docs
     if fmt == "json":

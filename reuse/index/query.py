@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..analysis import Analysis, analyze
-from ..document import Document
-from ..match import PassageVerifier  # the diff's own verification, so statuses mean the same
-from ..segment import Passage
-from ..settings import Settings
-from ..verify import Span, similarity
-from .store import Store, StoredDocument, StoredPassage, check_settings, prepare
+from reuse.index.store import Store, StoredDocument, StoredPassage, check_settings, prepare
+from reuse.load.document import Document
+from reuse.settings import Settings
+from reuse.sketch.analysis import Analysis, analyze
+from reuse.text.segment import Passage
+from reuse.verify.matching import PassageVerifier  # the diff's own verification, so statuses mean the same
+from reuse.verify.spans import Span, similarity
 
 BAND_CAP = 64
 """Passages fetched per LSH bucket: enough to find the closest ones, bounded whatever the index size."""

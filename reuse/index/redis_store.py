@@ -27,11 +27,20 @@ from urllib.parse import parse_qsl, unquote, urlencode
 
 import numpy as np
 
-from ..candidates import stable_band_keys
-from ..errors import IndexStoreError
-from ..settings import Settings
-from . import display_spec
-from .store import PreparedDocument, Stats, Store, StoredDocument, StoredPassage, batches, check_meta, meta_values
+from reuse.errors import IndexStoreError
+from reuse.index import display_spec
+from reuse.index.store import (
+    PreparedDocument,
+    Stats,
+    Store,
+    StoredDocument,
+    StoredPassage,
+    batches,
+    check_meta,
+    meta_values,
+)
+from reuse.settings import Settings
+from reuse.sketch.candidates import stable_band_keys
 
 BAND_BUCKETS = 1 << 19
 KEY_BUCKETS = 1 << 15
@@ -151,7 +160,7 @@ def parse_spec(spec: str) -> tuple[str, str, str]:
 
 def _secrets(spec: str) -> list[str]:
     """Every password in a Redis URL, as typed and decoded (what display_spec masks), to scrub from errors."""
-    from . import _SECRET_NAME
+    from reuse.index import _SECRET_NAME
 
     head, _, query = spec.split("://", 1)[-1].partition("?")
     userinfo = head.rpartition("@")[0]
@@ -533,6 +542,6 @@ def _parse(pid: int, record: bytes) -> tuple[StoredPassage, bytes]:
 
 
 def _version() -> str:
-    from .. import __version__
+    from reuse.version import __version__
 
     return __version__

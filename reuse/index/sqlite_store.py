@@ -17,10 +17,19 @@ from urllib.parse import quote
 
 import numpy as np
 
-from ..candidates import stable_band_keys
-from ..errors import IndexStoreError
-from ..settings import Settings
-from .store import PreparedDocument, Stats, Store, StoredDocument, StoredPassage, batches, check_meta, meta_values
+from reuse.errors import IndexStoreError
+from reuse.index.store import (
+    PreparedDocument,
+    Stats,
+    Store,
+    StoredDocument,
+    StoredPassage,
+    batches,
+    check_meta,
+    meta_values,
+)
+from reuse.settings import Settings
+from reuse.sketch.candidates import stable_band_keys
 
 SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -498,6 +507,6 @@ def _compound(select: str, cap: int, terms: int) -> str:
 
 
 def _version() -> str:
-    from .. import __version__
+    from reuse.version import __version__
 
     return __version__

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..analysis import Analysis
-from ..candidates import stable_band_keys
-from ..errors import IndexStoreError
-from ..settings import ALGORITHM_VERSION, Settings
+from reuse.errors import IndexStoreError
+from reuse.settings import ALGORITHM_VERSION, Settings
+from reuse.sketch.analysis import Analysis
+from reuse.sketch.candidates import stable_band_keys
 
 SCHEMA_VERSION = 1
 """Bumped whenever what an index holds, or how, changes; an index of another version is refused."""

@@ -6,11 +6,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from . import jsonlines
-from .families import Family
-from .markup import json_inert, md_text, visible
-from .report import _fit_table, shorten
-from .scan import SHARE_KINDS, ScanResult
+from reuse.commands.scan import SHARE_KINDS, ScanResult
+from reuse.group.families import Family
+from reuse.reports import json_layout
+from reuse.reports.diff import _fit_table, shorten
+from reuse.reports.markup import json_inert, md_text, visible
 
 
 def _family_head(f: Family) -> dict[str, Any]:
@@ -32,7 +32,7 @@ def family_json(f: Family) -> dict[str, Any]:
     }
 
 
-def family_line(f: Family, doc_json: dict[str, str]) -> jsonlines.Raw:
+def family_line(f: Family, doc_json: dict[str, str]) -> json_layout.Raw:
     """family_json(f) encoded, byte for byte, without a dict per member (a corpus has millions).
 
     doc_json caches each document id's JSON string."""
@@ -43,7 +43,7 @@ def family_line(f: Family, doc_json: dict[str, str]) -> jsonlines.Raw:
     members = ", ".join(
         f'{{"doc": {doc_json[m.doc]}, "index": {m.passage}, "start": {m.start}, "end": {m.end}}}' for m in f.members
     )
-    return jsonlines.Raw(f'{head[:-1]}, "members": [{members}]}}')
+    return json_layout.Raw(f'{head[:-1]}, "members": [{members}]}}')
 
 
 def to_json(result: ScanResult, encoded_families: bool = False) -> dict[str, Any]:
@@ -68,7 +68,7 @@ def to_json(result: ScanResult, encoded_families: bool = False) -> dict[str, Any
 
 
 def render_json(result: ScanResult) -> str:
-    return json_inert(jsonlines.dumps(to_json(result, encoded_families=True)))
+    return json_inert(json_layout.dumps(to_json(result, encoded_families=True)))
 
 
 def _summary_lines(result: ScanResult, escape: Callable[[str], str]) -> list[str]:

@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .corpus import Corpus, Skipped
-from .document import Document
-from .families import KINDS, Family, FamilyFinder, Member
-from .gc_pause import no_cyclic_gc
-from .parallel import default_jobs, parallel_map, shared
-from .scanned import ScannedDocument, scan_document
-from .settings import Settings
-from .stopwatch import Stopwatch
+from reuse.group.families import KINDS, Family, FamilyFinder, Member
+from reuse.load.corpus import Corpus, Skipped
+from reuse.load.document import Document
+from reuse.runtime.gc_pause import no_cyclic_gc
+from reuse.runtime.parallel import default_jobs, parallel_map, shared
+from reuse.runtime.stopwatch import Stopwatch
+from reuse.settings import Settings
+from reuse.sketch.scanned import ScannedDocument, scan_document
 
 SHARE_KINDS: tuple[str, ...] = (*KINDS, "new")
 

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from .document import Document, bom_of, decode, read_bytes
-from .errors import InputError
-from .html import html_to_text, looks_like_html
-from .output import shown
+from reuse.errors import InputError
+from reuse.load.document import Document, bom_of, decode, read_bytes
+from reuse.load.html import html_to_text, looks_like_html
+from reuse.runtime.output import shown
 
 
 @dataclass(frozen=True)

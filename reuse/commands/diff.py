@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .analysis import analyze
-from .document import Document
-from .match import PassageResult, compare
-from .settings import Settings
+from reuse.load.document import Document
+from reuse.settings import Settings
+from reuse.sketch.analysis import analyze
+from reuse.verify.matching import PassageResult, compare
 
 
 @dataclass(frozen=True)

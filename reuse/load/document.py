@@ -13,9 +13,9 @@ import time
 import unicodedata
 from dataclasses import dataclass, replace
 
-from .charclass import HAN
-from .errors import InputError
-from .output import shown
+from reuse.errors import InputError
+from reuse.runtime.output import shown
+from reuse.text.charclass import HAN
 
 
 @dataclass(frozen=True)
@@ -361,7 +361,7 @@ def _read_pipe(fd: int, name: str) -> bytes:
 def load_document(path: str, encoding: str | None = None, doc_id: str | None = None) -> Document:
     """Read one document by the rules every command follows (reuse.corpus.load_one): HTML pages become
     their text, a JSONL file must hold one document, '-' is standard input. The id defaults to the path."""
-    from .corpus import InputOptions, load_one  # corpus imports this module
+    from reuse.load.corpus import InputOptions, load_one  # corpus imports this module
 
     doc = load_one(path, InputOptions(encoding=encoding), sys.stdin.buffer if path == "-" else None)
     return doc if doc_id is None else replace(doc, id=doc_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import InputError
+from reuse.errors import InputError
 
 BLOCKS = frozenset(
     [

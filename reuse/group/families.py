@@ -21,15 +21,15 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from .candidates import UnionFind, pairs_within_groups
-from .charclass import HAN_CHAR
-from .normalize import converter
-from .parallel import parallel_map, shared
-from .scanned import ScannedDocument
-from .settings import Settings
-from .shingle import Tokens, passage_shingles
-from .signature import fmix, signatures
-from .stopwatch import Stopwatch
+from reuse.runtime.parallel import parallel_map, shared
+from reuse.runtime.stopwatch import Stopwatch
+from reuse.settings import Settings
+from reuse.sketch.candidates import UnionFind, pairs_within_groups
+from reuse.sketch.scanned import ScannedDocument
+from reuse.sketch.shingle import Tokens, passage_shingles
+from reuse.sketch.signature import fmix, signatures
+from reuse.text.charclass import HAN_CHAR
+from reuse.text.normalize import converter
 
 KINDS: tuple[str, ...] = ("boilerplate", "repeat", "reused", "formula")
 NEAR_SIMILARITY = 80.0

@@ -11,11 +11,11 @@ import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .diff import diff
-from .document import load_document
-from .errors import InputError
-from .segment import segment
-from .settings import Settings
+from reuse.commands.diff import diff
+from reuse.errors import InputError
+from reuse.load.document import load_document
+from reuse.settings import Settings
+from reuse.text.segment import segment
 
 
 @dataclass(frozen=True)

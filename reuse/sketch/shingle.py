@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .normalize import SPACE, _han_mask, to_codes
-from .signature import fmix
+from reuse.sketch.signature import fmix
+from reuse.text.normalize import SPACE, _han_mask, to_codes
 
 _TOKEN_BASE = np.uint64(0x100000001B3)  # FNV prime: an odd multiplier spreads code points over 64 bits
 _SHINGLE_BASE = np.uint64(0x9E3779B97F4A7C15)

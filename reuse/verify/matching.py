@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .analysis import Analysis
-from .candidates import cross_pairs, lsh_cross_pairs
-from .segment import Passage
-from .settings import Settings
-from .verify import QgramIndex, Span, qgram_index, reused_spans, seed_length, similarity
+from reuse.settings import Settings
+from reuse.sketch.analysis import Analysis
+from reuse.sketch.candidates import cross_pairs, lsh_cross_pairs
+from reuse.text.segment import Passage
+from reuse.verify.spans import QgramIndex, Span, qgram_index, reused_spans, seed_length, similarity
 
 # A shingle found in more reference passages than this seeds no candidates: it is a stop phrase,
 # and passages that really share text share rarer shingles too.

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..markup import json_inert, md_code, md_text, visible
-from ..report import _fit_table, marked, passage_fields, shorten
-from ..settings import Settings
-from .query import IndexMatch, IndexPassage, IndexQuery
-from .store import Stats
+from reuse.index.query import IndexMatch, IndexPassage, IndexQuery
+from reuse.index.store import Stats
+from reuse.reports.diff import _fit_table, marked, passage_fields, shorten
+from reuse.reports.markup import json_inert, md_code, md_text, visible
+from reuse.settings import Settings
 
 
 def match_json(m: IndexMatch) -> dict[str, Any]:

@@ -17,11 +17,11 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .document import Document
-from .errors import InputError
-from .families import Family, Member
-from .output import Protected, shown, write_atomic
-from .scan import ScanResult, removals
+from reuse.commands.scan import ScanResult, removals
+from reuse.errors import InputError
+from reuse.group.families import Family, Member
+from reuse.load.document import Document
+from reuse.runtime.output import Protected, shown, write_atomic
 
 MANIFEST = "reuse-manifest.jsonl"
 

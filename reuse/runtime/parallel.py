@@ -73,6 +73,10 @@ def _start_worker(parent: int, state: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A forked worker inherits the parent's handlers; the pool stops workers with SIGTERM, which must kill them.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # The worker was born with SIGTERM blocked (worker_pool): one sent while the handler above was being
+    # replaced waited in the kernel instead of being dropped, and now kills it as it should.
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     _die_with_parent(parent)
     _set_shared(state)
 
@@ -83,7 +87,15 @@ def worker_pool(jobs: int, state: Any = None) -> Iterator[multiprocessing.pool.P
     # fork shares the parent's memory (the corpus) without copying it; elsewhere spawn is the safe choice.
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     context = multiprocessing.get_context(method)
-    pool = context.Pool(jobs, initializer=_start_worker, initargs=(os.getpid(), state))
+    # SIGTERM blocked across the forks, so that a pool stopped at once cannot lose the signal in a worker
+    # still swapping the handler it inherited (Python drops a signal that arrives during the swap).
+    blocked = hasattr(signal, "pthread_sigmask") and method == "fork"
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM}) if blocked else None
+    try:
+        pool = context.Pool(jobs, initializer=_start_worker, initargs=(os.getpid(), state))
+    finally:
+        if previous is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     try:
         yield pool
     finally:

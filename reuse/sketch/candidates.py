@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .signature import fmix
+from reuse.sketch.signature import fmix
 
 
 def pairs_within_groups(group: np.ndarray, member: np.ndarray, max_group: int | None = None) -> np.ndarray:

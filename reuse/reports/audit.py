@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from . import jsonlines
-from .audit import AuditResult, to_json
-from .markup import json_inert, visible
-from .report import _fit_table
+from reuse.commands.audit import AuditResult, to_json
+from reuse.reports import json_layout
+from reuse.reports.diff import _fit_table
+from reuse.reports.markup import json_inert, visible
 
 
 def render(result: AuditResult, fmt: str, width: int = 100) -> str:
     if fmt == "json":
-        return json_inert(jsonlines.dumps(to_json(result)))
+        return json_inert(json_layout.dumps(to_json(result)))
     s = result.summary()
     lines = [
         (

@@ -7,13 +7,13 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .diff import DiffResult
-from .markup import json_inert, md_code, md_text, visible
-from .match import PassageResult
-from .segment import Passage
+from reuse.commands.diff import DiffResult
+from reuse.reports.markup import json_inert, md_code, md_text, visible
+from reuse.text.segment import Passage
+from reuse.verify.matching import PassageResult
 
 if TYPE_CHECKING:
-    from .index.query import IndexPassage
+    from reuse.index.query import IndexPassage
 
 FORMATS: tuple[str, ...] = ("table", "json", "markdown")
 TABLE_WIDTH = 100

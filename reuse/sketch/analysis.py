@@ -9,12 +9,12 @@ from functools import cached_property
 
 import numpy as np
 
-from .document import Document
-from .normalize import SPACE, Normalized, normalize
-from .segment import Passage, segment
-from .settings import Settings
-from .shingle import Tokens, passage_shingles, passage_weights
-from .signature import signatures
+from reuse.load.document import Document
+from reuse.settings import Settings
+from reuse.sketch.shingle import Tokens, passage_shingles, passage_weights
+from reuse.sketch.signature import signatures
+from reuse.text.normalize import SPACE, Normalized, normalize
+from reuse.text.segment import Passage, segment
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import stat
 import tempfile
 from collections.abc import Iterable
 
-from .errors import InputError
+from reuse.errors import InputError
 
 
 def shown(path: str) -> str:

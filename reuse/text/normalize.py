@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .charclass import HAN_CODE_RANGES
+from reuse.text.charclass import HAN_CODE_RANGES
 
 if TYPE_CHECKING:
     from opencc import OpenCC
 
-    from .settings import Settings
+    from reuse.settings import Settings
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'，。、）（]*[^\s<>()\[\]\"'，。、）（.,;:!?]", re.IGNORECASE)

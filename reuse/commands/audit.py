@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .candidates import UnionFind, lsh_pairs
-from .families import _TERMINAL
-from .scan import ScanResult
-from .scanned import ScannedDocument, document_signature, script_counts
+from reuse.commands.scan import ScanResult
+from reuse.group.families import _TERMINAL
+from reuse.sketch.candidates import UnionFind, lsh_pairs
+from reuse.sketch.scanned import ScannedDocument, document_signature, script_counts
 
 NEAR_DUPLICATE = 0.8
 """Estimated Jaccard similarity of two documents' shingles above which they are near duplicates."""

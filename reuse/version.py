@@ -1,0 +1,3 @@
+"""The version of readout-reuse, importable from any layer without importing the package's API."""
+
+__version__ = "0.1.0"
