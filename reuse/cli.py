@@ -142,7 +142,8 @@ def against_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def _diff_against(result: Any, spec: str, boilerplate_min_docs: int, fmt: str) -> tuple[Any, str]:
     from reuse.index import open_index
-    from reuse.index.against import diff_against, render_diff_against
+    from reuse.index.against import diff_against
+    from reuse.reports.against import render_diff_against
 
     store = open_index(spec, "read")
     try:
@@ -330,8 +331,9 @@ def _scan_against(
     """The scan report plus, per document, the passages the index has seen (reuse/index/against.py)."""
     from reuse.commands.scan import scan as run_scan
     from reuse.index import open_index
-    from reuse.index.against import render_scan_against, scan_against, scan_against_json
+    from reuse.index.against import scan_against
     from reuse.reports import json_layout
+    from reuse.reports.against import render_scan_against, scan_against_json
     from reuse.reports.markup import json_inert
     from reuse.reports.scan import render, to_json
     from reuse.settings import Settings

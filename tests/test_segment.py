@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from reuse.text.charclass import lang_of, languages
+from reuse.charclass import lang_of, languages
 from reuse.text.segment import _BREAK, paragraphs, segment
 
 from .conftest import SEEDS

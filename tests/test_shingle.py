@@ -56,7 +56,7 @@ def test_equal_windows_hash_equal(tokens: list[str], k: int) -> None:
 
 
 def test_han_code_ranges_agree_with_the_regex() -> None:
-    from reuse.text.charclass import HAN
+    from reuse.charclass import HAN
     from reuse.text.normalize import _han_mask, to_codes
 
     sample = (

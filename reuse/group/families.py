@@ -21,6 +21,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
+from reuse.charclass import HAN_CHAR
 from reuse.runtime.parallel import parallel_map, shared
 from reuse.runtime.stopwatch import Stopwatch
 from reuse.settings import Settings
@@ -28,7 +29,6 @@ from reuse.sketch.candidates import UnionFind, pairs_within_groups
 from reuse.sketch.scanned import ScannedDocument
 from reuse.sketch.shingle import Tokens, passage_shingles
 from reuse.sketch.signature import fmix, signatures
-from reuse.text.charclass import HAN_CHAR
 from reuse.text.normalize import converter
 
 KINDS: tuple[str, ...] = ("boilerplate", "repeat", "reused", "formula")

@@ -13,9 +13,9 @@ import time
 import unicodedata
 from dataclasses import dataclass, replace
 
+from reuse.charclass import HAN
 from reuse.errors import InputError
 from reuse.runtime.output import shown
-from reuse.text.charclass import HAN
 
 
 @dataclass(frozen=True)

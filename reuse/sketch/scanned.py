@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from reuse.charclass import HAN, languages
 from reuse.load.document import Document
 from reuse.settings import Settings
 from reuse.sketch.analysis import fallback_key, passage_ranges
 from reuse.sketch.shingle import Tokens, passage_shingles, passage_weights
 from reuse.sketch.signature import signatures
-from reuse.text.charclass import HAN, languages
 from reuse.text.normalize import Normalized, converter, normalize
 from reuse.text.segment import segment_bounds
 

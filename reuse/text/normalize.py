@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reuse.text.charclass import HAN_CODE_RANGES
+from reuse.charclass import HAN_CODE_RANGES
 
 if TYPE_CHECKING:
     from opencc import OpenCC

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reuse.text.charclass import HAN_CHAR, languages
+from reuse.charclass import HAN_CHAR, languages
 
 # Lines are paragraphs in scraped text; HTML block tags left in it also end one.
 _BREAK = re.compile(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from reuse.text.charclass import HAN
+from reuse.charclass import HAN
 
 
 @dataclass(frozen=True)
