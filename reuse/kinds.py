@@ -26,3 +26,7 @@ KINDS: Final[tuple[Kind, ...]] = (BOILERPLATE, REPEAT, REUSED, FORMULA)
 
 AgainstStatus = Literal["new", "reused", "partial", "boilerplate"]
 """A passage checked against an index with --against: statuses are only ever raised, up to boilerplate."""
+
+DROPPED: Final = "dropped"
+ReportedStatus = Literal["new", "reused", "partial", "boilerplate", "dropped"]
+"""Any status a report gives a passage: a diff marks OLD's passages that NEW left out as dropped."""

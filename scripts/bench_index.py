@@ -144,7 +144,7 @@ def run_backend(backend: str, sizes: list[int], queries: int, pool: list[str]) -
             store = open_index(spec, "write")
             started = time.perf_counter()
             count = (size - have) // PER_DOC
-            _, _, added = add_documents(store, documents(pool, have // PER_DOC, count))
+            added = add_documents(store, documents(pool, have // PER_DOC, count)).passages
             seconds = time.perf_counter() - started
             have += added
             if backend == "sqlite":

@@ -18,12 +18,12 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
+from reuse.commands.diff import candidate_pairs
 from reuse.commands.evaluate import Label, evaluate, load_labels
 from reuse.load.document import load_document
 from reuse.settings import Settings
 from reuse.sketch.analysis import analyze
 from reuse.sketch.candidates import lsh_pairs
-from reuse.verify.matching import candidate_pairs
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 

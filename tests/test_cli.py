@@ -4,6 +4,7 @@ import json
 import re
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -125,13 +126,51 @@ def test_usage_error_exits_1_with_one_error_line(run) -> None:  # type: ignore[n
     assert (result.exit_code, result.output) == (1, "Error: No such command 'frob'; see 'reuse --help'\n")
 
 
-def test_every_command_has_help_and_is_in_the_readme(run) -> None:  # type: ignore[no-untyped-def]
+def _command_paths(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
+    """Every command and subcommand under group, with the words that run it."""
+    found: list[tuple[tuple[str, ...], click.Command]] = []
+    for name, command in group.commands.items():
+        found.append(((*path, name), command))
+        if isinstance(command, click.Group):
+            found += _command_paths(command, (*path, name))
+    return found
+
+
+def test_every_command_and_subcommand_has_help_and_is_in_the_readme(run) -> None:  # type: ignore[no-untyped-def]
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert run("--help").exit_code == 0
-    for name, command in cli.commands.items():
-        result = run(name, "--help")
-        assert result.exit_code == 0 and command.help
-        assert re.search(rf"reuse {name}\b", readme), name
+    paths = _command_paths(cli)
+    assert {" ".join(words) for words, _ in paths} >= {"diff", "scan", "audit", "clean", "index", "index query"}
+    for words, command in paths:
+        result = run(*words, "--help")
+        assert result.exit_code == 0 and command.help, words
+        assert re.search(rf"reuse {' '.join(words)}\b", readme), words
+
+
+def test_scan_against_honours_timings_and_leaves_the_report_alone(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    index = str(tmp_path / "seeds.idx")
+    assert run("index", "build", "--index", index, "seeds").exit_code == 0
+    plain = run("scan", "--format", "json", "--jobs", "1", "--against", index, "seeds")
+    timed = run("scan", "--format", "json", "--jobs", "1", "--timings", "--against", index, "seeds")
+    assert plain.exit_code == timed.exit_code == 0, timed.output
+    assert timed.stdout_bytes == plain.stdout_bytes and plain.stderr == ""
+    assert json.loads(timed.stdout)["against"]["documents"]
+    stages = [line.split("  ")[0] for line in timed.stderr.splitlines()]
+    assert stages[0] == "stage" and stages[-1] == "total"
+    assert "read and decode inputs" in stages and "look up each document in the index" in stages
+    assert stages.index("look up each document in the index") == stages.index("report") - 1
+
+
+def test_a_library_error_inside_an_open_index_is_one_error_line(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    index = str(tmp_path / "seeds.idx")
+    assert run("index", "build", "--index", index, "seeds").exit_code == 0
+    result = run("index", "query", "--min-span", "12", "--index", index, NEW)
+    assert result.exit_code == 1
+    assert re.fullmatch(
+        rf"Error: {re.escape(index)}: index built with other settings \(fingerprint \w+, here \w+: min_span 10 in "
+        r"the index, 12 here\); use the index's settings or build another index\n",
+        result.output,
+    ), result.output
 
 
 def test_scan_json_and_table(run) -> None:  # type: ignore[no-untyped-def]

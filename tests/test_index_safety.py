@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from reuse.errors import IndexStoreError
-from reuse.index import open_index
+from reuse.index import PARALLEL_FROM, open_index
 from reuse.index.query import query
 from reuse.load.corpus import load_corpus
 from reuse.load.document import load_document
@@ -26,11 +26,15 @@ from reuse.sketch.analysis import analyze
 from .conftest import ROOT
 from .test_processes import children, still_running
 
-DOCUMENTS = 250
+DOCUMENTS = PARALLEL_FROM
+"""The fewest with which --jobs 2 starts its workers (the kill must take them along too)."""
+BATCH = 300
+"""Passages per write transaction (REUSE_INDEX_BATCH): about 5 readouts, so the corpus takes a dozen or more
+transactions, and a kill as soon as the first is committed lands mid-write while the test stays short."""
 
 
 def _corpus(tmp_path: Path) -> Path:
-    """DOCUMENTS readouts (seeds with a line of their own) in one JSONL file: several write batches."""
+    """DOCUMENTS readouts (seeds with a line of their own) in one JSONL file: many write batches."""
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
     path = tmp_path / "docs.jsonl"
     with open(path, "w", encoding="utf-8") as out:
@@ -57,7 +61,7 @@ def _no_process_left() -> Iterator[None]:
 
 
 def _reuse(*args: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "REUSE_INDEX_BATCH": "5000"}  # several transactions
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "REUSE_INDEX_BATCH": str(BATCH)}
     process = subprocess.Popen(
         [sys.executable, "-m", "reuse", *args],
         cwd=ROOT,

@@ -14,7 +14,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from reuse.commands.scan import _covered, explained_ranges, frequent_hashes, removals, scan
-from reuse.group.families import same_template
+from reuse.group.templates import same_template
 from reuse.load.corpus import load_corpus
 from reuse.reports import json_layout
 from reuse.reports.scan import family_json, render_json, to_json

@@ -202,7 +202,7 @@ def test_lsh_cross_pairs_are_the_cross_part_of_lsh_pairs() -> None:
 @hsettings(max_examples=100, deadline=None)
 @given(st.integers(1, 12), st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=20))
 def test_union_find_groups_are_connected_components(n: int, edges: list[tuple[int, int]]) -> None:
-    from reuse.sketch.candidates import UnionFind
+    from reuse.group.union_find import UnionFind
 
     edges = [(a % n, b % n) for a, b in edges]
     uf = UnionFind(n)

@@ -30,12 +30,12 @@ from reuse.commands.clean import apply, plan, restore
 from reuse.commands.diff import diff
 from reuse.commands.scan import ScanResult, scan
 from reuse.index import add_documents, open_index
-from reuse.index.query import IndexPassage, query
+from reuse.index.query import query
 from reuse.load.corpus import Corpus
 from reuse.load.document import Document, from_text, load_document
 from reuse.settings import Settings
 from reuse.text.segment import segment
-from reuse.verify.matching import PassageResult
+from reuse.verify.verifier import VerifiedPassage
 
 from .conftest import SEEDS
 
@@ -137,7 +137,7 @@ def check_passage(text: str, start: int, end: int, passage_text: str) -> None:
     assert text[start:end] == passage_text
 
 
-def check_diff_results(target: Document, reference: Document, results: list[PassageResult], settings: Settings) -> None:
+def check_diff_results(target: Document, reference: Document, results: list[VerifiedPassage], settings: Settings) -> None:
     reference_passages = segment(reference.id, reference.text, settings.unit)
     for r in results:
         p = r.passage
@@ -242,7 +242,7 @@ def test_scan_audit_and_clean_offsets_are_exact_on_any_text(texts: list[str], se
     check_scan(texts, settings)
 
 
-def check_query(document: Document, stored: dict[str, str], found: list[IndexPassage]) -> None:
+def check_query(document: Document, stored: dict[str, str], found: list[VerifiedPassage]) -> None:
     for r in found:
         p = r.passage
         check_passage(document.text, p.start, p.end, p.text)

@@ -1,12 +1,18 @@
-"""Reused spans against a slow, obviously correct reference: every long common substring is found."""
+"""Reused spans against a slow, obviously correct reference: every long common substring is found;
+the range merge and the status counts that the diff and the index query share."""
 
 from __future__ import annotations
+
+from itertools import pairwise
 
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from reuse.kinds import BOILERPLATE, NEW, PARTIAL, REUSED
+from reuse.text.segment import Passage
 from reuse.verify.spans import aligned_spans, reused_spans, weight
+from reuse.verify.verifier import ReportedStatus, VerifiedPassage, count_statuses, merge_ranges
 
 
 def common_substrings(a: str, b: str, min_weight: int) -> list[tuple[int, int]]:
@@ -38,7 +44,7 @@ HAN = st.lists(st.sampled_from(list("中俄关系发展合作共赢国际公平�
 @given(HAN, HAN, st.integers(3, 8))
 def test_every_long_common_han_substring_is_covered(a: str, b: str, min_span: int) -> None:
     spans = reused_spans(a, b, min_span=min_span, min_whole=10**6, max_gap=0)
-    covered = set()
+    covered: set[int] = set()
     for s in spans:
         covered.update(range(s.start, s.end))
         assert a[s.start : s.end] == b[s.ref_start : s.ref_end]  # with no gap allowed, spans are exact
@@ -64,10 +70,9 @@ def test_word_spans_are_whole_words_found_in_reference(a: str, b: str) -> None:
 
 def test_bridges_a_variant_character_but_not_a_different_word() -> None:
     assert [(s.start, s.end) for s in aligned_spans("外长拉伕罗夫会见", "外长拉夫罗夫会见", max_gap=2)] == [(0, 8)]
-    spans = aligned_spans("defend the victory of world war ii", "the victory in world war ii", max_gap=2)
-    assert ["victory of world war ii" not in "defend the victory of world war ii"[s.start : s.end] for s in spans] == [
-        True
-    ] * len(spans)
+    target = "defend the victory of world war ii"
+    pieces = [target[s.start : s.end] for s in aligned_spans(target, "the victory in world war ii", max_gap=2)]
+    assert pieces == ["the victory", "world war ii"]  # both sides of "of"/"in", which is not bridged
 
 
 def test_span_stops_where_the_reference_word_stops() -> None:
@@ -83,3 +88,32 @@ def test_span_stops_where_the_reference_word_stops() -> None:
 def test_whole_short_passage_inside_a_longer_one() -> None:
     assert reused_spans("两国元首还共同会见了记者", "会谈后两国元首还共同会见了记者并", 20, 6, 2)
     assert not reused_spans("王毅", "王毅参加活动", 20, 6, 2)
+
+
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 20)).map(lambda t: (t[0], t[0] + t[1])), max_size=12))
+def test_merged_ranges_cover_the_same_positions_disjoint_and_in_order(ranges: list[tuple[int, int]]) -> None:
+    merged = merge_ranges(ranges)
+    covered = {x for start, end in ranges for x in range(start, end)}
+    assert {x for start, end in merged for x in range(start, end)} == covered
+    assert all(a_end < b_start for (_, a_end), (b_start, _) in pairwise(merged))
+    assert merge_ranges([(5, 8), (0, 2), (2, 3)]) == [(0, 3), (5, 8)]  # touching ranges are one run
+
+
+def verified(start: int, end: int, status: ReportedStatus, spans: tuple[tuple[int, int], ...]) -> VerifiedPassage:
+    passage = Passage("d", 0, start, end, "x" * (end - start), "en", 0)
+    return VerifiedPassage(passage, status, 0.0, 0.0, 0, (), spans)
+
+
+def test_counts_count_the_verification_statuses_and_the_reused_share() -> None:
+    counts = count_statuses(
+        [
+            verified(0, 10, REUSED, ((0, 10),)),
+            verified(10, 20, PARTIAL, ((12, 15),)),
+            verified(20, 30, NEW, ()),
+            verified(30, 40, BOILERPLATE, ((30, 40),)),  # raised by --against: counted in no status
+        ]
+    )
+    assert (counts.passages, counts.new, counts.reused, counts.partial) == (4, 1, 1, 1)
+    assert counts.reused_share == round(23 / 40, 4)
+    assert counts.by_status() == {NEW: 1, REUSED: 1, PARTIAL: 1}
+    assert count_statuses([]).reused_share == 0.0

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from reuse.commands.scan import ScanResult
-from reuse.group.families import _TERMINAL
-from reuse.sketch.candidates import UnionFind, lsh_pairs
+from reuse.group.classify import TERMINAL
+from reuse.group.union_find import UnionFind
+from reuse.sketch.candidates import lsh_pairs
 from reuse.sketch.scanned import ScannedDocument, document_signature, script_counts
 
 NEAR_DUPLICATE = 0.8
@@ -66,7 +67,7 @@ def _fragments(doc: ScannedDocument, boilerplate: list[tuple[int, int]], min_spa
         weight = int(doc.weights[first : last + 1].sum())
         text = doc.text[start:end]
         furniture = any(s <= start and end <= e for s, e in boilerplate)
-        open_end = weight >= min_span and not _TERMINAL.search(text) and not furniture
+        open_end = weight >= min_span and not TERMINAL.search(text) and not furniture
         starts_open = previous_open and weight >= min_span and bool(re.match(r"[^\W\d]", text))
         if number >= TITLE_LINES and (open_end or starts_open):
             out.append((start, end))

@@ -1,23 +1,36 @@
-"""`diff`: which passages of NEW are new, which reuse OLD (and from where), and what NEW dropped."""
+"""`diff`: which passages of NEW are new, which reuse OLD (and from where), and what NEW dropped.
+
+Candidates of a pair of documents come from three sources, none of them an all-pairs loop: equal
+normalized text (exact keys, which also catch passages too short to shingle), LSH band collisions of
+MinHash signatures (near-duplicate passages), and shared shingles (a formula or a template inside
+otherwise different sentences). They are the diff's own search (an index query searches its store
+instead), so they live here; verifying them is the one loop every command shares (verify.verifier).
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, replace
 
+import numpy as np
+
+from reuse.kinds import DROPPED, NEW
 from reuse.load.document import Document
 from reuse.settings import Settings
-from reuse.sketch.analysis import analyze
-from reuse.verify.matching import PassageResult, compare
+from reuse.sketch.analysis import Analysis, analyze
+from reuse.sketch.candidates import cross_pairs, lsh_cross_pairs
+from reuse.verify.verifier import PassageVerifier, StatusCounts, VerifiedPassage, count_statuses
+
+# A shingle found in more reference passages than this seeds no candidates: it is a stop phrase,
+# and passages that really share text share rarer shingles too.
+MAX_SHINGLE_GROUP = 64
+MIN_SHARED_SHINGLES = 2
+
+"""The status of a passage of OLD that NEW does not reuse (a diff's own word, not a verification's)."""
 
 
 @dataclass(frozen=True)
-class Summary:
-    passages: int
-    new: int
-    reused: int
-    partial: int
-    reused_share: float
-    """Share of NEW's passage characters that lie in reused spans."""
+class Summary(StatusCounts):
     dropped: int
 
 
@@ -26,23 +39,59 @@ class DiffResult:
     old: Document
     new: Document
     settings: Settings
-    passages: list[PassageResult]
-    dropped: list[PassageResult]
+    passages: list[VerifiedPassage]
+    dropped: list[VerifiedPassage]
     summary: Summary
 
 
-def summarize(passages: list[PassageResult], dropped: int) -> Summary:
-    counts = {status: sum(1 for p in passages if p.status == status) for status in ("new", "reused", "partial")}
-    total = sum(p.passage.end - p.passage.start for p in passages)
-    reused = sum(p.reused_chars for p in passages)
-    return Summary(
-        passages=len(passages),
-        new=counts["new"],
-        reused=counts["reused"],
-        partial=counts["partial"],
-        reused_share=round(reused / total, 4) if total else 0.0,
-        dropped=dropped,
+def candidate_pairs(target: Analysis, reference: Analysis, settings: Settings) -> dict[int, set[int]]:
+    """For each target passage, the reference passages worth verifying."""
+    found: dict[int, set[int]] = defaultdict(set)
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for j, key in enumerate(reference.keys):
+        by_key[key].append(j)
+    for i, key in enumerate(target.keys):
+        found[i].update(by_key.get(key, ()))
+
+    lsh = lsh_cross_pairs(
+        target.signatures,
+        target.has_shingles(),
+        reference.signatures,
+        reference.has_shingles(),
+        settings.bands,
+        settings.rows,
     )
+    shared, counts = cross_pairs(
+        target.shingle_hashes,
+        target.shingle_passages,
+        reference.shingle_hashes,
+        reference.shingle_passages,
+        MAX_SHINGLE_GROUP,
+    )
+    # A stretch long enough to count shares several distinct shingles; one common shingle alone
+    # ("中俄关系", "the two sides") is what makes most pairs, so require two, or all a passage has.
+    distinct = target.distinct_shingles()
+    if shared.size:
+        shared = shared[counts >= np.minimum(MIN_SHARED_SHINGLES, distinct[shared[:, 0]])]
+    for i, j in np.concatenate((lsh, shared)).tolist():
+        found[i].add(j)
+    return found
+
+
+def compare(target: Analysis, reference: Analysis, settings: Settings) -> list[VerifiedPassage]:
+    """Status, matches and reused spans of every target passage with respect to the reference."""
+    candidates = candidate_pairs(target, reference, settings)
+    verifier = PassageVerifier(target, settings)
+    passages, keys, norm_text = reference.passages, reference.keys, reference.norm_text
+    return [
+        verifier.verify(i, [(passages[j], keys[j], norm_text(j)) for j in sorted(candidates.get(i, ()))])
+        for i in range(len(target.passages))
+    ]
+
+
+def summarize(passages: list[VerifiedPassage], dropped: int) -> Summary:
+    counts = count_statuses(passages)
+    return Summary(counts.passages, counts.new, counts.reused, counts.partial, counts.reused_share, dropped)
 
 
 def diff(old: Document, new: Document, settings: Settings | None = None) -> DiffResult:
@@ -51,8 +100,8 @@ def diff(old: Document, new: Document, settings: Settings | None = None) -> Diff
     new_analysis = analyze(new, settings)
     passages = compare(new_analysis, old_analysis, settings)
     dropped = [
-        replace(result, status="dropped")
+        replace(result, status=DROPPED)
         for result in compare(old_analysis, new_analysis, settings)
-        if result.status == "new"
+        if result.status == NEW
     ]
     return DiffResult(old, new, settings, passages, dropped, summarize(passages, len(dropped)))

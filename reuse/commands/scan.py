@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from reuse.group.families import KINDS, Family, FamilyFinder, Member
+from reuse.group.families import Family, FamilyFinder, Member
+from reuse.kinds import KINDS
 from reuse.load.corpus import Corpus, Skipped
 from reuse.load.document import Document
 from reuse.runtime.gc_pause import no_cyclic_gc

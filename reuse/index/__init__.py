@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from reuse.index.store import SCHEMA_VERSION, Store
 from reuse.load.document import Document
@@ -17,7 +17,7 @@ from reuse.settings import Settings
 if TYPE_CHECKING:
     from reuse.index.store import PreparedDocument
 
-__all__ = ["SCHEMA_VERSION", "Store", "add_documents", "display_spec", "is_redis", "open_index"]
+__all__ = ["SCHEMA_VERSION", "Added", "Store", "add_documents", "display_spec", "is_redis", "open_index"]
 
 MODES = ("create", "write", "read")
 
@@ -93,15 +93,33 @@ def open_index(spec: str, mode: str = "read", settings: Settings | None = None, 
 PARALLEL_FROM = 64
 
 
-def add_documents(store: Store, documents: Iterable[Document], jobs: int | None = None) -> tuple[int, int, int]:
+class Added(NamedTuple):
+    """What add_documents wrote, and how fast: the summary `index build` and `index add` print."""
+
+    written: int
+    replaced: int
+    """Of the documents written, those that replaced a document with the same id."""
+    passages: int
+    seconds: float
+    """Wall time of analysing and writing (opening the index not included)."""
+
+    @property
+    def rate(self) -> float | None:
+        """Passages written per second; None when too fast for the clock to tell."""
+        return self.passages / self.seconds if self.seconds > 0 else None
+
+
+def add_documents(store: Store, documents: Iterable[Document], jobs: int | None = None) -> Added:
     """Analyze and write documents with the index's settings, a batch at a time (nothing is kept in memory).
 
     jobs: processes analysing documents while this one writes (default: all cores; one analyses in
-    this process between writes). Returns (documents written, of which replaced an existing id,
-    passages written). What is written does not depend on jobs: documents go in, in order.
+    this process between writes). What is written does not depend on jobs: documents go in, in order.
     """
+    import time
+
     from reuse.runtime.parallel import default_jobs
 
+    started = time.perf_counter()
     documents = list(documents)
     jobs = default_jobs() if jobs is None else jobs
     passages = 0
@@ -115,7 +133,7 @@ def add_documents(store: Store, documents: Iterable[Document], jobs: int | None 
     parallel = jobs > 1 and len(documents) >= PARALLEL_FROM
     source = _prepared_by_workers(documents, store.settings, jobs) if parallel else _prepared(documents, store.settings)
     written, replaced = store.add(counted(source))
-    return written, replaced, passages
+    return Added(written, replaced, passages, time.perf_counter() - started)
 
 
 def _prepare_many(documents: list[Document], settings: Settings) -> list[PreparedDocument]:

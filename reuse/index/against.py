@@ -9,22 +9,25 @@ results they already produce and add what the index knows.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
 from reuse.commands.diff import DiffResult, summarize
-from reuse.index.query import IndexPassage, query_analysis
+from reuse.commands.scan import ScanResult
+from reuse.index import open_index
+from reuse.index.query import query_analysis
 from reuse.index.store import Store, check_settings
+from reuse.kinds import BOILERPLATE, NEW, PARTIAL, REUSED, AgainstStatus
 from reuse.load.document import Document
+from reuse.settings import Settings
 from reuse.sketch.analysis import analyze
-from reuse.verify.matching import _union
+from reuse.verify.verifier import VerifiedPassage, merge_ranges
 
 BOILERPLATE_MIN_DOCS = 10
 """Indexed documents holding a passage from which on it counts as boilerplate (--boilerplate-min-docs)."""
 
 
-def index_status(known: IndexPassage, boilerplate_min_docs: int) -> str:
-    if known.status == "reused" and known.documents >= boilerplate_min_docs:
-        return "boilerplate"
+def index_status(known: VerifiedPassage, boilerplate_min_docs: int) -> str:
+    if known.status == REUSED and known.documents >= boilerplate_min_docs:
+        return BOILERPLATE
     return known.status
 
 
@@ -34,12 +37,12 @@ class DiffAgainst:
 
     diff: DiffResult
     spec: str
-    known: list[IndexPassage]
+    known: list[VerifiedPassage]
     boilerplate_min_docs: int
 
     @property
     def boilerplate(self) -> int:
-        return sum(1 for p in self.diff.passages if p.status == "boilerplate")
+        return sum(1 for p in self.diff.passages if p.status == BOILERPLATE)
 
 
 def diff_against(result: DiffResult, store: Store, boilerplate_min_docs: int = BOILERPLATE_MIN_DOCS) -> DiffAgainst:
@@ -49,33 +52,40 @@ def diff_against(result: DiffResult, store: Store, boilerplate_min_docs: int = B
     passages = []
     for mine, theirs in zip(result.passages, known, strict=True):
         status = index_status(theirs, boilerplate_min_docs)
-        if status == "boilerplate":
-            final = "boilerplate"
-        elif "reused" in (mine.status, status):
-            final = "reused"
-        elif "partial" in (mine.status, status):
-            final = "partial"
+        final: AgainstStatus
+        if status == BOILERPLATE:
+            final = BOILERPLATE
+        elif REUSED in (mine.status, status):
+            final = REUSED
+        elif PARTIAL in (mine.status, status):
+            final = PARTIAL
         else:
-            final = "new"
+            final = NEW
         spans: tuple[tuple[int, int], ...]
-        if final in ("reused", "boilerplate"):
+        if final in (REUSED, BOILERPLATE):
             spans = ((mine.passage.start, mine.passage.end),)
         else:
-            spans = tuple(_union([*mine.spans, *theirs.spans]))
+            spans = tuple(merge_ranges([*mine.spans, *theirs.spans]))
         passages.append(replace(mine, status=final, spans=spans, coverage=max(mine.coverage, theirs.coverage)))
     diff = replace(result, passages=passages, summary=summarize(passages, result.summary.dropped))
     return DiffAgainst(diff, store.spec, known, boilerplate_min_docs)
 
 
+def diff_against_index(result: DiffResult, spec: str, boilerplate_min_docs: int = BOILERPLATE_MIN_DOCS) -> DiffAgainst:
+    """`diff --against`: diff_against with the index at spec, opened read-only for the look-up only."""
+    with open_index(spec, "read") as store:
+        return diff_against(result, store, boilerplate_min_docs)
+
+
 @dataclass(frozen=True)
 class DocumentAgainst:
     id: str
-    passages: list[IndexPassage]
+    passages: list[VerifiedPassage]
     boilerplate_min_docs: int
 
     def counts(self) -> dict[str, int]:
         statuses = [index_status(p, self.boilerplate_min_docs) for p in self.passages]
-        return {s: statuses.count(s) for s in ("reused", "boilerplate", "partial")}
+        return {s: statuses.count(s) for s in (REUSED, BOILERPLATE, PARTIAL)}
 
     def known_share(self) -> float:
         total = sum(p.passage.end - p.passage.start for p in self.passages)
@@ -83,7 +93,7 @@ class DocumentAgainst:
 
 
 def scan_against(
-    documents: list[Document], store: Store, settings: Any, boilerplate_min_docs: int = BOILERPLATE_MIN_DOCS
+    documents: list[Document], store: Store, settings: Settings, boilerplate_min_docs: int = BOILERPLATE_MIN_DOCS
 ) -> list[DocumentAgainst]:
     """For each scanned document, its passages the index knows (its own stored copy ignored)."""
     check_settings(store.spec, store.settings, settings)
@@ -91,3 +101,18 @@ def scan_against(
         DocumentAgainst(doc.id, query_analysis(store, analyze(doc, settings)).passages, boilerplate_min_docs)
         for doc in sorted(documents, key=lambda d: d.id)
     ]
+
+
+def scan_against_index(
+    result: ScanResult, spec: str, boilerplate_min_docs: int = BOILERPLATE_MIN_DOCS
+) -> list[DocumentAgainst]:
+    """`scan --against`: each document of a finished scan looked up in the index at spec, opened read-only.
+
+    The look-up is a stage of the scan's stopwatch, so that `--timings` shows it like the scan's own.
+    """
+    with open_index(spec, "read") as store:
+        found = scan_against(
+            [scanned.document for scanned in result.scanned], store, result.settings, boilerplate_min_docs
+        )
+    result.stopwatch.lap("look up each document in the index")
+    return found

@@ -3,21 +3,21 @@
 Backend-independent: the readout is analyzed with the index's settings; its exact keys and LSH band
 keys are looked up (a bounded number of passages per key, lowest ids first, so a boilerplate line
 seen in a million documents costs what one seen in two does); the best candidates are fetched and
-verified exactly as `reuse diff` verifies (verify.reused_spans); and how many documents hold each
+verified by the loop `reuse diff` verifies with (verify.verifier); and how many documents hold each
 match comes from the per-key document counts the index keeps, not from fetching them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from reuse.index.store import Store, StoredDocument, StoredPassage, check_settings, prepare
+from reuse.kinds import Status
 from reuse.load.document import Document
 from reuse.settings import Settings
 from reuse.sketch.analysis import Analysis, analyze
-from reuse.text.segment import Passage
-from reuse.verify.matching import PassageVerifier  # the diff's own verification, so statuses mean the same
-from reuse.verify.spans import Span, similarity
+from reuse.verify.verifier import PassageVerifier, StatusCounts, VerifiedPassage, count_statuses
 
 BAND_CAP = 64
 """Passages fetched per LSH bucket: enough to find the closest ones, bounded whatever the index size."""
@@ -28,50 +28,22 @@ MAX_CANDIDATES = 32
 MAX_MATCHES = 10
 """Matches reported per passage (the best ones); `documents` still counts them all."""
 
-
-@dataclass(frozen=True)
-class IndexMatch:
-    """An indexed passage that a passage of the readout reuses text from."""
-
-    doc: str
-    index: int
-    start: int
-    end: int
-    text: str
-    similarity: float
-    spans: tuple[tuple[int, int], ...]
-    """Ranges of the readout reused from this passage."""
-    documents: int
-    """How many indexed documents hold a passage with this one's exact key."""
-
-
-@dataclass(frozen=True)
-class IndexPassage:
-    passage: Passage
-    status: str
-    similarity: float
-    coverage: float
-    documents: int
-    """How many indexed documents hold this passage or a passage it matches (at least; 0 when new)."""
-    matches: tuple[IndexMatch, ...]
-    spans: tuple[tuple[int, int], ...]
-
-    @property
-    def reused_chars(self) -> int:
-        return sum(end - start for start, end in self.spans)
+"""The name the --against modules still use for a verified passage of a query."""
 
 
 @dataclass(frozen=True)
 class IndexQuery:
     document: Document
-    passages: list[IndexPassage]
+    passages: list[VerifiedPassage]
 
-    def counts(self) -> dict[str, int]:
-        return {s: sum(1 for p in self.passages if p.status == s) for s in ("new", "reused", "partial")}
+    def summary(self) -> StatusCounts:
+        return count_statuses(self.passages)
+
+    def counts(self) -> dict[Status, int]:
+        return self.summary().by_status()
 
     def reused_share(self) -> float:
-        total = sum(p.passage.end - p.passage.start for p in self.passages)
-        return round(sum(p.reused_chars for p in self.passages) / total, 4) if total else 0.0
+        return self.summary().reused_share
 
 
 def query(
@@ -113,48 +85,27 @@ def query_analysis(
         ranked.append(sorted(score, key=lambda pid: (-score[pid], pid))[:MAX_CANDIDATES])
     stored = store.passages([pid for pids in ranked for pid in pids])
     documents = store.key_documents([p.key_hash for p in stored.values()])
-    cache: _Cache = {}  # captions and boilerplate repeat: verify each pair of texts once
-    results = [
-        _verify(target, i, [stored[pid] for pid in ranked[i] if pid in stored], documents, own, max_matches, cache)
-        for i in range(n)
-    ]
-    return IndexQuery(target.document, results)
+    verifier = PassageVerifier(target, target.settings, keep_indexes=False)
+    held = _documents_holding(documents, own)
+    return IndexQuery(
+        target.document,
+        [
+            verifier.verify(
+                i,
+                [(p, p.key, p.norm_text) for p in (stored[pid] for pid in ranked[i] if pid in stored)],
+                held,
+                max_matches,
+            )
+            for i in range(n)
+        ],
+    )
 
 
-_Cache = dict[tuple[str, str], list[Span]]
+def _documents_holding(documents: dict[int, int], own: StoredDocument | None) -> Callable[[StoredPassage], int]:
+    """How many indexed documents hold a stored passage's exact key, the query's own stored copy not counted."""
 
+    def held(other: StoredPassage) -> int:
+        mine = 1 if own is not None and other.key_hash in own.key_hashes else 0
+        return max(documents.get(other.key_hash, 0) - mine, 1)
 
-def _verify(
-    target: Analysis,
-    i: int,
-    candidates: list[StoredPassage],
-    documents: dict[int, int],
-    own: StoredDocument | None,
-    max_matches: int,
-    cache: _Cache | None = None,
-) -> IndexPassage:
-    """The diff's verification (match.compare) of one passage against stored candidates."""
-    verifier = PassageVerifier(target, target.settings, {} if cache is None else cache)
-    passage = target.passages[i]
-    text = target.norm_text(i)
-    matches: list[IndexMatch] = []
-    local: list[tuple[int, int]] = []
-    exact = False
-    for other in candidates:
-        same_key = target.keys[i] == other.key
-        exact |= same_key
-        spans = verifier.spans(i, other.norm_text, same_key)
-        if not spans:
-            continue
-        local.extend((s.start, s.end) for s in spans)
-        score = 1.0 if same_key else similarity(text, other.norm_text)
-        held = documents.get(other.key_hash, 0) - (1 if own is not None and other.key_hash in own.key_hashes else 0)
-        in_doc = verifier.in_document(i, spans)
-        matches.append(
-            IndexMatch(other.doc, other.index, other.start, other.end, other.text, score, in_doc, max(held, 1))
-        )
-    status, coverage, spans_out = verifier.outcome(i, local, exact)
-    matches.sort(key=lambda m: (-m.similarity, -m.documents, m.doc, m.index))
-    held_by = max([len({m.doc for m in matches})] + [m.documents for m in matches])
-    best = matches[0].similarity if matches else 0.0
-    return IndexPassage(passage, status, best, coverage, held_by, tuple(matches[:max_matches]), spans_out)
+    return held

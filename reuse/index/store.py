@@ -14,6 +14,7 @@ import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,6 +22,9 @@ from reuse.errors import IndexStoreError
 from reuse.settings import ALGORITHM_VERSION, Settings
 from reuse.sketch.analysis import Analysis
 from reuse.sketch.candidates import stable_band_keys
+
+if TYPE_CHECKING:
+    from typing_extensions import Self  # typing.Self from Python 3.11 on
 
 SCHEMA_VERSION = 1
 """Bumped whenever what an index holds, or how, changes; an index of another version is refused."""
@@ -233,3 +237,9 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None:
         """Release the connection."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from reuse.index.against import BOILERPLATE_MIN_DOCS, DiffAgainst, DocumentAgainst, index_status
-from reuse.index.query import IndexPassage
 from reuse.reports.index import match_json
+from reuse.verify.verifier import VerifiedPassage
 
 
-def known_json(known: IndexPassage, boilerplate_min_docs: int) -> dict[str, Any]:
+def known_json(known: VerifiedPassage, boilerplate_min_docs: int) -> dict[str, Any]:
     return {
         "status": index_status(known, boilerplate_min_docs),
         "documents": known.documents,
@@ -72,7 +72,7 @@ def render_scan_against(spec: str, found: list[DocumentAgainst], fmt: str, limit
     return "\n".join(lines) + "\n"
 
 
-def _seen_in(known: IndexPassage) -> str:
+def _seen_in(known: VerifiedPassage) -> str:
     from reuse.reports.diff import shorten
 
     if not known.matches:

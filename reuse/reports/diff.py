@@ -5,15 +5,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from reuse.commands.diff import DiffResult
 from reuse.reports.markup import json_inert, md_code, md_text, visible
 from reuse.text.segment import Passage
-from reuse.verify.matching import PassageResult
-
-if TYPE_CHECKING:
-    from reuse.index.query import IndexPassage
+from reuse.verify.verifier import VerifiedPassage
 
 FORMATS: tuple[str, ...] = ("table", "json", "markdown")
 TABLE_WIDTH = 100
@@ -34,7 +31,7 @@ def passage_fields(p: Passage, status: str, similarity: float, coverage: float) 
     }
 
 
-def passage_json(result: PassageResult) -> dict[str, Any]:
+def passage_json(result: VerifiedPassage) -> dict[str, Any]:
     return {
         **passage_fields(result.passage, result.status, result.similarity, result.coverage),
         "matches": [
@@ -106,7 +103,7 @@ def shorten(text: str, width: int) -> str:
     return "".join(out) + "…"
 
 
-def marked(result: PassageResult | IndexPassage, left: str, right: str, escape: Callable[[str], str] = str) -> str:
+def marked(result: VerifiedPassage, left: str, right: str, escape: Callable[[str], str] = str) -> str:
     """The passage text with its reused spans wrapped in markers (for partial passages).
 
     escape applies to the pieces of text, not to the markers (which are the report's own markup)."""
@@ -122,7 +119,7 @@ def marked(result: PassageResult | IndexPassage, left: str, right: str, escape: 
     return "".join(pieces)
 
 
-def _sources(result: PassageResult, limit: int = 3) -> str:
+def _sources(result: VerifiedPassage, limit: int = 3) -> str:
     shown = [f"#{m.index}" for m in result.matches[:limit]]
     if len(result.matches) > limit:
         shown.append(f"+{len(result.matches) - limit}")

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from reuse.index.query import IndexMatch, IndexPassage, IndexQuery
+from reuse.index.query import IndexQuery
 from reuse.index.store import Stats
 from reuse.reports.diff import _fit_table, marked, passage_fields, shorten
 from reuse.reports.markup import json_inert, md_code, md_text, visible
 from reuse.settings import Settings
+from reuse.verify.verifier import Match, VerifiedPassage
 
 
-def match_json(m: IndexMatch) -> dict[str, Any]:
+def match_json(m: Match) -> dict[str, Any]:
     return {
         "doc": m.doc,
         "index": m.index,
@@ -25,7 +26,7 @@ def match_json(m: IndexMatch) -> dict[str, Any]:
     }
 
 
-def passage_json(result: IndexPassage) -> dict[str, Any]:
+def passage_json(result: VerifiedPassage) -> dict[str, Any]:
     return {
         **passage_fields(result.passage, result.status, result.similarity, result.coverage),
         "documents": result.documents,
@@ -50,7 +51,7 @@ def to_json(spec: str, settings: Settings, results: list[IndexQuery]) -> dict[st
     }
 
 
-def _seen_in(result: IndexPassage, width: int = 24) -> str:
+def _seen_in(result: VerifiedPassage, width: int = 24) -> str:
     if not result.matches:
         return ""
     first = result.matches[0]

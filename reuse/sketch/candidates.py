@@ -47,22 +47,25 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
 
 
 def stable_band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """(n_passages, bands) int64 keys that mean the same in every run and process (for a persistent index).
+    """(n_passages, bands) int64 keys that mean the same in every run and process: the one band hash of
+    the project, stored by the index and, chunk by chunk, used by the scan to bucket lines and sentences.
 
     Each key hashes the band number and the band's rows to 64 bits (MurmurHash3's finalizer, chained),
     so equal band rows give equal keys, and the band number is folded into the key: one column of
     keys serves all bands. Different rows collide with probability 2⁻⁶⁴, and verification follows anyway.
     """
     n = signatures.shape[0]
-    out = np.empty((n, bands), dtype=np.uint64)
-    values = signatures.astype(np.uint64)
+    out = np.empty((bands, n), dtype=np.uint64)
+    # Transposed, each signature position is one contiguous row, offset once for all rows.
+    values = np.ascontiguousarray(signatures.T, dtype=np.uint64)
     with np.errstate(over="ignore"):
+        values += np.uint64(0x632BE59BD9B4E019)
         for band in range(bands):
             h = np.full(n, np.uint64(band + 1) * np.uint64(0x9E3779B97F4A7C15), dtype=np.uint64)
             for row in range(band * rows, (band + 1) * rows):
-                h = fmix(h ^ (values[:, row] + np.uint64(0x632BE59BD9B4E019)), 64)
-            out[:, band] = h
-    return out.view(np.int64)
+                h = fmix(h ^ values[row], 64)
+            out[band] = h
+    return np.ascontiguousarray(out.T).view(np.int64)
 
 
 def lsh_pairs(
@@ -132,33 +135,3 @@ def lsh_cross_pairs(
             found = [np.unique(np.concatenate(found))]
     codes = np.unique(np.concatenate(found))
     return np.stack((codes // width, codes % width), axis=1)
-
-
-class UnionFind:
-    """Disjoint sets over 0..n-1; the smallest index is each set's root, so results do not depend on order."""
-
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, i: int, j: int) -> None:
-        a, b = self.find(i), self.find(j)
-        if a != b:
-            self.parent[max(a, b)] = min(a, b)
-
-    def groups(self) -> list[list[int]]:
-        """Sets of two or more members, each in increasing order, ordered by their smallest member."""
-        roots = [self.find(i) for i in range(len(self.parent))]
-        sizes: dict[int, int] = {}
-        for root in roots:
-            sizes[root] = sizes.get(root, 0) + 1
-        grouped: dict[int, list[int]] = {}
-        for i, root in enumerate(roots):
-            if sizes[root] > 1:
-                grouped.setdefault(root, []).append(i)
-        return list(grouped.values())

@@ -1,0 +1,16 @@
+"""The `reuse` command: a table of contents of the library.
+
+app.py is the group and how every command ends; options.py the shared options and the one place
+they become Settings and InputOptions; output.py where reports go. Each command module builds the
+library's objects, calls the library and prints: diff.py, corpus.py (scan, audit, clean), index.py.
+"""
+
+from __future__ import annotations
+
+from reuse.cli import corpus, diff, index
+from reuse.cli.app import cli, main
+
+for command in (diff.diff, corpus.scan, corpus.audit, corpus.clean, index.index):
+    cli.add_command(command)
+
+__all__ = ["cli", "main"]

@@ -1,0 +1,162 @@
+"""The options commands share, and the one place their values become library objects.
+
+Settings and InputOptions are built from the running command's parameters (`click`'s current
+context), so that every command asks for the same setting by the same option and means the same by it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from reuse.settings import SCRIPTS, UNITS
+
+if TYPE_CHECKING:
+    from reuse.load.corpus import Corpus, InputOptions
+    from reuse.settings import Settings
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+SETTING_OPTIONS = ("script", "unit", "mask_digits", "min_span")
+"""Options that are Settings fields of the same name (a command has those it needs)."""
+
+INPUT_OPTIONS = ("glob", "encoding", "id_key", "text_key", "skip_bad")
+"""Options that are InputOptions fields of the same name."""
+
+
+def format_option(choices: list[str]) -> Decorator:
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default="table", show_default=True, help="Report format."
+    )
+
+
+output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the report to FILE (atomically) instead of standard output.",
+)
+
+
+def against_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--against INDEX and its boilerplate threshold, for diff and scan."""
+    command = click.option(
+        "--boilerplate-min-docs",
+        type=click.IntRange(min=1),
+        default=10,
+        show_default=True,
+        help="With --against: a passage held by this many indexed documents is boilerplate.",
+    )(command)
+    return click.option(
+        "--against",
+        metavar="INDEX",
+        help="Also report passages a reuse index has seen (a file or redis:// URL), with their document counts.",
+    )(command)
+
+
+script_option = click.option(
+    "--script",
+    type=click.Choice(SCRIPTS),
+    default="tw2sp",
+    show_default=True,
+    help="OpenCC conversion before matching.",
+)
+min_span_option = click.option(
+    "--min-span",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Smallest reused span: Han characters count 1, words 2.",
+)
+unit_option = click.option(
+    "--unit", type=click.Choice(UNITS), default="sentence", show_default=True, help="Passage unit of the report."
+)
+mask_digits_option = click.option(
+    "--mask-digits/--no-mask-digits",
+    default=True,
+    show_default=True,
+    help="Let any number match any number (dates, times, counts).",
+)
+jobs_option = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Processes to use (default: all cores). The output is the same whatever the number.",
+)
+index_option = click.option(
+    "--index",
+    "index_spec",
+    required=True,
+    envvar="REUSE_INDEX",
+    metavar="PATH|URL",
+    help="The index: an SQLite file, or redis://host:port/db?prefix=NAME (env: REUSE_INDEX).",
+)
+
+
+def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options every command reading a corpus shares: how to read the inputs and how to match."""
+    for option in reversed(
+        [
+            click.argument("corpus", nargs=-1, required=True),
+            click.option("--glob", help="Only files whose path inside a directory matches this pattern (e.g. '*.md')."),
+            click.option("--encoding", help="Decode every file with this encoding (default: UTF-8, else detected)."),
+            click.option("--id-key", default="id", show_default=True, help="JSONL: the key holding a document's id."),
+            click.option("--text-key", default="text", show_default=True, help="JSONL: the key holding its text."),
+            click.option(
+                "--skip-bad", is_flag=True, help="Skip unreadable inputs (listed in the report) instead of stopping."
+            ),
+            script_option,
+            min_span_option,
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """input_options, and how to run over a whole corpus: processes and the time of each stage."""
+    command = click.option("--timings", is_flag=True, help="Print the wall time of each stage to standard error.")(
+        command
+    )
+    return input_options(jobs_option(command))
+
+
+def settings_from_options(base: Settings | None = None) -> Settings:
+    """The Settings the running command's options ask for.
+
+    Without base: the setting options the command has, given or left at their defaults, over the
+    library's defaults. With base (an index's own settings): only the options given on the command
+    line, over base, so that a default left alone never reads as a request for other settings.
+    """
+    from click.core import ParameterSource
+
+    from reuse.settings import Settings
+
+    ctx = click.get_current_context()
+    fields = {name: ctx.params[name] for name in SETTING_OPTIONS if name in ctx.params}
+    if base is None:
+        return Settings(**fields)
+    given = {
+        name: value
+        for name, value in fields.items()
+        if ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None)
+    }
+    return base.replace(**given)
+
+
+def inputs_from_options() -> InputOptions:
+    """How the running command's options say to read its inputs."""
+    from reuse.load.corpus import InputOptions
+
+    params = click.get_current_context().params
+    return InputOptions(**{name: params[name] for name in INPUT_OPTIONS if name in params})
+
+
+def load_inputs(corpus: tuple[str, ...]) -> Corpus:
+    """CORPUS read as the options say; standard input only when it is named ('-')."""
+    from reuse.load.corpus import load_corpus
+
+    return load_corpus(list(corpus), inputs_from_options(), sys.stdin.buffer if "-" in corpus else None)

@@ -1,0 +1,106 @@
+"""Formula spans: runs of shingles shared with other documents inside sentences no family holds whole.
+
+A chain of overlapping shingles found in two documents or more, heavy enough (`min_span`), is cut
+back to the sentence it stands in and keyed by its normalized text; spans with equal keys across
+documents become a family (see families.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import numpy as np
+
+from reuse.runtime.parallel import parallel_map, shared
+from reuse.settings import Settings
+from reuse.sketch.scanned import ScannedDocument
+from reuse.sketch.shingle import Tokens
+
+_COLON = re.compile(r"[:：]")
+
+Span = tuple[int, int, int, str]
+"""(passage, start, end, key): offsets in the original text, key the normalized text."""
+
+
+def document_spans(
+    docs: list[ScannedDocument],
+    settings: Settings,
+    in_family: list[np.ndarray],
+    frequent_hashes: np.ndarray,
+    known: set[str],
+    jobs: int,
+) -> Iterator[list[Span]]:
+    """Per document, in order, the shared spans of its passages outside the families so far.
+
+    in_family: per document, which passages a family already holds; frequent_hashes: the sorted shingle
+    hashes found in two documents or more; known: the keys of the families so far (a span equal to one
+    keeps its whole extent, to join that family).
+    """
+    state = (docs, in_family, frequent_hashes, known, settings)
+    return parallel_map(_spans_of, range(len(docs)), jobs, state)
+
+
+def opens_paragraph(doc: ScannedDocument, passage: int, start: int) -> bool:
+    """Is there nothing but space before `start` in the paragraph of `passage`?"""
+    paragraph = doc.paragraphs[passage]
+    index = int(np.searchsorted(doc.paragraphs, paragraph, side="left"))
+    return doc.text[int(doc.starts[index]) : start].strip() == ""
+
+
+def _spans_of(d: int) -> list[Span]:
+    """(passage, start, end, key) of every shared span of document d outside the families so far."""
+    docs, in_family, frequent_hashes, known, settings = shared()
+    doc: ScannedDocument = docs[d]
+    tokens, hashes, passages, firsts = doc.shingles(settings)
+    # Look the document's distinct hashes up in sorted order: far fewer cache misses in a big table.
+    distinct, inverse = np.unique(hashes, return_inverse=True)
+    at = np.minimum(np.searchsorted(frequent_hashes, distinct), frequent_hashes.size - 1)
+    mask = (frequent_hashes[at] == distinct)[inverse]
+    out: list[Span] = []
+    for passage, lo_tok, hi_tok in _chains(tokens, passages[mask], firsts[mask], settings):
+        if in_family[d][passage]:
+            continue
+        start, end, key = _span(doc, tokens, passage, lo_tok, hi_tok, known)
+        if key and end > start:
+            out.append((passage, start, end, key))
+    return out
+
+
+def _chains(tokens: Tokens, passages: np.ndarray, firsts: np.ndarray, settings: Settings) -> list[tuple[int, int, int]]:
+    """(passage, first token, last token) of each chain of overlapping shared shingles heavy enough to count."""
+    if passages.size == 0:
+        return []
+    order = np.lexsort((firsts, passages))
+    passages, firsts = passages[order], firsts[order]
+    lasts = firsts + np.where(tokens.han[firsts], settings.k_han, settings.k_word) - 1
+    starts = np.flatnonzero(np.concatenate(([True], (np.diff(passages) != 0) | (np.diff(firsts) != 1))))
+    chain_last = np.maximum.reduceat(lasts, starts)
+    chain_first = firsts[starts]
+    weights = np.concatenate(([0], np.cumsum(tokens.weights)))
+    heavy = weights[chain_last + 1] - weights[chain_first] >= settings.min_span
+    return list(
+        zip(passages[starts][heavy].tolist(), chain_first[heavy].tolist(), chain_last[heavy].tolist(), strict=True)
+    )
+
+
+def _span(
+    doc: ScannedDocument, tokens: Tokens, passage: int, first_tok: int, last_tok: int, known: set[str]
+) -> tuple[int, int, str]:
+    """Original offsets and normalized key of the span covering tokens first..last of a passage."""
+    lo, hi = int(tokens.starts[first_tok]), int(tokens.ends[last_tok])
+    start, end = doc.normalized.to_original(lo, hi)
+    p_start, p_end = int(doc.starts[passage]), int(doc.ends[passage])
+    start, end = max(start, p_start), min(end, p_end)
+    text = doc.text
+    original = text[start:end]
+    # Furniture fused into a sentence ends at its colon (央视网消息（新闻联播）：): cut there when the
+    # span starts its paragraph, so that a slot after the colon (a date) stays content.
+    colon = _COLON.search(original)
+    key = doc.normalized.text[lo:hi].strip()
+    if key in known:
+        return start, end, key
+    if colon and text[p_start:start].strip() == "" and colon.end() < len(original):
+        end = start + colon.end()
+        lo, hi = doc.normalized.to_normalized(start, end)
+    return start, end, doc.normalized.text[lo:hi].strip()

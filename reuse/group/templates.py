@@ -1,0 +1,105 @@
+"""When lines are one template, and the text of a family's template with its slots shown as {…}."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
+
+from reuse.charclass import HAN_CHAR
+from reuse.text.normalize import converter
+
+NEAR_SIMILARITY = 80.0
+"""Token-level rapidfuzz ratio (0–100) above which two lines are one template with different slots."""
+MAX_SLOTS, SLOT_TOKENS, MIN_FRAME = 2, 3, 8
+"""Two lines are one template when they differ in at most MAX_SLOTS runs of at most SLOT_TOKENS tokens,
+in a frame of at least MIN_FRAME equal tokens."""
+
+_TOKENS = re.compile(f"{HAN_CHAR}|[^\\s{HAN_CHAR[1:-1]}]+")
+_HAN_ONE = re.compile(HAN_CHAR)
+
+
+def _tokens(key: str) -> list[str]:
+    return _TOKENS.findall(key)
+
+
+def same_template(a: str, b: str) -> bool:
+    """Two lines are one template when they differ only in slots: at most MAX_SLOTS differing runs of
+    at most SLOT_TOKENS tokens each (an editor's name, a place), in a frame of at least MIN_FRAME tokens."""
+    ta, tb = _tokens(a), _tokens(b)
+    if fuzz.ratio(ta, tb) < NEAR_SIMILARITY:
+        return False
+    runs = [op for op in Indel.opcodes(ta, tb) if op.tag != "equal"]
+    # Indel reports a replacement as a deletion next to an insertion: merge touching edits.
+    merged: list[list[int]] = []
+    for op in runs:
+        if merged and merged[-1][1] == op.src_start and merged[-1][3] == op.dest_start:
+            merged[-1][1], merged[-1][3] = op.src_end, op.dest_end
+        else:
+            merged.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    frame = len(ta) - sum(e - s for s, e, _, _ in merged)
+    return (
+        len(merged) <= MAX_SLOTS
+        and all(max(e - s, de - ds) <= SLOT_TOKENS for s, e, ds, de in merged)
+        and frame >= MIN_FRAME
+    )
+
+
+def template_text(texts: list[str], script: str, limit: int = 20) -> str | None:
+    """The first text with the parts that differ in any other member shown as {…}; None when all agree.
+
+    Texts are compared after script conversion, so that Traditional against Simplified is no slot.
+    """
+    first = texts[0]
+    others = [t for t in texts[1 : limit + 1] if t != first]
+    if not others:
+        return None
+    convert = (lambda t: t) if script == "none" else converter(script).convert
+    light = convert(first)
+    if len(light) != len(first):
+        light = first
+    slot = [False] * len(first)
+    for other in others:
+        for op in Indel.opcodes(light, convert(other)):
+            if op.tag != "equal":
+                for i in range(op.src_start, max(op.src_end, op.src_start + 1)):
+                    if i < len(first):
+                        slot[i] = True
+    if not any(slot):
+        return None
+    word = [c.isalnum() and not _HAN_ONE.match(c) for c in first]
+    # A slot covers whole numbers and words, and slots separated only by punctuation are one slot.
+    for i in range(len(first)):
+        if slot[i] and word[i]:
+            j = i
+            while j > 0 and word[j - 1]:
+                j -= 1
+                slot[j] = True
+            j = i
+            while j + 1 < len(first) and word[j + 1]:
+                j += 1
+                slot[j] = True
+    filler = [not c.isalnum() for c in first]
+    i = 0
+    while i < len(first):
+        if slot[i]:
+            j = i + 1
+            while j < len(first) and filler[j] and not slot[j]:
+                j += 1
+            if j < len(first) and slot[j]:
+                for x in range(i + 1, j):
+                    slot[x] = True
+            i = j
+        else:
+            i += 1
+    out, i = [], 0
+    while i < len(first):
+        if slot[i]:
+            while i < len(first) and slot[i]:
+                i += 1
+            out.append("{…}")
+        else:
+            out.append(first[i])
+            i += 1
+    return "".join(out)

@@ -1,0 +1,230 @@
+"""Verification: every passage of a target against the candidates found for it, one loop for all.
+
+`reuse diff` (candidates from the other document) and `reuse index query` (candidates fetched from an
+index) both verify here, so that a status, a coverage and a match mean the same in every report.
+rapidfuzz verifies each candidate and locates the reused spans (spans.py); the passage's status
+follows from how much of it the spans cover.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
+
+from reuse.kinds import NEW, PARTIAL, REUSED, STATUSES, ReportedStatus, Status
+from reuse.settings import Settings
+from reuse.sketch.analysis import Analysis
+from reuse.text.segment import Passage
+from reuse.verify.spans import QgramIndex, Span, qgram_index, reused_spans, seed_length, similarity
+
+Ranges = tuple[tuple[int, int], ...]
+
+"""A verified passage's status: a Status from verification, which `--against` may raise to
+boilerplate and a diff sets to dropped for a passage of OLD that NEW does not reuse."""
+
+
+class Source(Protocol):
+    """Where a candidate passage is: a passage of the other document (diff), or one an index gave back."""
+
+    @property
+    def doc(self) -> str: ...
+    @property
+    def index(self) -> int: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+
+
+S = TypeVar("S", bound=Source)
+
+Candidate = tuple[S, str, str]
+"""A passage to verify against: where it is, its exact-match key and its normalized text."""
+
+
+@dataclass(frozen=True)
+class Match:
+    """A passage that a target passage reuses text from."""
+
+    doc: str
+    index: int
+    start: int
+    end: int
+    text: str
+    similarity: float
+    spans: Ranges
+    """Ranges of the target document reused from this passage."""
+    documents: int = 1
+    """How many documents hold a passage with this one's exact key (an index counts them; a diff has one)."""
+
+
+@dataclass(frozen=True)
+class VerifiedPassage:
+    """A target passage after verification: its status, its matches and the ranges it reuses."""
+
+    passage: Passage
+    status: ReportedStatus
+    similarity: float
+    """rapidfuzz similarity (0–1) of the normalized passage to its closest match."""
+    coverage: float
+    """Share of the passage's normalized characters inside reused spans."""
+    documents: int
+    """How many documents hold this passage or a passage it matches (at least; 0 when new)."""
+    matches: tuple[Match, ...]
+    spans: Ranges
+    """Reused ranges, in offsets of the target document; the whole passage when reused."""
+
+    @property
+    def reused_chars(self) -> int:
+        return sum(end - start for start, end in self.spans)
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    """How many passages have each status, and how much of their text is reused."""
+
+    passages: int
+    new: int
+    reused: int
+    partial: int
+    reused_share: float
+    """Share of the passages' characters that lie in reused spans."""
+
+    def by_status(self) -> dict[Status, int]:
+        return {NEW: self.new, REUSED: self.reused, PARTIAL: self.partial}
+
+
+def count_statuses(passages: Sequence[VerifiedPassage]) -> StatusCounts:
+    """The counts of a diff's or an index query's passages; statuses raised beyond these (--against's
+    boilerplate, a diff's dropped) count in none of them."""
+    counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
+    for p in passages:
+        if p.status in counts:
+            counts[p.status] += 1
+    total = sum(p.passage.end - p.passage.start for p in passages)
+    reused = sum(p.reused_chars for p in passages)
+    return StatusCounts(
+        passages=len(passages),
+        new=counts[NEW],
+        reused=counts[REUSED],
+        partial=counts[PARTIAL],
+        reused_share=round(reused / total, 4) if total else 0.0,
+    )
+
+
+def merge_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching ranges merged into one, in order."""
+    merged: list[list[int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
+def _covered(text: str, ranges: list[tuple[int, int]]) -> int:
+    return sum(end - start - text.count(" ", start, end) for start, end in ranges)
+
+
+def _match_order(m: Match) -> tuple[float, int, str, int]:
+    # Closest first; among equals, the most widely held, then a stable order by place.
+    return (-m.similarity, -m.documents, m.doc, m.index)
+
+
+@dataclass
+class PassageVerifier:
+    """The verification of one target's passages. Captions and boilerplate repeat: each distinct
+    pair of texts is verified once."""
+
+    target: Analysis
+    settings: Settings
+    keep_indexes: bool = True
+    """Keep each reference text's q-gram index: a diff's references are one document's passages, each
+    verified against many target passages; an index query's are stored passages by the thousand, each
+    seen about once, whose indexes would only hold memory."""
+    verified: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
+    indexes: dict[str, QgramIndex] = field(default_factory=dict)
+
+    def spans(self, i: int, ref_text: str, same_key: bool) -> list[Span]:
+        """Reused spans of passage i in ref_text (normalized), the whole passage when the keys are equal."""
+        text = self.target.norm_text(i)
+        if same_key:
+            return [Span(0, len(text), 0, len(ref_text))]
+        pair = (text, ref_text)
+        if pair not in self.verified:
+            s = self.settings
+            index = None
+            if self.keep_indexes:
+                if ref_text not in self.indexes:
+                    self.indexes[ref_text] = qgram_index(ref_text, seed_length(s.min_span, s.min_whole))
+                index = self.indexes[ref_text]
+            self.verified[pair] = reused_spans(text, ref_text, s.min_span, s.min_whole, s.max_gap, index)
+        return self.verified[pair]
+
+    def in_document(self, i: int, spans: list[Span]) -> Ranges:
+        """The spans as ranges of the target's original text, inside passage i."""
+        return tuple(merge_ranges([self.target.original_range(i, span.start, span.end) for span in spans]))
+
+    def outcome(self, i: int, local: list[tuple[int, int]], exact: bool) -> tuple[Status, float, Ranges]:
+        """Status, coverage and reused ranges (original offsets) of passage i, from the normalized
+        ranges its matches cover."""
+        text = self.target.norm_text(i)
+        local = merge_ranges(local)
+        total = len(text) - text.count(" ")
+        coverage = 1.0 if exact else (_covered(text, local) / total if total else 0.0)
+        passage = self.target.passages[i]
+        if exact or coverage >= self.settings.reused_coverage:
+            return REUSED, round(coverage, 4), ((passage.start, passage.end),)
+        if local:
+            return PARTIAL, round(coverage, 4), self.in_document(i, [Span(s, e, 0, 0) for s, e in local])
+        return NEW, round(coverage, 4), ()
+
+    def verify(
+        self,
+        i: int,
+        candidates: Iterable[Candidate[S]],
+        documents: Callable[[S], int] | None = None,
+        max_matches: int | None = None,
+    ) -> VerifiedPassage:
+        """Passage i verified against its candidates, in the order given.
+
+        documents says how many documents hold a candidate's exact key (one when not given); the
+        best max_matches matches are kept (all when None), but the passage's `documents` counts them all.
+        """
+        text = self.target.norm_text(i)
+        key = self.target.keys[i]
+        matches: list[Match] = []
+        local: list[tuple[int, int]] = []
+        exact = False
+        for source, ref_key, ref_text in candidates:
+            same_key = key == ref_key
+            exact |= same_key
+            spans = self.spans(i, ref_text, same_key)
+            if not spans:
+                continue
+            local.extend((s.start, s.end) for s in spans)
+            score = 1.0 if same_key else similarity(text, ref_text)
+            held = 1 if documents is None else documents(source)
+            matches.append(
+                Match(
+                    source.doc,
+                    source.index,
+                    source.start,
+                    source.end,
+                    source.text,
+                    score,
+                    self.in_document(i, spans),
+                    held,
+                )
+            )
+        status, coverage, spans_out = self.outcome(i, local, exact)
+        matches.sort(key=_match_order)
+        held_by = max([len({m.doc for m in matches})] + [m.documents for m in matches])
+        best = matches[0].similarity if matches else 0.0
+        return VerifiedPassage(
+            self.target.passages[i], status, best, coverage, held_by, tuple(matches[:max_matches]), spans_out
+        )
