@@ -16,17 +16,19 @@ Unit = Literal["sentence", "paragraph"]
 SCRIPTS: tuple[str, ...] = ("tw2sp", "t2s", "hk2s", "none")
 UNITS: tuple[str, ...] = ("sentence", "paragraph")
 
-# Bumped whenever a change to the code changes what the same settings produce
-# (normalization tables, tokenization, hashing): part of the fingerprint.
-ALGORITHM_VERSION = 2
+# Bumped whenever a change to the code changes what the same settings produce (normalization tables,
+# tokenization, hashing), and whenever a field is added: part of the fingerprint, so that an index
+# built before refuses to mix with what this code makes. 3: the constants of diff, scan, audit and the
+# index query became fields.
+ALGORITHM_VERSION = 3
 
 
 @dataclass(frozen=True, kw_only=True)
 class Settings:
-    """Every parameter of normalization, segmentation, signing and verification.
+    """Every parameter that changes what the pipeline outputs, stage by stage.
 
     The defaults were chosen by measurement on the labelled fixtures (see README, "How the
-    defaults were chosen").
+    defaults were chosen"). A constant left in a module changes speed or memory, never output.
     """
 
     # Normalization
@@ -39,6 +41,9 @@ class Settings:
     """Treat HTML tags and entities left in scraped text as furniture, not words."""
     mask_urls: bool = True
     """Let any URL match any URL: links are slots of templates, like digits."""
+    max_clause: int = 512
+    """Longest run of characters converted as one clause when a phrase conversion changes the length:
+    longer runs without punctuation or space are cut there (a phrase across the cut converts by halves)."""
 
     # Segmentation
     unit: Unit = "sentence"
@@ -53,6 +58,20 @@ class Settings:
     rows: int = 4
     seed: int = 1
 
+    # Candidates of a diff
+    max_shingle_group: int = 64
+    """A shingle in more reference passages than this seeds no candidates: a stop phrase."""
+    min_shared_shingles: int = 2
+    """Distinct shingles two passages must share to be candidates (or all the target passage has)."""
+
+    # Candidates of an index query
+    band_cap: int = 64
+    """Passages fetched per LSH bucket: enough to find the closest ones, bounded whatever the index size."""
+    key_cap: int = 16
+    """Passages fetched per exact key (how many documents hold it is counted, not fetched)."""
+    max_candidates: int = 32
+    """Candidates verified per passage: exact ones first, then by the number of bands they share."""
+
     # Verification
     min_span: int = 10
     """Smallest reused span, in weight units: a Han character weighs 1, a word weighs 2."""
@@ -62,25 +81,93 @@ class Settings:
     """Most characters replaced one for one (a variant spelling or character) inside one reused span."""
     reused_coverage: float = 0.9
     """Share of a passage's characters that must be reused for the whole passage to count as reused."""
+    min_block: int = 2
+    """Shortest block of rapidfuzz's alignment kept (characters); shorter ones are chance agreement."""
+    max_seed: int = 4
+    """Longest exact seed (characters) looked for besides the alignment; shorter when min_span or
+    min_whole require it (a span of weight w has at least w − 1 characters)."""
+
+    # Families of a scan: near-duplicate lines and sentences
+    max_lsh_bucket: int = 200
+    """Units in one LSH bucket beyond which the bucket is skipped: too common a band to say anything."""
+    near_similarity: float = 80.0
+    """Token-level rapidfuzz ratio (0–100) from which two lines may be one template with different slots."""
+    max_slots: int = 2
+    """Most runs of differing tokens (slots: a name, a place) two lines of one template have."""
+    slot_tokens: int = 3
+    """Most tokens in one slot."""
+    min_frame: int = 8
+    """Fewest equal tokens around the slots of two lines of one template."""
+    template_members: int = 20
+    """Members beyond the first compared to find a family's slots (its template text)."""
+
+    # Families of a scan: kinds
+    furniture_share: float = 0.3
+    """Share of the corpus's documents a recurring open line must be in to count as site furniture."""
+    furniture_min_docs: int = 3
+    """Fewest documents a furniture line (or a fused dateline span) is in, whatever the corpus size."""
+    furniture_max_docs: int = 50
+    """Documents that suffice for a furniture line when most copies stand on the same line of their pages."""
+    same_place: float = 0.8
+    """Share of a line's copies that must stand on the same line of their pages (from top or bottom)."""
+    edge_top: int = 1
+    edge_bottom: int = 1
+    """Lines counted as a page's top and bottom edge: a line repeated there in every page it is on is
+    furniture (a slogan, a breadcrumb, a footer)."""
+    headline_share: float = 0.5
+    """Share of a family's members that are headlines (the same words in other dress on their page)
+    from which the family is reused content, not furniture."""
+
+    # Audit
+    near_duplicate: float = 0.8
+    """Estimated Jaccard similarity of two documents' shingles from which they are near duplicates."""
+    title_lines: int = 3
+    """Top lines of a page not checked for fragments: titles and bylines end without punctuation."""
+    mixed_minority: float = 0.05
+    """Share of a document's script-specific Han characters that must be in the other script to call it mixed."""
+    mixed_min_chars: int = 3
+    """Fewest characters of the other script that make a document mixed."""
 
     def __post_init__(self) -> None:
         if self.script not in SCRIPTS:
             raise SettingsError(f"script must be one of {', '.join(SCRIPTS)}, not {self.script!r}")
         if self.unit not in UNITS:
             raise SettingsError(f"unit must be one of {', '.join(UNITS)}, not {self.unit!r}")
-        for name in ("k_han", "k_word", "num_perm", "bands", "rows", "min_span", "min_whole"):
+        for name in _SWITCHES:
             value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
+            if not isinstance(value, bool):
+                raise SettingsError(f"{name} must be True or False, not {value!r}")
+        if not _is_int(self.seed):
+            raise SettingsError(f"seed must be a whole number, not {self.seed!r}")
+        for name in _POSITIVE:
+            value = getattr(self, name)
+            if not _is_int(value) or value < 1:
                 raise SettingsError(f"{name} must be a positive whole number, not {value!r}")
-        if self.max_gap < 0:
-            raise SettingsError(f"max_gap must be 0 or more, not {self.max_gap!r}")
+        for name in _NATURAL:
+            value = getattr(self, name)
+            if not _is_int(value) or value < 0:
+                raise SettingsError(f"{name} must be 0 or more, not {value!r}")
+        for name in _SHARES:
+            value = getattr(self, name)
+            if not _is_number(value) or not 0.0 < value <= 1.0:
+                raise SettingsError(f"{name} must be in (0, 1], not {value!r}")
+            # 1 and 1.0 are the same setting: one JSON spelling, one fingerprint.
+            object.__setattr__(self, name, float(value))
+        if not _is_number(self.near_similarity) or not 0.0 < self.near_similarity <= 100.0:
+            raise SettingsError(
+                f"near_similarity is a rapidfuzz ratio in (0, 100], such as 80, not {self.near_similarity!r}"
+            )
+        object.__setattr__(self, "near_similarity", float(self.near_similarity))
         if self.bands * self.rows > self.num_perm:
             raise SettingsError(
                 f"bands × rows ({self.bands} × {self.rows} = {self.bands * self.rows}) must not exceed "
                 f"num_perm ({self.num_perm}): lower bands or rows, or raise num_perm"
             )
-        if not 0.0 < self.reused_coverage <= 1.0:
-            raise SettingsError(f"reused_coverage must be in (0, 1], not {self.reused_coverage!r}")
+        if self.furniture_min_docs > self.furniture_max_docs:
+            raise SettingsError(
+                f"furniture_min_docs ({self.furniture_min_docs}) must not exceed furniture_max_docs "
+                f"({self.furniture_max_docs}): lower the first or raise the second"
+            )
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -90,5 +177,49 @@ class Settings:
 
     def fingerprint(self) -> str:
         """A short stable key: equal for settings that produce the same signatures and reports."""
-        payload = json.dumps({"algorithm": ALGORITHM_VERSION, **self.as_dict()}, sort_keys=True)
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+        return fingerprint_of(self.as_dict(), ALGORITHM_VERSION)
+
+
+def fingerprint_of(values: dict[str, Any], algorithm: int) -> str:
+    """The fingerprint of settings values under an algorithm version (an index stores it to compare)."""
+    payload = json.dumps({"algorithm": algorithm, **values}, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Settings))
+
+_SWITCHES = ("casefold", "mask_digits", "strip_markup", "mask_urls")
+_POSITIVE = (
+    "max_clause",
+    "k_han",
+    "k_word",
+    "num_perm",
+    "bands",
+    "rows",
+    "max_shingle_group",
+    "min_shared_shingles",
+    "band_cap",
+    "key_cap",
+    "max_candidates",
+    "min_span",
+    "min_whole",
+    "min_block",
+    "max_seed",
+    "max_lsh_bucket",
+    "slot_tokens",
+    "min_frame",
+    "template_members",
+    "furniture_min_docs",
+    "furniture_max_docs",
+    "mixed_min_chars",
+)
+_NATURAL = ("max_gap", "max_slots", "edge_top", "edge_bottom", "title_lines")
+_SHARES = ("reused_coverage", "furniture_share", "same_place", "headline_share", "near_duplicate", "mixed_minority")
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

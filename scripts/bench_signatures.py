@@ -2,7 +2,7 @@
 
     python scripts/bench_signatures.py [--repeat 5]
 
-Analyzes every file of ../shared/corpora/xinwenlianbo and seeds/ with `reuse.sketch.analysis.analyze` and the
+Analyzes every file of ../shared/corpora/xinwenlianbo and seeds/ with `reuse.sketch.prepared.prepare` and the
 default Settings, and takes each passage's shingle hashes (32-bit integers). Then, in the same run:
 
 - datasketch: `MinHash.bulk(per_passage_lists, num_perm, seed, hashfunc=identity)`, the documented
@@ -32,7 +32,7 @@ CORPUS = os.path.join(ROOT, "..", "shared", "corpora", "xinwenlianbo")
 
 from reuse.load.document import load_document
 from reuse.settings import Settings
-from reuse.sketch.analysis import analyze
+from reuse.sketch.prepared import prepare
 from reuse.sketch.signature import signatures
 
 
@@ -49,10 +49,11 @@ def inputs(settings: Settings) -> tuple[np.ndarray, np.ndarray, int, int]:
     paths += [os.path.join(seeds, name) for name in sorted(os.listdir(seeds))]
     hashes, owners, offset = [], [], 0
     for path in paths:
-        analysis = analyze(load_document(path), settings)
-        hashes.append(analysis.shingle_hashes)
-        owners.append(analysis.shingle_passages.astype(np.int64) + offset)
-        offset += len(analysis.passages)
+        prepared = prepare(load_document(path), settings)
+        shingles = prepared.shingles()
+        hashes.append(shingles.hashes)
+        owners.append(shingles.passages.astype(np.int64) + offset)
+        offset += len(prepared)
     return np.concatenate(hashes), np.concatenate(owners), offset, len(paths)
 
 

@@ -28,8 +28,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 # Function name → stage. The innermost named function a sample is in decides its stage.
 STAGES: dict[str, str] = {
     "load_corpus": "read and decode files",
-    "analyze": "per-document glue (ranges, weights, arrays)",
-    "scan_document": "per-document glue (ranges, weights, arrays)",
+    "prepare": "per-document glue (ranges, weights, arrays)",
     "normalize": "normalization (other than OpenCC)",
     "_convert_script": "normalization: OpenCC script conversion",
     "segment": "segmentation (paragraphs, sentences, languages)",

@@ -22,8 +22,8 @@ from reuse.commands.diff import candidate_pairs
 from reuse.commands.evaluate import Label, evaluate, load_labels
 from reuse.load.document import load_document
 from reuse.settings import Settings
-from reuse.sketch.analysis import analyze
 from reuse.sketch.candidates import lsh_pairs
+from reuse.sketch.prepared import prepare
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 
@@ -35,17 +35,17 @@ def lsh_recall_and_cost(labels: list[Label], settings: Settings) -> tuple[float,
         by_pair[(label.old, label.new)].append(label)
     found = total = verified = 0
     for (old, new), group in sorted(by_pair.items()):
-        a = analyze(load_document(os.path.join(ROOT, new), doc_id=new), settings)
-        b = analyze(load_document(os.path.join(ROOT, old), doc_id=old), settings)
+        a = prepare(load_document(os.path.join(ROOT, new), doc_id=new), settings)
+        b = prepare(load_document(os.path.join(ROOT, old), doc_id=old), settings)
         verified += sum(len(v) for v in candidate_pairs(a, b, settings).values())
-        n = len(a.passages)
-        sigs = np.concatenate((a.signatures, b.signatures))
-        usable = np.concatenate((a.has_shingles(), b.has_shingles()))
+        n = len(a)
+        sigs = np.concatenate((a.signatures(), b.signatures()))
+        usable = np.concatenate((a.passages_with_shingles(), b.passages_with_shingles()))
         pairs = lsh_pairs(sigs, settings.bands, settings.rows, usable)
         hit = {i for i, j in pairs.tolist() if i < n <= j}
-        starts = {p.start: i for i, p in enumerate(a.passages)}
+        starts = {start: i for i, start in enumerate(a.starts.tolist())}
         for label in group:
-            if label.status == "reused" and a.has_shingles()[starts[label.start]]:
+            if label.status == "reused" and a.passages_with_shingles()[starts[label.start]]:
                 total += 1
                 found += starts[label.start] in hit
     return (found / total if total else 1.0), verified

@@ -34,7 +34,7 @@ def corpus_scan():  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("labels", ["boilerplate_lines.jsonl", "boilerplate_lines_heldout.jsonl"])
 def test_boilerplate_precision_and_recall(corpus_scan, labels: str, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
-    texts = {os.path.basename(doc.id): doc.text for doc in corpus_scan.scanned}
+    texts = {os.path.basename(doc.id): doc.text for doc in corpus_scan.prepared}
     boilerplate = {os.path.basename(d.id): d.intervals["boilerplate"] for d in corpus_scan.documents}
     tp = fp = fn = n = 0
     with open(ROOT / "fixtures" / labels, encoding="utf-8") as handle:

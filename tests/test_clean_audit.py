@@ -29,7 +29,7 @@ def test_clean_round_trip(seeds_copy: Path, tmp_path: Path) -> None:
     assert written == 5 and removed > 20
     assert {p.name: p.read_bytes() for p in seeds_copy.iterdir()} == before  # inputs untouched
     manifest = read_manifest(str(out / "reuse-manifest.jsonl"))
-    for doc in result.scanned:
+    for doc in result.prepared:
         cleaned = (out / Path(doc.document.id).name).read_text(encoding="utf-8")
         entries = manifest.get(doc.document.id, [])
         assert restore(cleaned, entries) == doc.document.text

@@ -127,8 +127,8 @@ def test_an_html_page_is_cleaned_into_its_extracted_text_never_under_its_own_nam
     clean(result, str(out), [str(folder)], {"boilerplate", "repeat"})
     assert sorted(os.listdir(out)) == ["page0.html.txt", "page1.html.txt", "page2.html.txt", "reuse-manifest.jsonl"]
     manifest = read_manifest(str(out / "reuse-manifest.jsonl"))
-    for scanned in result.scanned:
-        doc = scanned.document
+    for prepared in result.prepared:
+        doc = prepared.document
         entries = manifest[doc.id]
         assert entries and all(e.extracted and e.encoding == "utf-8" and not e.bom for e in entries)
         copy = (out / (Path(doc.id).name + ".txt")).read_text(encoding="utf-8")

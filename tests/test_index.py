@@ -50,9 +50,9 @@ def test_build_reports_what_it_indexed(run, built: str) -> None:  # type: ignore
 
 def _passages(path: str) -> list[object]:
     from reuse.load.document import load_document
-    from reuse.sketch.analysis import analyze
+    from reuse.sketch.prepared import prepare
 
-    return analyze(load_document(str(ROOT / path)), Settings()).passages  # type: ignore[return-value]
+    return prepare(load_document(str(ROOT / path)), Settings()).passages()  # type: ignore[return-value]
 
 
 def test_query_finds_the_breadcrumb_and_template_with_document_counts(run, built: str) -> None:  # type: ignore[no-untyped-def]

@@ -21,7 +21,7 @@ from reuse.index.query import query
 from reuse.load.corpus import load_corpus
 from reuse.load.document import load_document
 from reuse.settings import Settings
-from reuse.sketch.analysis import analyze
+from reuse.sketch.prepared import prepare
 
 from .conftest import ROOT
 from .test_processes import children, still_running
@@ -94,7 +94,7 @@ def _check_consistent(spec: str, corpus: Path) -> int:
         stats = store.stats(check=True)
         assert stats.problems == []
         documents = [*load_corpus([str(corpus)]).documents, load_document(SEED4)]
-        expected = {d.id: len(analyze(d, Settings()).passages) for d in documents}
+        expected = {d.id: len(prepare(d, Settings())) for d in documents}
         total = 0
         for doc_id, passages in expected.items():
             stored = store.document(doc_id)

@@ -145,10 +145,10 @@ def test_a_unix_socket_url_reaches_the_server(run, tmp_path: Path) -> None:  # t
 
 
 def test_rediss_to_a_plain_server_fails_fast(run, secured: str, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    from reuse.index import redis_store
+    from reuse.index import redis_connection
 
-    assert redis_store.CONNECT_TIMEOUT <= 5  # what a user waits at most; shortened below to keep the test fast
-    monkeypatch.setattr(redis_store, "CONNECT_TIMEOUT", 0.5)
+    assert redis_connection.CONNECT_TIMEOUT <= 5  # what a user waits at most; shortened below to keep the test fast
+    monkeypatch.setattr(redis_connection, "CONNECT_TIMEOUT", 0.5)
     spec = f"rediss://:{quote(PASSWORD, safe='')}@{secured}/0?prefix=x"
     started = time.monotonic()
     result = run("index", "stats", "--index", spec)

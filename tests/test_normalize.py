@@ -90,7 +90,8 @@ def test_clauses_converted_in_one_call_as_one_by_one(words: list[str]) -> None:
     text = "".join(words)
     stage_text = normalize(text, Settings(script="none", mask_digits=False)).text
     assume(stage_text)
-    bounds = _clauses(_Stage(to_codes(stage_text), *_identity(stage_text)), _hard_breaks(to_codes(stage_text)))
+    stage = _Stage(to_codes(stage_text), *_identity(stage_text))
+    bounds = _clauses(stage, _hard_breaks(to_codes(stage_text)), Settings().max_clause)
     separated = "\n".join(stage_text[lo:hi] for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()))
     one_call = converter("tw2sp").convert(separated).split("\n")
     alone = [converter("tw2sp").convert(stage_text[lo:hi]) for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist())]

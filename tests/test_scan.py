@@ -18,6 +18,7 @@ from reuse.group.templates import same_template
 from reuse.load.corpus import load_corpus
 from reuse.reports import json_layout
 from reuse.reports.scan import family_json, render_json, to_json
+from reuse.settings import Settings
 
 from .conftest import ROOT, SEED_FILES
 
@@ -70,7 +71,7 @@ def test_no_content_paragraph_is_boilerplate(seeds_scan) -> None:  # type: ignor
     assert len(boilerplate) == 3
     for f in boilerplate:
         for m in f.members:
-            text = next(doc for doc in seeds_scan.scanned if doc.id == m.doc).text[m.start : m.end]
+            text = next(doc for doc in seeds_scan.prepared if doc.id == m.doc).text[m.start : m.end]
             assert "習近平指出" not in text and "Xi said" not in text
 
 
@@ -81,7 +82,7 @@ def test_shares_add_up(seeds_scan) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_members_point_into_the_original_text(seeds_scan) -> None:  # type: ignore[no-untyped-def]
-    texts = {doc.id: doc.text for doc in seeds_scan.scanned}
+    texts = {doc.id: doc.text for doc in seeds_scan.prepared}
     for f in seeds_scan.families:
         assert f.text == texts[f.members[0].doc][f.members[0].start : f.members[0].end]
         for m in f.members:
@@ -90,8 +91,8 @@ def test_members_point_into_the_original_text(seeds_scan) -> None:  # type: igno
 
 
 def test_same_template_allows_slots_not_predicates() -> None:
-    assert same_template("发布时间0 0来源新华网作者责任编辑曹川川", "发布时间0 0来源新华网作者责任编辑张芃芃")
-    assert not same_template("习近平同俄罗斯总统普京会谈", "习近平同俄罗斯总统普京举行视频会晤")
+    assert same_template("发布时间0 0来源新华网作者责任编辑曹川川", "发布时间0 0来源新华网作者责任编辑张芃芃", Settings())
+    assert not same_template("习近平同俄罗斯总统普京会谈", "习近平同俄罗斯总统普京举行视频会晤", Settings())
 
 
 def test_json_is_identical_whatever_the_input_order(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -57,10 +57,10 @@ def test_equal_windows_hash_equal(tokens: list[str], k: int) -> None:
 
 def test_han_code_ranges_agree_with_the_regex() -> None:
     from reuse.charclass import HAN
-    from reuse.text.normalize import _han_mask, to_codes
+    from reuse.text.normalize import han_mask, to_codes
 
     sample = (
         "".join(chr(c) for c in range(0x2F00, 0xFB00, 7) if not 0xD800 <= c <= 0xDFFF)
         + "\U00020000\U0003134f\U00031350abcй"
     )
-    np.testing.assert_array_equal(_han_mask(to_codes(sample)), [HAN.match(c) is not None for c in sample])
+    np.testing.assert_array_equal(han_mask(to_codes(sample)), [HAN.match(c) is not None for c in sample])

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 import reuse.sketch.signature
 from reuse.load.document import load_document
 from reuse.settings import Settings
-from reuse.sketch.analysis import analyze
 from reuse.sketch.candidates import cross_pairs, lsh_cross_pairs, lsh_pairs, pairs_within_groups
+from reuse.sketch.prepared import prepare
 from reuse.sketch.signature import signatures
 
 from .conftest import SEED_FILES, SEEDS
@@ -33,11 +33,12 @@ def datasketch_signature(hashes: list[int], num_perm: int = 128, seed: int = 1) 
 
 @pytest.mark.parametrize("name", SEED_FILES)
 def test_signatures_equal_datasketch_on_seeds(name: str) -> None:
-    analysis = analyze(load_document(str(SEEDS / name)), Settings())
-    assert analysis.shingle_hashes.size > 0
-    for i in range(len(analysis.passages)):
-        mine = analysis.signatures[i]
-        theirs = datasketch_signature(analysis.shingle_hashes[analysis.shingle_passages == i].tolist())
+    prepared = prepare(load_document(str(SEEDS / name)), Settings())
+    shingles = prepared.shingles()
+    assert shingles.hashes.size > 0
+    for i in range(len(prepared)):
+        mine = prepared.signatures()[i]
+        theirs = datasketch_signature(shingles.hashes[shingles.passages == i].tolist())
         np.testing.assert_array_equal(mine, theirs)
 
 
@@ -87,9 +88,9 @@ def test_lsh_candidates_equal_minhashlsh_on_seeds() -> None:
     settings = Settings()
     sigs, usable = [], []
     for name in SEED_FILES:
-        analysis = analyze(load_document(str(SEEDS / name)), settings)
-        sigs.append(analysis.signatures)
-        usable.append(analysis.has_shingles())
+        prepared = prepare(load_document(str(SEEDS / name)), settings)
+        sigs.append(prepared.signatures())
+        usable.append(prepared.passages_with_shingles())
     all_sigs, all_usable = np.concatenate(sigs), np.concatenate(usable)
     mine = {tuple(p) for p in lsh_pairs(all_sigs, settings.bands, settings.rows, all_usable).tolist()}
 
@@ -180,20 +181,25 @@ def test_cross_pairs_against_brute_force(
 
 def test_lsh_cross_pairs_are_the_cross_part_of_lsh_pairs() -> None:
     settings = Settings()
-    a = analyze(load_document(str(SEEDS / SEED_FILES[0])), settings)
-    b = analyze(load_document(str(SEEDS / SEED_FILES[1])), settings)
-    n = len(a.passages)
+    a = prepare(load_document(str(SEEDS / SEED_FILES[0])), settings)
+    b = prepare(load_document(str(SEEDS / SEED_FILES[1])), settings)
+    n = len(a)
     together = lsh_pairs(
-        np.concatenate((a.signatures, b.signatures)),
+        np.concatenate((a.signatures(), b.signatures())),
         settings.bands,
         settings.rows,
-        np.concatenate((a.has_shingles(), b.has_shingles())),
+        np.concatenate((a.passages_with_shingles(), b.passages_with_shingles())),
     )
     expected = {(i, j - n) for i, j in together.tolist() if i < n <= j}
     got = {
         tuple(p)
         for p in lsh_cross_pairs(
-            a.signatures, a.has_shingles(), b.signatures, b.has_shingles(), settings.bands, settings.rows
+            a.signatures(),
+            a.passages_with_shingles(),
+            b.signatures(),
+            b.passages_with_shingles(),
+            settings.bands,
+            settings.rows,
         ).tolist()
     }
     assert got == expected and len(got) > 0

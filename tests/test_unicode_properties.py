@@ -193,7 +193,7 @@ def check_scan(texts: list[str], settings: Settings) -> None:
     result = scan(Corpus(docs), settings, jobs=1, for_audit=True)
     passages: dict[str, list[tuple[int, int]]] = {}
     paragraph_ends: dict[str, list[int]] = {}
-    for sd in result.scanned:
+    for sd in result.prepared:
         bounds = list(zip(sd.starts.tolist(), sd.ends.tolist()))
         passages[sd.id] = bounds
         for start, end in bounds:

@@ -10,6 +10,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from reuse.kinds import BOILERPLATE, NEW, PARTIAL, REUSED
+from reuse.settings import Settings
 from reuse.text.segment import Passage
 from reuse.verify.spans import aligned_spans, reused_spans, weight
 from reuse.verify.verifier import ReportedStatus, VerifiedPassage, count_statuses, merge_ranges
@@ -37,13 +38,16 @@ def is_boundary(text: str, i: int) -> bool:
     )
 
 
+MIN_BLOCK, SEED = Settings().min_block, Settings().max_seed
+"""The alignment's defaults, as a diff uses them."""
+
 HAN = st.lists(st.sampled_from(list("中俄关系发展合作共赢国际公平正义")), min_size=1, max_size=40).map("".join)
 
 
 @hsettings(max_examples=300, deadline=None)
 @given(HAN, HAN, st.integers(3, 8))
 def test_every_long_common_han_substring_is_covered(a: str, b: str, min_span: int) -> None:
-    spans = reused_spans(a, b, min_span=min_span, min_whole=10**6, max_gap=0)
+    spans = reused_spans(a, b, Settings(min_span=min_span, min_whole=10**6, max_gap=0))
     covered: set[int] = set()
     for s in spans:
         covered.update(range(s.start, s.end))
@@ -61,7 +65,7 @@ WORDS = st.lists(
 @hsettings(max_examples=300, deadline=None)
 @given(WORDS, WORDS)
 def test_word_spans_are_whole_words_found_in_reference(a: str, b: str) -> None:
-    for s in aligned_spans(a, b, max_gap=0):
+    for s in aligned_spans(a, b, max_gap=0, min_block=MIN_BLOCK, seed=SEED):
         piece = a[s.start : s.end]
         assert piece == piece.strip() and piece
         assert is_boundary(a, s.start) and is_boundary(a, s.end)
@@ -69,9 +73,15 @@ def test_word_spans_are_whole_words_found_in_reference(a: str, b: str) -> None:
 
 
 def test_bridges_a_variant_character_but_not_a_different_word() -> None:
-    assert [(s.start, s.end) for s in aligned_spans("外长拉伕罗夫会见", "外长拉夫罗夫会见", max_gap=2)] == [(0, 8)]
+    assert [
+        (s.start, s.end)
+        for s in aligned_spans("外长拉伕罗夫会见", "外长拉夫罗夫会见", max_gap=2, min_block=MIN_BLOCK, seed=SEED)
+    ] == [(0, 8)]
     target = "defend the victory of world war ii"
-    pieces = [target[s.start : s.end] for s in aligned_spans(target, "the victory in world war ii", max_gap=2)]
+    pieces = [
+        target[s.start : s.end]
+        for s in aligned_spans(target, "the victory in world war ii", max_gap=2, min_block=MIN_BLOCK, seed=SEED)
+    ]
     assert pieces == ["the victory", "world war ii"]  # both sides of "of"/"in", which is not bridged
 
 
@@ -79,15 +89,19 @@ def test_span_stops_where_the_reference_word_stops() -> None:
     target = "the two countries and the close"
     pieces = [
         target[s.start : s.end]
-        for s in aligned_spans(target, "benefited the two countries and their peoples", max_gap=2)
+        for s in aligned_spans(
+            target, "benefited the two countries and their peoples", max_gap=2, min_block=MIN_BLOCK, seed=SEED
+        )
     ]
     assert "the two countries and" in pieces
     assert not any("and the" in piece for piece in pieces)  # "the" must not match the start of "their"
 
 
 def test_whole_short_passage_inside_a_longer_one() -> None:
-    assert reused_spans("两国元首还共同会见了记者", "会谈后两国元首还共同会见了记者并", 20, 6, 2)
-    assert not reused_spans("王毅", "王毅参加活动", 20, 6, 2)
+    assert reused_spans(
+        "两国元首还共同会见了记者", "会谈后两国元首还共同会见了记者并", Settings(min_span=20, min_whole=6, max_gap=2)
+    )
+    assert not reused_spans("王毅", "王毅参加活动", Settings(min_span=20, min_whole=6, max_gap=2))
 
 
 @given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 20)).map(lambda t: (t[0], t[0] + t[1])), max_size=12))

@@ -35,7 +35,7 @@ def _scanned_corpus(corpus: tuple[str, ...], jobs: int | None, for_audit: bool =
 
 
 def _read_paths(result: ScanResult) -> list[str]:
-    return [scanned.document.path for scanned in result.scanned]
+    return [prepared.document.path for prepared in result.prepared]
 
 
 @click.command()

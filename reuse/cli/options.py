@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from reuse.settings import SCRIPTS, UNITS
+from reuse.settings import SCRIPTS, UNITS, Settings
+
+DEFAULTS = Settings()
+"""Option defaults are the library's: one place says what a default is."""
 
 if TYPE_CHECKING:
     from reuse.load.corpus import Corpus, InputOptions
-    from reuse.settings import Settings
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -60,19 +62,19 @@ def against_options(command: Callable[..., Any]) -> Callable[..., Any]:
 script_option = click.option(
     "--script",
     type=click.Choice(SCRIPTS),
-    default="tw2sp",
+    default=DEFAULTS.script,
     show_default=True,
     help="OpenCC conversion before matching.",
 )
 min_span_option = click.option(
     "--min-span",
     type=click.IntRange(min=1),
-    default=10,
+    default=DEFAULTS.min_span,
     show_default=True,
     help="Smallest reused span: Han characters count 1, words 2.",
 )
 unit_option = click.option(
-    "--unit", type=click.Choice(UNITS), default="sentence", show_default=True, help="Passage unit of the report."
+    "--unit", type=click.Choice(UNITS), default=DEFAULTS.unit, show_default=True, help="Passage unit of the report."
 )
 mask_digits_option = click.option(
     "--mask-digits/--no-mask-digits",
@@ -133,7 +135,6 @@ def settings_from_options(base: Settings | None = None) -> Settings:
     """
     from click.core import ParameterSource
 
-    from reuse.settings import Settings
 
     ctx = click.get_current_context()
     fields = {name: ctx.params[name] for name in SETTING_OPTIONS if name in ctx.params}

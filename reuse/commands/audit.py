@@ -10,15 +10,9 @@ import numpy as np
 from reuse.commands.scan import ScanResult
 from reuse.group.classify import TERMINAL
 from reuse.group.union_find import UnionFind
+from reuse.settings import Settings
 from reuse.sketch.candidates import lsh_pairs
-from reuse.sketch.scanned import ScannedDocument, document_signature, script_counts
-
-NEAR_DUPLICATE = 0.8
-"""Estimated Jaccard similarity of two documents' shingles above which they are near duplicates."""
-TITLE_LINES = 3
-"""Top lines of a page not checked for fragments: titles and bylines end without punctuation."""
-MIXED_MINORITY = 0.05
-"""Share of a document's script-specific Han characters that must be in the other script to call it mixed."""
+from reuse.sketch.prepared import PreparedDocument
 
 
 @dataclass
@@ -57,9 +51,10 @@ class AuditResult:
         }
 
 
-def _fragments(doc: ScannedDocument, boilerplate: list[tuple[int, int]], min_span: int) -> list[tuple[int, int]]:
+def _fragments(doc: PreparedDocument, boilerplate: list[tuple[int, int]], settings: Settings) -> list[tuple[int, int]]:
     """Paragraphs that stop without terminal punctuation, or start where the previous one stopped so."""
     out = []
+    min_span = settings.min_span
     previous_open = False
     for first, last in doc.paragraph_bounds():
         number = int(doc.paragraphs[first])
@@ -69,7 +64,7 @@ def _fragments(doc: ScannedDocument, boilerplate: list[tuple[int, int]], min_spa
         furniture = any(s <= start and end <= e for s, e in boilerplate)
         open_end = weight >= min_span and not TERMINAL.search(text) and not furniture
         starts_open = previous_open and weight >= min_span and bool(re.match(r"[^\W\d]", text))
-        if number >= TITLE_LINES and (open_end or starts_open):
+        if number >= settings.title_lines and (open_end or starts_open):
             out.append((start, end))
         previous_open = open_end
     return out
@@ -83,11 +78,12 @@ def _clusters(pairs: list[tuple[int, int]], n: int) -> list[list[int]]:
 
 
 def audit(result: ScanResult, max_boilerplate: float = 0.5) -> AuditResult:
-    scanned = result.scanned
+    scanned = result.prepared
+    facts = [doc.facts() for doc in scanned]  # a scan for_audit computed them in its workers
     settings = result.settings
     ids = [doc.id for doc in scanned]
     # Exact duplicates: the same normalized text.
-    digests = [doc.text_sha256 for doc in scanned]
+    digests = [f.text_sha256 for f in facts]
     exact_pairs = []
     first_of: dict[str, int] = {}
     for i, digest in enumerate(digests):
@@ -98,15 +94,15 @@ def audit(result: ScanResult, max_boilerplate: float = 0.5) -> AuditResult:
     exact = _clusters(exact_pairs, len(ids))
     # Near duplicates: the MinHash of each document's shingles, all passages together.
     sigs = np.zeros((len(scanned), settings.num_perm), dtype=np.uint32)
-    for d, doc in enumerate(scanned):
-        sigs[d] = doc.signature if doc.signature is not None else document_signature(doc, settings)
+    for d, f in enumerate(facts):
+        sigs[d] = f.signature
     usable = np.array([doc.has_shingles for doc in scanned], dtype=bool)
     near_pairs = []
     exact_members = {i for group in exact for i in group[1:]}
     for i, j in lsh_pairs(sigs, settings.bands, settings.rows, usable).tolist():
         if i in exact_members or j in exact_members or digests[i] == digests[j]:
             continue
-        if float(np.mean(sigs[i] == sigs[j])) >= NEAR_DUPLICATE:
+        if float(np.mean(sigs[i] == sigs[j])) >= settings.near_duplicate:
             near_pairs.append((i, j))
     near = _clusters(near_pairs, len(ids))
     # Copies beyond the first of any family's passage inside one document, whatever the family's kind.
@@ -120,10 +116,11 @@ def audit(result: ScanResult, max_boilerplate: float = 0.5) -> AuditResult:
         for doc_id, count in per_doc.items():
             repeats[doc_id] += count - 1
     documents = []
-    for doc, report in zip(scanned, result.documents):
-        scripts = doc.scripts if doc.scripts is not None else script_counts(doc.text)
+    for doc, f, report in zip(scanned, facts, result.documents):
+        scripts = f.scripts
         minority = min(scripts.values())
         total = sum(scripts.values())
+        mixed = total > 0 and minority >= settings.mixed_min_chars and minority / total >= settings.mixed_minority
         documents.append(
             DocumentAudit(
                 id=doc.id,
@@ -131,9 +128,9 @@ def audit(result: ScanResult, max_boilerplate: float = 0.5) -> AuditResult:
                 boilerplate_share=report.shares["boilerplate"],
                 repeats=repeats[doc.id],
                 scripts=scripts,
-                mixed_scripts=total > 0 and minority >= 3 and minority / total >= MIXED_MINORITY,
-                languages=list(doc.languages),
-                fragments=_fragments(doc, report.intervals.get("boilerplate", []), settings.min_span),
+                mixed_scripts=mixed,
+                languages=list(f.languages),
+                fragments=_fragments(doc, report.intervals.get("boilerplate", []), settings),
             )
         )
     over = [d.id for d in documents if d.boilerplate_share > max_boilerplate]

@@ -67,7 +67,7 @@ class _Copy:
 
 def plan(result: ScanResult, kinds: set[str]) -> dict[str, list[Removal]]:
     """Non-overlapping removals per document; a removed whole line takes its line break along."""
-    texts = {doc.id: doc.text for doc in result.scanned}
+    texts = {doc.id: doc.text for doc in result.prepared}
     out: dict[str, list[Removal]] = {}
     for doc, explained in removals(result.families).items():
         text = texts[doc]
@@ -282,8 +282,8 @@ def clean(
 
     Everything that could stop the run (names, encodings, inputs in the way) is checked before the first write.
     """
-    sources = sorted({doc.document.path for doc in result.scanned} - {""})
-    copies = [_copy_of(scanned.document, out_dir) for scanned in result.scanned]
+    sources = sorted({doc.document.path for doc in result.prepared} - {""})
+    copies = [_copy_of(prepared.document, out_dir) for prepared in result.prepared]
     manifest_path = manifest or os.path.join(out_dir, MANIFEST)
     _check_names(copies, out_dir, manifest_path)
     check_out_dir(out_dir, inputs, [*(copy.path for copy in copies), manifest_path], sources)

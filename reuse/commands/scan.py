@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,7 +14,7 @@ from reuse.runtime.gc_pause import no_cyclic_gc
 from reuse.runtime.parallel import default_jobs, parallel_map, shared
 from reuse.runtime.stopwatch import Stopwatch
 from reuse.settings import Settings
-from reuse.sketch.scanned import ScannedDocument, scan_document
+from reuse.sketch.prepared import PreparedDocument, prepare
 
 SHARE_KINDS: tuple[str, ...] = (*KINDS, "new")
 
@@ -38,7 +37,9 @@ class ScanResult:
     documents: list[DocumentReport]
     families: list[Family]
     skipped: list[Skipped]
-    scanned: list[ScannedDocument]
+    prepared: list[PreparedDocument]
+    """Every document as prepared, compact, in the order of `documents`: what audit, clean and
+    --against read, so that none prepares a document again."""
     stopwatch: Stopwatch = field(default_factory=Stopwatch)
     """Wall time of each stage (not part of any report: it varies from run to run)."""
 
@@ -95,7 +96,7 @@ def explained_ranges(families: list[Family]) -> dict[str, dict[str, list[tuple[i
     return out
 
 
-def _report(doc: ScannedDocument, by_kind: dict[str, list[tuple[int, int]]] | None) -> DocumentReport:
+def _report(doc: PreparedDocument, by_kind: dict[str, list[tuple[int, int]]] | None) -> DocumentReport:
     length = len(doc.text)
     in_passage = _covered(length, np.stack([doc.starts, doc.ends], axis=1))
     claimed = ~in_passage  # characters outside passages are nobody's
@@ -115,11 +116,15 @@ def _report(doc: ScannedDocument, by_kind: dict[str, list[tuple[int, int]]] | No
 _NO_DOCUMENT = Document("", "", "")
 
 
-def _scan_one(index: int) -> tuple[ScannedDocument, np.ndarray]:
+def _scan_one(index: int) -> tuple[PreparedDocument, np.ndarray]:
+    """A document prepared and compacted, and its distinct shingle hashes (sorted) for document frequencies."""
     documents, settings, for_audit = shared()
-    scanned, hashes = scan_document(documents[index], settings, for_audit)
+    prepared = prepare(documents[index], settings)
+    distinct = prepared.shingles().distinct_hashes()
+    if for_audit:
+        prepared.facts()  # computed here, in parallel, and kept through compact()
     # The text goes back to the parent, which has it already: send a placeholder instead.
-    return dataclasses.replace(scanned, document=_NO_DOCUMENT), hashes
+    return prepared.compact(_NO_DOCUMENT), distinct
 
 
 def frequent_hashes(per_document: list[np.ndarray]) -> np.ndarray:
@@ -155,7 +160,7 @@ def scan(
 def _scan(corpus: Corpus, settings: Settings, jobs: int, for_audit: bool, stopwatch: Stopwatch | None) -> ScanResult:
     stopwatch = stopwatch or Stopwatch()
     documents = sorted(corpus.documents, key=lambda d: d.id)
-    scanned: list[ScannedDocument] = []
+    prepared: list[PreparedDocument] = []
     finder = FamilyFinder(settings)
     runs: list[np.ndarray] = []
     pending: list[np.ndarray] = []
@@ -163,8 +168,8 @@ def _scan(corpus: Corpus, settings: Settings, jobs: int, for_audit: bool, stopwa
     state = (documents, settings, for_audit)
     # The parent builds first-level units and sorts runs of hashes while the workers go on.
     for document, (sd, distinct) in zip(documents, parallel_map(_scan_one, range(len(documents)), jobs, state)):
-        sd = dataclasses.replace(sd, document=document)
-        scanned.append(sd)
+        sd = sd.with_document(document)
+        prepared.append(sd)
         finder.add(sd)
         pending.append(distinct)
         pending_size += distinct.size
@@ -177,6 +182,6 @@ def _scan(corpus: Corpus, settings: Settings, jobs: int, for_audit: bool, stopwa
     stopwatch.lap("shingle document frequencies")
     families = finder.finish(frequent, jobs, stopwatch)
     explained = explained_ranges(families)
-    reports = [_report(sd, explained.get(sd.id)) for sd in scanned]
+    reports = [_report(sd, explained.get(sd.id)) for sd in prepared]
     stopwatch.lap("per-document shares")
-    return ScanResult(settings, reports, families, list(corpus.skipped), scanned, stopwatch)
+    return ScanResult(settings, reports, families, list(corpus.skipped), prepared, stopwatch)

@@ -12,25 +12,29 @@ from collections import Counter, defaultdict
 
 from reuse.group.units import Unit
 from reuse.kinds import BOILERPLATE, FORMULA, REPEAT, REUSED, Kind
-from reuse.sketch.scanned import ScannedDocument
-
-EDGE_TOP, EDGE_BOTTOM = 1, 1
-"""Lines counted as a page's edge: a line repeated exactly there in every page it is on is furniture
-(a slogan, a breadcrumb, a footer). Titles sit just below and are content, even when two pages share one."""
-FREQUENT_SHARE, FREQUENT_CAP, SAME_PLACE = 0.3, 50, 0.8
-"""A recurring open line counts as site furniture in 30% of the corpus's documents (at least 3), or in
-50 documents when 80% of its copies stand on the same line of their pages."""
+from reuse.settings import Settings
+from reuse.sketch.prepared import PreparedDocument
 
 TERMINAL = re.compile(r"[。！？!?….;；]['\"”’」』)）\]】》]*\s*$")
 """The end of a sentence (with its closing quotes and brackets): furniture is open-ended."""
 
 
-def frequent_threshold(n_docs: int) -> int:
-    """Documents a recurring line must be in to count as furniture: 30% of the corpus, at least 3, at most 50."""
-    return max(3, min(math.ceil(FREQUENT_SHARE * n_docs), FREQUENT_CAP))
+def common_threshold(n_docs: int, settings: Settings) -> int:
+    """Documents a recurring open line must be in to count as furniture wherever it stands: a share of
+    the corpus (furniture_share, 30%), at least furniture_min_docs (3)."""
+    return max(settings.furniture_min_docs, math.ceil(settings.furniture_share * n_docs))
 
 
-def unit_kind(units: list[Unit], group: list[int], docs: list[ScannedDocument], paragraphs: list[int]) -> Kind:
+def frequent_threshold(n_docs: int, settings: Settings) -> int:
+    """Documents a recurring line standing at the same place must be in to count as furniture: the
+    common threshold, at most furniture_max_docs (50), so that a minor site of a mixed corpus has its own."""
+    share = math.ceil(settings.furniture_share * n_docs)
+    return max(settings.furniture_min_docs, min(share, settings.furniture_max_docs))
+
+
+def unit_kind(
+    units: list[Unit], group: list[int], docs: list[PreparedDocument], paragraphs: list[int], settings: Settings
+) -> Kind:
     """The kind of a family of whole lines or sentences; paragraphs: the number of lines of each document."""
     in_docs = {units[i].doc for i in group}
     if len(in_docs) == 1:
@@ -43,30 +47,33 @@ def unit_kind(units: list[Unit], group: list[int], docs: list[ScannedDocument], 
         keys_by_doc[u.doc].add(u.key)
     if any(len(keys) > 1 for keys in keys_by_doc.values()):
         return REUSED  # dressed differently twice in one page: a headline (contents list and heading)
-    if sum(u.headline for u in members) * 2 >= len(members):
+    if sum(u.headline for u in members) >= settings.headline_share * len(members):
         return REUSED
     n_docs = len(docs)
     # In most of the corpus, a recurring open line is furniture; in fewer documents (a minor site of
     # a mixed corpus) it must also stand at the same place on its pages, as headers and footers do
     # and syndicated paragraphs do not.
-    common = len(in_docs) >= max(3, math.ceil(FREQUENT_SHARE * n_docs))
-    frequent = len(in_docs) >= frequent_threshold(n_docs) and _same_place(members, paragraphs)
+    common = len(in_docs) >= common_threshold(n_docs, settings)
+    frequent = len(in_docs) >= frequent_threshold(n_docs, settings) and _same_place(members, paragraphs, settings)
     if (common or frequent) and not any(TERMINAL.search(docs[u.doc].text, u.start, u.end) for u in members):
         return BOILERPLATE  # open-ended: no member ends a sentence
-    at_edge = all(u.paragraph < EDGE_TOP or u.paragraph >= paragraphs[u.doc] - EDGE_BOTTOM for u in members)
+    # A line repeated exactly at a page's edge in every page it is on is furniture (a slogan, a
+    # breadcrumb, a footer); titles sit just below and are content, even when two pages share one.
+    top, bottom = settings.edge_top, settings.edge_bottom
+    at_edge = all(u.paragraph < top or u.paragraph >= paragraphs[u.doc] - bottom for u in members)
     if at_edge and len({u.key for u in members}) == 1:
         return BOILERPLATE
     return REUSED
 
 
-def span_kind(opens_paragraphs: bool, documents: int, n_docs: int) -> Kind:
+def span_kind(opens_paragraphs: bool, documents: int, n_docs: int, settings: Settings) -> Kind:
     """The kind of a family of spans: furniture fused into sentences (a dateline) when every copy opens its
     paragraph and it is in as many documents as a furniture line must be; a formula otherwise."""
-    return BOILERPLATE if opens_paragraphs and documents >= frequent_threshold(n_docs) else FORMULA
+    return BOILERPLATE if opens_paragraphs and documents >= frequent_threshold(n_docs, settings) else FORMULA
 
 
-def _same_place(members: list[Unit], paragraphs: list[int]) -> bool:
+def _same_place(members: list[Unit], paragraphs: list[int], settings: Settings) -> bool:
     """Do most members stand on the same line counted from the top, or from the bottom, of their page?"""
     from_top = Counter(u.paragraph for u in members).most_common(1)[0][1]
     from_bottom = Counter(paragraphs[u.doc] - 1 - u.paragraph for u in members).most_common(1)[0][1]
-    return max(from_top, from_bottom) >= SAME_PLACE * len(members)
+    return max(from_top, from_bottom) >= settings.same_place * len(members)

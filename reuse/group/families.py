@@ -29,7 +29,7 @@ from reuse.group.units import Unit, is_headline, line_core, near_candidates, new
 from reuse.kinds import KINDS, Kind
 from reuse.runtime.stopwatch import Stopwatch
 from reuse.settings import Settings
-from reuse.sketch.scanned import ScannedDocument
+from reuse.sketch.prepared import PreparedDocument
 
 Level = Literal["paragraph", "passage", "span"]
 """What a family's members are: whole lines, sentences, or spans inside sentences."""
@@ -70,12 +70,12 @@ class FamilyFinder:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.docs: list[ScannedDocument] = []
+        self.docs: list[PreparedDocument] = []
         self.paragraph_units: list[Unit] = []
         self.lines = new_lines()
         """Per document, the keys of its lines by their core (a headline's dresses)."""
 
-    def add(self, doc: ScannedDocument) -> None:
+    def add(self, doc: PreparedDocument) -> None:
         d = len(self.docs)
         self.docs.append(doc)
         units = paragraph_units(doc, d)
@@ -126,7 +126,7 @@ class FamilyFinder:
         docs = self.docs
         paragraphs = [doc.paragraph_count for doc in docs]
         return [
-            self._family(units, group, unit_kind(units, group, docs, paragraphs), level)
+            self._family(units, group, unit_kind(units, group, docs, paragraphs, self.settings), level)
             for group in self._groups(units)
         ]
 
@@ -145,7 +145,7 @@ class FamilyFinder:
         if reps.size > 1:
             for a, b in near_candidates([units[i] for i in reps], self.docs, self.settings).tolist():
                 i, j = int(reps[a]), int(reps[b])
-                if same_template(units[i].key, units[j].key):
+                if same_template(units[i].key, units[j].key, self.settings):
                     uf.union(i, j)
         return uf.groups()
 
@@ -185,16 +185,16 @@ class FamilyFinder:
             if documents < 2:
                 continue
             opens = all(opens_paragraph(docs[doc_index[m.doc]], m.passage, m.start) for m in members)
-            out.append(Family(span_kind(opens, documents, len(docs)), "span", members, keys={key}))
+            out.append(Family(span_kind(opens, documents, len(docs), self.settings), "span", members, keys={key}))
         return out
 
     def _describe(self, families: list[Family], doc_index: dict[str, int]) -> None:
         """Representative text, template with slots, and ids in a stable order."""
-        docs, script = self.docs, self.settings.script
+        docs = self.docs
         for f in families:
             texts = [docs[doc_index[m.doc]].text[m.start : m.end] for m in f.members]
             f.text = texts[0]
-            f.template = template_text(texts, script)
+            f.template = template_text(texts, self.settings)
         order = {kind: i for i, kind in enumerate(KINDS)}
         families.sort(key=lambda f: (order[f.kind], -f.documents, -f.occurrences, f.text, f.members[0]))
         for number, f in enumerate(families, 1):

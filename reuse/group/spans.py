@@ -14,7 +14,7 @@ import numpy as np
 
 from reuse.runtime.parallel import parallel_map, shared
 from reuse.settings import Settings
-from reuse.sketch.scanned import ScannedDocument
+from reuse.sketch.prepared import PreparedDocument
 from reuse.sketch.shingle import Tokens
 
 _COLON = re.compile(r"[:：]")
@@ -24,7 +24,7 @@ Span = tuple[int, int, int, str]
 
 
 def document_spans(
-    docs: list[ScannedDocument],
+    docs: list[PreparedDocument],
     settings: Settings,
     in_family: list[np.ndarray],
     frequent_hashes: np.ndarray,
@@ -41,7 +41,7 @@ def document_spans(
     return parallel_map(_spans_of, range(len(docs)), jobs, state)
 
 
-def opens_paragraph(doc: ScannedDocument, passage: int, start: int) -> bool:
+def opens_paragraph(doc: PreparedDocument, passage: int, start: int) -> bool:
     """Is there nothing but space before `start` in the paragraph of `passage`?"""
     paragraph = doc.paragraphs[passage]
     index = int(np.searchsorted(doc.paragraphs, paragraph, side="left"))
@@ -51,8 +51,9 @@ def opens_paragraph(doc: ScannedDocument, passage: int, start: int) -> bool:
 def _spans_of(d: int) -> list[Span]:
     """(passage, start, end, key) of every shared span of document d outside the families so far."""
     docs, in_family, frequent_hashes, known, settings = shared()
-    doc: ScannedDocument = docs[d]
-    tokens, hashes, passages, firsts = doc.shingles(settings)
+    doc: PreparedDocument = docs[d]
+    shingles = doc.shingles()  # a scan's documents are compact: computed here, not kept
+    tokens, hashes, passages, firsts = shingles.tokens, shingles.hashes, shingles.passages, shingles.firsts
     # Look the document's distinct hashes up in sorted order: far fewer cache misses in a big table.
     distinct, inverse = np.unique(hashes, return_inverse=True)
     at = np.minimum(np.searchsorted(frequent_hashes, distinct), frequent_hashes.size - 1)
@@ -85,7 +86,7 @@ def _chains(tokens: Tokens, passages: np.ndarray, firsts: np.ndarray, settings: 
 
 
 def _span(
-    doc: ScannedDocument, tokens: Tokens, passage: int, first_tok: int, last_tok: int, known: set[str]
+    doc: PreparedDocument, tokens: Tokens, passage: int, first_tok: int, last_tok: int, known: set[str]
 ) -> tuple[int, int, str]:
     """Original offsets and normalized key of the span covering tokens first..last of a passage."""
     lo, hi = int(tokens.starts[first_tok]), int(tokens.ends[last_tok])

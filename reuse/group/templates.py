@@ -8,13 +8,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from reuse.charclass import HAN_CHAR
+from reuse.settings import Settings
 from reuse.text.normalize import converter
-
-NEAR_SIMILARITY = 80.0
-"""Token-level rapidfuzz ratio (0–100) above which two lines are one template with different slots."""
-MAX_SLOTS, SLOT_TOKENS, MIN_FRAME = 2, 3, 8
-"""Two lines are one template when they differ in at most MAX_SLOTS runs of at most SLOT_TOKENS tokens,
-in a frame of at least MIN_FRAME equal tokens."""
 
 _TOKENS = re.compile(f"{HAN_CHAR}|[^\\s{HAN_CHAR[1:-1]}]+")
 _HAN_ONE = re.compile(HAN_CHAR)
@@ -24,11 +19,11 @@ def _tokens(key: str) -> list[str]:
     return _TOKENS.findall(key)
 
 
-def same_template(a: str, b: str) -> bool:
-    """Two lines are one template when they differ only in slots: at most MAX_SLOTS differing runs of
-    at most SLOT_TOKENS tokens each (an editor's name, a place), in a frame of at least MIN_FRAME tokens."""
+def same_template(a: str, b: str, settings: Settings) -> bool:
+    """Two lines are one template when they differ only in slots: at most max_slots differing runs of
+    at most slot_tokens tokens each (an editor's name, a place), in a frame of at least min_frame tokens."""
     ta, tb = _tokens(a), _tokens(b)
-    if fuzz.ratio(ta, tb) < NEAR_SIMILARITY:
+    if fuzz.ratio(ta, tb) < settings.near_similarity:
         return False
     runs = [op for op in Indel.opcodes(ta, tb) if op.tag != "equal"]
     # Indel reports a replacement as a deletion next to an insertion: merge touching edits.
@@ -40,19 +35,20 @@ def same_template(a: str, b: str) -> bool:
             merged.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
     frame = len(ta) - sum(e - s for s, e, _, _ in merged)
     return (
-        len(merged) <= MAX_SLOTS
-        and all(max(e - s, de - ds) <= SLOT_TOKENS for s, e, ds, de in merged)
-        and frame >= MIN_FRAME
+        len(merged) <= settings.max_slots
+        and all(max(e - s, de - ds) <= settings.slot_tokens for s, e, ds, de in merged)
+        and frame >= settings.min_frame
     )
 
 
-def template_text(texts: list[str], script: str, limit: int = 20) -> str | None:
-    """The first text with the parts that differ in any other member shown as {…}; None when all agree.
+def template_text(texts: list[str], settings: Settings) -> str | None:
+    """The first text with the parts that differ in any of the next template_members members shown as
+    {…}; None when all agree.
 
     Texts are compared after script conversion, so that Traditional against Simplified is no slot.
     """
-    first = texts[0]
-    others = [t for t in texts[1 : limit + 1] if t != first]
+    first, script = texts[0], settings.script
+    others = [t for t in texts[1 : settings.template_members + 1] if t != first]
     if not others:
         return None
     convert = (lambda t: t) if script == "none" else converter(script).convert

@@ -14,15 +14,13 @@ import numpy as np
 
 from reuse.settings import Settings
 from reuse.sketch.candidates import pairs_within_groups, stable_band_keys
-from reuse.sketch.scanned import ScannedDocument
+from reuse.sketch.prepared import PreparedDocument
 from reuse.sketch.shingle import passage_shingles
 from reuse.sketch.signature import signatures
 
-MAX_LSH_BUCKET = 200
-"""Units in one LSH bucket beyond which the bucket is skipped: too common a band to say anything."""
-
 _CHUNK = 4_000
-"""Units signed at once: bounds the signature matrix held in memory."""
+"""Units signed at once: bounds the signature matrix held in memory (each unit's signature is the
+same whatever the chunk, so this changes memory, never output)."""
 
 _LIST_NUMBER = re.compile(r"^0 ?")
 
@@ -62,7 +60,7 @@ def is_headline(unit: Unit, lines: Lines) -> bool:
     return bool(core) and dresses is not None and (len(dresses) > 1 or unit.key not in dresses)
 
 
-def paragraph_units(doc: ScannedDocument, d: int) -> list[Unit]:
+def paragraph_units(doc: PreparedDocument, d: int) -> list[Unit]:
     """The whole lines of document d, one unit each."""
     text = doc.normalized.text
     lows, highs = doc.range_starts.tolist(), doc.range_ends.tolist()
@@ -82,7 +80,7 @@ def paragraph_units(doc: ScannedDocument, d: int) -> list[Unit]:
     ]
 
 
-def sentence_units(docs: list[ScannedDocument], in_family: list[np.ndarray], lines: Lines) -> list[Unit]:
+def sentence_units(docs: list[PreparedDocument], in_family: list[np.ndarray], lines: Lines) -> list[Unit]:
     """The sentences not yet in a family, one unit each; a sentence alone on its line counts as a whole line."""
     units = []
     for d, doc in enumerate(docs):
@@ -98,7 +96,9 @@ def sentence_units(docs: list[ScannedDocument], in_family: list[np.ndarray], lin
     return units
 
 
-def _unit_shingles(units: list[Unit], docs: list[ScannedDocument], settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+def _unit_shingles(
+    units: list[Unit], docs: list[PreparedDocument], settings: Settings
+) -> tuple[np.ndarray, np.ndarray]:
     """Shingle hashes of each unit's passages and the unit (index into units) each belongs to.
 
     The passages' normalized texts are joined with spaces and tokenized at once; a shingle never spans
@@ -123,7 +123,9 @@ def _unit_shingles(units: list[Unit], docs: list[ScannedDocument], settings: Set
     return hashes, np.asarray(owners, dtype=np.int64)[segments]
 
 
-def unit_band_keys(units: list[Unit], docs: list[ScannedDocument], settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+def unit_band_keys(
+    units: list[Unit], docs: list[PreparedDocument], settings: Settings
+) -> tuple[np.ndarray, np.ndarray]:
     """One 64-bit key per LSH band of every unit (all shingles of its passages), signed chunk by chunk,
     so that no full signature matrix is held; and whether the unit has shingles at all."""
     keys = np.zeros((len(units), settings.bands), dtype=np.int64)
@@ -137,10 +139,10 @@ def unit_band_keys(units: list[Unit], docs: list[ScannedDocument], settings: Set
     return keys, usable
 
 
-def near_candidates(units: list[Unit], docs: list[ScannedDocument], settings: Settings) -> np.ndarray:
+def near_candidates(units: list[Unit], docs: list[PreparedDocument], settings: Settings) -> np.ndarray:
     """Pairs of units (indexes into units) colliding in some LSH band, collected band by band."""
     keys, usable = unit_band_keys(units, docs, settings)
     ids = np.flatnonzero(usable)
-    found = [pairs_within_groups(keys[ids, band], ids, MAX_LSH_BUCKET) for band in range(settings.bands)]
+    found = [pairs_within_groups(keys[ids, band], ids, settings.max_lsh_bucket) for band in range(settings.bands)]
     pairs = np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)
     return np.unique(pairs, axis=0) if pairs.size else pairs

@@ -15,7 +15,7 @@ from reuse.load.document import Document
 from reuse.settings import Settings
 
 if TYPE_CHECKING:
-    from reuse.index.store import PreparedDocument
+    from reuse.index.store import IndexEntry
 
 __all__ = ["SCHEMA_VERSION", "Added", "Store", "add_documents", "display_spec", "is_redis", "open_index"]
 
@@ -29,7 +29,7 @@ def is_redis(spec: str) -> bool:
 MASK = "***"
 # Query-string parameters whose value is a secret: redis-py passes unknown ones on to the connection
 # (`?password=` for unix:// sockets, `ssl_password=` for a TLS key), so any name that says so is masked.
-_SECRET_NAME = re.compile(r"pass|pwd|secret|token|auth|credential", re.IGNORECASE)
+SECRET_NAME = re.compile(r"pass|pwd|secret|token|auth|credential", re.IGNORECASE)
 
 
 def display_spec(spec: str) -> str:
@@ -67,7 +67,7 @@ def _masked_query(query: str) -> str:
     fields = []
     for field in query.split("&"):
         name, equals, _ = field.partition("=")
-        fields.append(f"{name}={MASK}" if equals and _SECRET_NAME.search(unquote_plus(name)) else field)
+        fields.append(f"{name}={MASK}" if equals and SECRET_NAME.search(unquote_plus(name)) else field)
     return "&".join(fields)
 
 
@@ -124,7 +124,7 @@ def add_documents(store: Store, documents: Iterable[Document], jobs: int | None 
     jobs = default_jobs() if jobs is None else jobs
     passages = 0
 
-    def counted(items: Iterable[PreparedDocument]) -> Iterator[PreparedDocument]:
+    def counted(items: Iterable[IndexEntry]) -> Iterator[IndexEntry]:
         nonlocal passages
         for item in items:
             passages += item.passages
@@ -136,21 +136,21 @@ def add_documents(store: Store, documents: Iterable[Document], jobs: int | None 
     return Added(written, replaced, passages, time.perf_counter() - started)
 
 
-def _prepare_many(documents: list[Document], settings: Settings) -> list[PreparedDocument]:
-    from reuse.index.store import prepare
-    from reuse.sketch.analysis import analyze
+def _prepare_many(documents: list[Document], settings: Settings) -> list[IndexEntry]:
+    from reuse.index.store import index_entry
+    from reuse.sketch.prepared import prepare
 
-    return [prepare(analyze(doc, settings)) for doc in documents]
+    return [index_entry(prepare(doc, settings)) for doc in documents]
 
 
-def _prepared(documents: Iterable[Document], settings: Settings) -> Iterator[PreparedDocument]:
+def _prepared(documents: Iterable[Document], settings: Settings) -> Iterator[IndexEntry]:
     for doc in documents:
         yield from _prepare_many([doc], settings)
 
 
 def _prepared_by_workers(
     documents: list[Document], settings: Settings, jobs: int, chunk: int = 16, window: int = 8
-) -> Iterator[PreparedDocument]:
+) -> Iterator[IndexEntry]:
     """Prepared documents in order, from worker processes, with at most window chunks per process in flight."""
     from functools import partial
 

@@ -13,16 +13,16 @@ from dataclasses import dataclass, replace
 from reuse.commands.diff import DiffResult, summarize
 from reuse.commands.scan import ScanResult
 from reuse.index import open_index
-from reuse.index.query import query_analysis
+from reuse.index.query import query_prepared
 from reuse.index.store import Store, check_settings
 from reuse.kinds import BOILERPLATE, NEW, PARTIAL, REUSED, AgainstStatus
-from reuse.load.document import Document
 from reuse.settings import Settings
-from reuse.sketch.analysis import analyze
+from reuse.sketch.prepared import PreparedDocument
 from reuse.verify.verifier import VerifiedPassage, merge_ranges
 
 BOILERPLATE_MIN_DOCS = 10
-"""Indexed documents holding a passage from which on it counts as boilerplate (--boilerplate-min-docs)."""
+"""Indexed documents holding a passage from which on it counts as boilerplate (--boilerplate-min-docs).
+Not a Settings field: it is asked per look-up of an index built once, and the report states it."""
 
 
 def index_status(known: VerifiedPassage, boilerplate_min_docs: int) -> str:
@@ -48,7 +48,7 @@ class DiffAgainst:
 def diff_against(result: DiffResult, store: Store, boilerplate_min_docs: int = BOILERPLATE_MIN_DOCS) -> DiffAgainst:
     """The diff with NEW's statuses raised by what the index knows (never lowered)."""
     check_settings(store.spec, store.settings, result.settings)
-    known = query_analysis(store, analyze(result.new, result.settings)).passages
+    known = query_prepared(store, result.prepared[1]).passages
     passages = []
     for mine, theirs in zip(result.passages, known, strict=True):
         status = index_status(theirs, boilerplate_min_docs)
@@ -93,12 +93,16 @@ class DocumentAgainst:
 
 
 def scan_against(
-    documents: list[Document], store: Store, settings: Settings, boilerplate_min_docs: int = BOILERPLATE_MIN_DOCS
+    documents: list[PreparedDocument],
+    store: Store,
+    settings: Settings,
+    boilerplate_min_docs: int = BOILERPLATE_MIN_DOCS,
 ) -> list[DocumentAgainst]:
-    """For each scanned document, its passages the index knows (its own stored copy ignored)."""
+    """For each scanned document (as the scan prepared it, with settings), its passages the index knows
+    (its own stored copy ignored)."""
     check_settings(store.spec, store.settings, settings)
     return [
-        DocumentAgainst(doc.id, query_analysis(store, analyze(doc, settings)).passages, boilerplate_min_docs)
+        DocumentAgainst(doc.id, query_prepared(store, doc).passages, boilerplate_min_docs)
         for doc in sorted(documents, key=lambda d: d.id)
     ]
 
@@ -111,8 +115,6 @@ def scan_against_index(
     The look-up is a stage of the scan's stopwatch, so that `--timings` shows it like the scan's own.
     """
     with open_index(spec, "read") as store:
-        found = scan_against(
-            [scanned.document for scanned in result.scanned], store, result.settings, boilerplate_min_docs
-        )
+        found = scan_against(result.prepared, store, result.settings, boilerplate_min_docs)
     result.stopwatch.lap("look up each document in the index")
     return found

@@ -1,6 +1,6 @@
 """A readout against an index: every passage new, reused or partial, with the documents it was seen in.
 
-Backend-independent: the readout is analyzed with the index's settings; its exact keys and LSH band
+Backend-independent: the readout is prepared with the index's settings; its exact keys and LSH band
 keys are looked up (a bounded number of passages per key, lowest ids first, so a boilerplate line
 seen in a million documents costs what one seen in two does); the best candidates are fetched and
 verified by the loop `reuse diff` verifies with (verify.verifier); and how many documents hold each
@@ -12,21 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from reuse.index.store import Store, StoredDocument, StoredPassage, check_settings, prepare
+from reuse.index.store import Store, StoredDocument, StoredPassage, check_settings, index_entry
 from reuse.kinds import Status
 from reuse.load.document import Document
 from reuse.settings import Settings
-from reuse.sketch.analysis import Analysis, analyze
+from reuse.sketch.prepared import PreparedDocument, prepare
 from reuse.verify.verifier import PassageVerifier, StatusCounts, VerifiedPassage, count_statuses
 
-BAND_CAP = 64
-"""Passages fetched per LSH bucket: enough to find the closest ones, bounded whatever the index size."""
-KEY_CAP = 16
-"""Passages fetched per exact key (how many documents hold it is counted, not fetched)."""
-MAX_CANDIDATES = 32
-"""Candidates verified per passage: exact ones first, then by the number of bands they share."""
 MAX_MATCHES = 10
-"""Matches reported per passage (the best ones); `documents` still counts them all."""
+"""Matches reported per passage (the best ones); `documents` still counts them all. Not a Settings field:
+it is asked per query (--max-matches) of an index built once, and only shortens a list that is reported."""
 
 """The name the --against modules still use for a verified passage of a query."""
 
@@ -56,33 +51,35 @@ def query(
     """Check one document against the index; with exclude_self, its own stored copy (same id) is ignored."""
     if settings is not None:
         check_settings(store.spec, store.settings, settings)
-    return query_analysis(store, analyze(document, store.settings), exclude_self, max_matches)
+    return query_prepared(store, prepare(document, store.settings), exclude_self, max_matches)
 
 
-def query_analysis(
-    store: Store, target: Analysis, exclude_self: bool = True, max_matches: int = MAX_MATCHES
+def query_prepared(
+    store: Store, target: PreparedDocument, exclude_self: bool = True, max_matches: int = MAX_MATCHES
 ) -> IndexQuery:
+    """query() of a document prepared already (with settings the index accepts): a scanned one is not prepared again."""
     settings = store.settings
-    prepared = prepare(target)
+    target = target.expanded()  # its passages, keys and signatures are asked for twice: keep them for this query
+    entry = index_entry(target)
     own = store.document(target.document.id) if exclude_self else None
-    n = prepared.passages
-    key_members = store.key_members(prepared.key_hashes, KEY_CAP + (own.passages if own else 0))
-    wanted_bands = prepared.band_keys[prepared.usable].ravel().tolist()
-    band_members = store.band_members(wanted_bands, BAND_CAP) if wanted_bands else {}
+    n = entry.passages
+    key_members = store.key_members(entry.key_hashes, settings.key_cap + (own.passages if own else 0))
+    wanted_bands = entry.band_keys[entry.usable].ravel().tolist()
+    band_members = store.band_members(wanted_bands, settings.band_cap) if wanted_bands else {}
 
-    band_rows = prepared.band_keys.tolist()
+    band_rows = entry.band_keys.tolist()
     ranked: list[list[int]] = []
     for i in range(n):
         score: dict[int, int] = {}
-        for pid in key_members.get(prepared.key_hashes[i], ()):
+        for pid in key_members.get(entry.key_hashes[i], ()):
             score[pid] = settings.bands + 1
-        if prepared.usable[i]:
+        if entry.usable[i]:
             for key in band_rows[i]:
                 for pid in band_members.get(key, ()):
                     score[pid] = score.get(pid, 0) + 1
         if own is not None:
             score = {pid: s for pid, s in score.items() if not own.holds(pid)}
-        ranked.append(sorted(score, key=lambda pid: (-score[pid], pid))[:MAX_CANDIDATES])
+        ranked.append(sorted(score, key=lambda pid: (-score[pid], pid))[: settings.max_candidates])
     stored = store.passages([pid for pids in ranked for pid in pids])
     documents = store.key_documents([p.key_hash for p in stored.values()])
     verifier = PassageVerifier(target, target.settings, keep_indexes=False)

@@ -14,7 +14,8 @@ Keys, under PREFIX (default `reuse`): PREFIX:meta (hash), PREFIX:next (passage i
 PREFIX:docs (set of document ids), PREFIX:d:<id> (a document's first passage id, passages, chars),
 PREFIX:p:<passage id> (a packed passage), PREFIX:b:<bucket> and PREFIX:x:<bucket> (band and
 exact-key sorted sets), PREFIX:k:<bucket> (documents per exact key), PREFIX:n:passages, PREFIX:n:keys.
-Redis Cluster is not supported (scripts name keys they compute).
+Redis Cluster is not supported (scripts name keys they compute). The connection is redis_connection's,
+the scripts and the records they take redis_scripts'.
 """
 
 from __future__ import annotations
@@ -23,14 +24,22 @@ import functools
 import struct
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl, unquote, urlencode
 
 import numpy as np
 
 from reuse.errors import IndexStoreError
-from reuse.index import display_spec
+from reuse.index.redis_connection import RedisConnection, TLSHandshakeError
+from reuse.index.redis_scripts import (
+    BAND_BUCKETS,
+    KEY_BUCKETS,
+    band_blob,
+    key_blob,
+    load_scripts,
+    queue_counts,
+    queue_script,
+)
 from reuse.index.store import (
-    PreparedDocument,
+    IndexEntry,
     Stats,
     Store,
     StoredDocument,
@@ -41,63 +50,19 @@ from reuse.index.store import (
 )
 from reuse.settings import Settings
 from reuse.sketch.candidates import stable_band_keys
+from reuse.version import __version__
 
-BAND_BUCKETS = 1 << 19
-KEY_BUCKETS = 1 << 15
 _HEADER = struct.Struct(">IIIqIIII")  # index, start, end, key hash, lengths of doc id, norm, text, signature
 _DOC = struct.Struct(">QII")  # first passage id, passages, characters
 _CHUNK = 1000
 BATCH = 5000  # passages per MULTI/EXEC: the server serves other clients between transactions
 
-# ARGV[1]: key prefix; ARGV[2]: records of a 4-byte bucket and a 16-byte member.
-_ZADD_MANY = """
-local p, blob = ARGV[1], ARGV[2]
-for i = 1, #blob, 20 do
-  redis.call('ZADD', p .. struct.unpack('>I4', blob, i), 0, string.sub(blob, i + 4, i + 19))
-end
-return #blob / 20
-"""
-_ZREM_MANY = _ZADD_MANY.replace(
-    "'ZADD', p .. struct.unpack('>I4', blob, i), 0,", "'ZREM', p .. struct.unpack('>I4', blob, i),"
-)
-# ARGV[1]: key prefix; ARGV[2]: counter of distinct keys; ARGV[3]: records of a 4-byte bucket,
-# an 8-byte field and a signed 4-byte change. Fields that reach 0 are deleted.
-_COUNT_MANY = """
-local p, counter, blob = ARGV[1], ARGV[2], ARGV[3]
-for i = 1, #blob, 16 do
-  local key = p .. struct.unpack('>I4', blob, i)
-  local field = string.sub(blob, i + 4, i + 11)
-  local change = struct.unpack('>i4', blob, i + 12)
-  local now = redis.call('HINCRBY', key, field, change)
-  if now <= 0 then
-    redis.call('HDEL', key, field)
-    redis.call('INCRBY', counter, -1)
-  elseif now == change then
-    redis.call('INCRBY', counter, 1)
-  end
-end
-return #blob / 16
-"""
-
-# ARGV[1]: key prefix; ARGV[2]: buckets (a power of two ≤ 2²⁴); ARGV[3]: cap; ARGV[4]: 8-byte keys.
-# For each key, its members (16 bytes each) concatenated: one round trip for a whole readout.
-_LOOKUP = """
-local p, buckets, cap, blob = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
-local out = {}
-for i = 1, #blob, 8 do
-  local k = string.sub(blob, i, i + 7)
-  local b6, b7, b8 = string.byte(k, 6, 8)
-  local bucket = (b6 * 65536 + b7 * 256 + b8) % buckets
-  local found = redis.call('ZRANGEBYLEX', p .. bucket, '[' .. k, '[' .. k .. string.rep('\\255', 8), 'LIMIT', 0, cap)
-  out[#out + 1] = table.concat(found)
-end
-return out
-"""
-
 T = TypeVar("T")
 
 
 def _guarded(method: Callable[..., T]) -> Callable[..., T]:
+    """Turn the client's errors, and records that do not parse, into one-line IndexStoreErrors naming the index."""
+
     @functools.wraps(method)
     def wrapper(self: RedisStore, *args: Any, **kwargs: Any) -> T:
         import redis
@@ -107,93 +72,11 @@ def _guarded(method: Callable[..., T]) -> Callable[..., T]:
         except IndexStoreError:
             raise
         except (redis.exceptions.RedisError, TLSHandshakeError) as err:
-            raise IndexStoreError(f"{self.spec}: {self._reason(err)}") from None
+            raise IndexStoreError(f"{self.spec}: {self.connection.reason(err)}") from None
         except (struct.error, UnicodeDecodeError, ValueError) as err:
-            raise IndexStoreError(f"{self.spec}: corrupt index ({self._scrubbed(str(err))})") from None
+            raise IndexStoreError(f"{self.spec}: corrupt index ({self.connection.scrubbed(str(err))})") from None
 
     return wrapper
-
-
-class TLSHandshakeError(Exception):
-    """The TLS handshake with the server failed or timed out (usually: rediss:// to a plain server)."""
-
-
-# Connecting, TLS handshake included, gets this long; commands get COMMAND_TIMEOUT, since one batch's
-# MULTI/EXEC may keep a busy server for seconds. A plain server never answers a TLS hello (it waits for
-# the end of a line that never comes), so without its own limit a rediss:// mistake waited a minute.
-CONNECT_TIMEOUT = 5.0
-COMMAND_TIMEOUT = 60.0
-
-
-def _tls_connection_class() -> type:
-    import ssl
-
-    import redis
-
-    class TLSConnection(redis.SSLConnection):  # type: ignore[misc]
-        """redis-py's TLS connection with the handshake bounded by the connect timeout, not the command one."""
-
-        def _wrap_socket_with_ssl(self, sock: Any) -> Any:
-            sock.settimeout(self.socket_connect_timeout)
-            try:
-                wrapped = super()._wrap_socket_with_ssl(sock)
-            except TimeoutError:
-                # Not an OSError: redis-py would word it as an unreachable host.
-                raise TLSHandshakeError(f"no TLS answer in {self.socket_connect_timeout:g} s") from None
-            except (ssl.SSLError, ConnectionError) as err:
-                raise TLSHandshakeError(getattr(err, "reason", None) or str(err) or type(err).__name__) from None
-            wrapped.settimeout(self.socket_timeout)
-            return wrapped
-
-    return TLSConnection
-
-
-def parse_spec(spec: str) -> tuple[str, str, str]:
-    """(URL for the redis client, key prefix, the spec as shown in messages: passwords masked)."""
-    # Split by hand: urlunsplit drops the '//' of unix:///path URLs (a scheme it does not know).
-    head, _, raw_query = spec.partition("?")
-    query = parse_qsl(raw_query, keep_blank_values=True)
-    prefix = next((v for k, v in query if k == "prefix"), "reuse") or "reuse"
-    rest = urlencode([(k, v) for k, v in query if k != "prefix"])
-    return head + (f"?{rest}" if rest else ""), prefix, display_spec(spec)
-
-
-def _secrets(spec: str) -> list[str]:
-    """Every password in a Redis URL, as typed and decoded (what display_spec masks), to scrub from errors."""
-    from reuse.index import _SECRET_NAME
-
-    head, _, query = spec.split("://", 1)[-1].partition("?")
-    userinfo = head.rpartition("@")[0]
-    found = [userinfo.partition(":")[2]]
-    found += [v for k, v in parse_qsl(query, keep_blank_values=True) if _SECRET_NAME.search(k)]
-    found += [unquote(s) for s in found]
-    return sorted({s for s in found if s}, key=len, reverse=True)
-
-
-def _band_blob(band_keys: np.ndarray, pids: np.ndarray) -> bytes:
-    """Records (bucket, band key ‖ pid) for ZADD_MANY/ZREM_MANY; band_keys (n, bands), pids (n,)."""
-    keys = band_keys.ravel().view(np.uint64)
-    owners = np.repeat(pids.astype(np.uint64), band_keys.shape[1])
-    record = np.zeros(keys.size, dtype=[("bucket", ">u4"), ("key", ">u8"), ("pid", ">u8")])
-    record["bucket"] = keys & np.uint64(BAND_BUCKETS - 1)
-    record["key"], record["pid"] = keys, owners
-    return record.tobytes()
-
-
-def _key_blob(key_hashes: Sequence[int], pids: Sequence[int]) -> bytes:
-    keys = np.array(key_hashes, dtype=np.int64).view(np.uint64)
-    record = np.zeros(keys.size, dtype=[("bucket", ">u4"), ("key", ">u8"), ("pid", ">u8")])
-    record["bucket"] = keys & np.uint64(KEY_BUCKETS - 1)
-    record["key"], record["pid"] = keys, np.array(pids, dtype=np.uint64)
-    return record.tobytes()
-
-
-def _count_blob(key_hashes: Iterable[int], change: int) -> bytes:
-    keys = np.array(sorted(key_hashes), dtype=np.int64).view(np.uint64)
-    record = np.zeros(keys.size, dtype=[("bucket", ">u4"), ("key", ">u8"), ("change", ">i4")])
-    record["bucket"] = keys & np.uint64(KEY_BUCKETS - 1)
-    record["key"], record["change"] = keys, change
-    return record.tobytes()
 
 
 def _unsigned(value: int) -> bytes:
@@ -202,48 +85,9 @@ def _unsigned(value: int) -> bytes:
 
 class RedisStore(Store):
     def __init__(self, spec: str, mode: str, settings: Settings | None = None, force: bool = False) -> None:
-        try:
-            import redis
-        except ImportError:
-            raise IndexStoreError(
-                f"{display_spec(spec)}: the redis client is not installed; pip install 'readout-reuse[redis]'"
-            ) from None
-        self._secrets = _secrets(spec)
-        url, self.prefix, self.spec = parse_spec(spec)
-        tls = {"connection_class": _tls_connection_class()} if spec.startswith("rediss://") else {}
-        try:
-            # Any: redis-py's types allow str replies, but without decode_responses it returns bytes.
-            self.r: Any = redis.Redis.from_url(
-                url, socket_connect_timeout=CONNECT_TIMEOUT, socket_timeout=COMMAND_TIMEOUT, **tls
-            )
-        except ValueError as err:
-            raise IndexStoreError(f"{self.spec}: not a Redis URL ({self._scrubbed(str(err))})") from None
-        options = self.r.connection_pool.connection_kwargs
-        if options.get("password") and options["password"] not in self._secrets:
-            self._secrets.append(options["password"])
-        self._credentials = bool(options.get("password") or options.get("username"))
+        self.connection = RedisConnection(spec)
+        self.r, self.prefix, self.spec = self.connection.client, self.connection.prefix, self.connection.spec
         self._open(mode, settings, force)
-
-    def _scrubbed(self, text: str) -> str:
-        """text with every password of the URL replaced by ***: a client's or server's error may quote one."""
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return text
-
-    def _reason(self, err: Exception) -> str:
-        """What went wrong talking to the server, in the user's terms."""
-        import redis
-
-        if isinstance(err, redis.exceptions.AuthenticationError):
-            if not self._credentials:
-                return "Redis requires a password (put it in the URL: redis://:PASSWORD@host:port/db)"
-            return "wrong Redis password or user"
-        if isinstance(err, TLSHandshakeError):
-            detail = self._scrubbed(str(err))
-            return f"TLS handshake failed ({detail}); is the server using TLS? A server without TLS takes redis://"
-        if isinstance(err, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
-            return f"cannot reach Redis ({self._scrubbed(str(err))})"
-        return f"Redis error ({self._scrubbed(str(err))})"
 
     def _key(self, *parts: object) -> str:
         return ":".join([self.prefix, *map(str, parts)])
@@ -264,7 +108,7 @@ class RedisStore(Store):
             self._drop()
             if settings is None:
                 raise ValueError("creating an index needs settings")
-            values = {**meta_values(settings, _version()), "band_buckets": BAND_BUCKETS, "key_buckets": KEY_BUCKETS}
+            values = {**meta_values(settings, __version__), "band_buckets": BAND_BUCKETS, "key_buckets": KEY_BUCKETS}
             self.r.hset(self._key("meta"), mapping=values)
             meta = {k: str(v) for k, v in values.items()}
         elif not meta:
@@ -274,12 +118,7 @@ class RedisStore(Store):
         self.settings = check_meta(self.spec, meta)
         if (meta.get("band_buckets"), meta.get("key_buckets")) != (str(BAND_BUCKETS), str(KEY_BUCKETS)):
             raise IndexStoreError(f"{self.spec}: corrupt index (unexpected bucket counts in its meta)")
-        self._zadd = self.r.register_script(_ZADD_MANY)
-        self._zrem = self.r.register_script(_ZREM_MANY)
-        self._count = self.r.register_script(_COUNT_MANY)
-        self._lookup = self.r.register_script(_LOOKUP)
-        for script in (self._zadd, self._zrem, self._count, self._lookup):
-            script.sha = self.r.script_load(script.script)
+        self.scripts = load_scripts(self.r)
 
     def _refuse_unless_ours(self, meta: dict[str, str]) -> None:
         """--force replaces a reuse index of any schema version, even one whose meta is damaged: a meta hash
@@ -304,7 +143,7 @@ class RedisStore(Store):
     # Writing -----------------------------------------------------------------------------------
 
     @_guarded
-    def add(self, documents: Iterable[PreparedDocument]) -> tuple[int, int]:
+    def add(self, documents: Iterable[IndexEntry]) -> tuple[int, int]:
         written = replaced = 0
         for batch in batches(documents, BATCH):
             total = sum(doc.passages for doc in batch)
@@ -325,7 +164,7 @@ class RedisStore(Store):
             replaced += sum(1 for o in old if o is not None)
         return written, replaced
 
-    def _write(self, pipe: Any, doc: PreparedDocument, first: int, doc_key: str) -> None:
+    def _write(self, pipe: Any, doc: IndexEntry, first: int, doc_key: str) -> None:
         pids = np.arange(first, first + doc.passages, dtype=np.int64)
         sigs = doc.signatures.astype(">u4", copy=False)
         records = {}
@@ -343,21 +182,16 @@ class RedisStore(Store):
             pipe.mset(dict(list(records.items())[lo : lo + _CHUNK]))
         usable = np.flatnonzero(doc.usable)
         if usable.size:
-            self._script(pipe, self._zadd, self._key("b", ""), _band_blob(doc.band_keys[usable], pids[usable]), 20)
+            queue_script(
+                pipe, self.scripts.zadd, self._key("b", ""), band_blob(doc.band_keys[usable], pids[usable]), 20
+            )
         if doc.passages:
-            self._script(pipe, self._zadd, self._key("x", ""), _key_blob(doc.key_hashes, pids.tolist()), 20)
+            queue_script(pipe, self.scripts.zadd, self._key("x", ""), key_blob(doc.key_hashes, pids.tolist()), 20)
             self._counts(pipe, set(doc.key_hashes), 1)
         pipe.incrby(self._key("n", "passages"), doc.passages)
 
-    def _script(self, pipe: Any, script: Any, prefix: str, blob: bytes, width: int) -> None:
-        step = width * 20000  # bounded script runs: other clients are served between them
-        for lo in range(0, len(blob), step):
-            pipe.evalsha(script.sha, 0, prefix, blob[lo : lo + step])
-
     def _counts(self, pipe: Any, key_hashes: set[int], change: int) -> None:
-        blob = _count_blob(key_hashes, change)
-        for lo in range(0, len(blob), 16 * 20000):
-            pipe.evalsha(self._count.sha, 0, self._key("k", ""), self._key("n", "keys"), blob[lo : lo + 16 * 20000])
+        queue_counts(pipe, self.scripts.count, self._key("k", ""), self._key("n", "keys"), key_hashes, change)
 
     def _removal(self, reader: Any, old: tuple[int, int, int]) -> Callable[[Any], None]:
         """Read what removing a stored document takes (while watching it); the commands to queue."""
@@ -376,9 +210,11 @@ class RedisStore(Store):
                 sigs = np.frombuffer(b"".join(sig for _, sig in signed), dtype=">u4").reshape(len(signed), -1)
                 band_keys = stable_band_keys(sigs.astype(np.uint32), self.settings.bands, self.settings.rows)
                 owners = np.array([p.pid for p, _ in signed], dtype=np.int64)
-                self._script(pipe, self._zrem, self._key("b", ""), _band_blob(band_keys, owners), 20)
+                queue_script(pipe, self.scripts.zrem, self._key("b", ""), band_blob(band_keys, owners), 20)
             if parsed:
-                self._script(pipe, self._zrem, self._key("x", ""), _key_blob(hashes, [p.pid for p, _ in parsed]), 20)
+                queue_script(
+                    pipe, self.scripts.zrem, self._key("x", ""), key_blob(hashes, [p.pid for p, _ in parsed]), 20
+                )
                 self._counts(pipe, set(hashes), -1)
             for lo in range(0, len(keys), _CHUNK):
                 pipe.delete(*keys[lo : lo + _CHUNK])
@@ -485,7 +321,7 @@ class RedisStore(Store):
         for lo in range(0, len(unique), 20000):
             chunk = unique[lo : lo + 20000]
             blob = np.array(chunk, dtype=">i8").tobytes()
-            replies = self.r.evalsha(self._lookup.sha, 0, self._key(kind, ""), buckets, cap, blob)
+            replies = self.r.evalsha(self.scripts.lookup.sha, 0, self._key(kind, ""), buckets, cap, blob)
             for key, members in zip(chunk, replies, strict=True):
                 if members:
                     pids = np.frombuffer(members, dtype=">u8").reshape(-1, 2)[:, 1]
@@ -522,7 +358,7 @@ class RedisStore(Store):
         return StoredDocument(first, count, frozenset(p.key_hash for p in stored.values()))
 
     def close(self) -> None:
-        self.r.close()
+        self.connection.close()
 
 
 def _parse(pid: int, record: bytes) -> tuple[StoredPassage, bytes]:
@@ -539,9 +375,3 @@ def _parse(pid: int, record: bytes) -> tuple[StoredPassage, bytes]:
     if len(sig) != n_sig:
         raise ValueError(f"passage {pid}: truncated record")
     return StoredPassage(pid, doc, index, start, end, norm, kh, text), sig
-
-
-def _version() -> str:
-    from reuse.version import __version__
-
-    return __version__

@@ -1,4 +1,5 @@
-"""The default index: one SQLite file (standard library sqlite3), WAL journal, one transaction per batch.
+"""The default index's reads and writes: one SQLite file (standard library sqlite3), WAL journal, one
+transaction per batch. The file itself (tables, recognising, creating, opening) is sqlite_file's.
 
 Band look-ups go through the primary key of a WITHOUT ROWID table (band_key, passage), exact keys
 through an index on passages(key_hash), so a query reads a few pages, never the whole index.
@@ -6,77 +7,26 @@ through an index on passages(key_hash), so a query reads a few pages, never the 
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 import numpy as np
 
-from reuse.errors import IndexStoreError
-from reuse.index.store import (
-    PreparedDocument,
-    Stats,
-    Store,
-    StoredDocument,
-    StoredPassage,
-    batches,
-    check_meta,
-    meta_values,
-)
+from reuse.index.sqlite_file import create_index, error, open_index_file, transaction
+from reuse.index.store import IndexEntry, Stats, Store, StoredDocument, StoredPassage, batches
 from reuse.settings import Settings
 from reuse.sketch.candidates import stable_band_keys
 
-SCHEMA = """
-CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE documents (
-    doc INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    first INTEGER NOT NULL,      -- a document's passages have the ids first .. first + passages - 1
-    passages INTEGER NOT NULL,
-    chars INTEGER NOT NULL
-);
-CREATE TABLE passages (
-    passage INTEGER PRIMARY KEY,
-    doc INTEGER NOT NULL,
-    idx INTEGER NOT NULL,
-    start INTEGER NOT NULL,
-    end INTEGER NOT NULL,
-    key_hash INTEGER NOT NULL,
-    norm TEXT NOT NULL,          -- the exact-match key: normalized text, or a shape for passages without words
-    text TEXT NOT NULL,          -- the original text, document[start:end]
-    signature BLOB               -- num_perm little-endian uint32, NULL for a passage without shingles
-);
-CREATE INDEX passages_key ON passages (key_hash);
-CREATE TABLE bands (band_key INTEGER NOT NULL, passage INTEGER NOT NULL, PRIMARY KEY (band_key, passage)) WITHOUT ROWID;
-CREATE TABLE keys (key_hash INTEGER PRIMARY KEY, docs INTEGER NOT NULL);
-"""
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-APPLICATION_ID = 0x52555345
-"""'RUSE' in SQLite's header field for the application owning a file (PRAGMA application_id)."""
-# The definitions of these tables, as SQLite keeps them in the schema on page 1, identify an index
-# written before the application id was set: no other program creates these tables word for word.
-_SIGNATURE = [
-    statement.strip().encode()
-    for statement in SCHEMA.split(";")
-    if statement.strip().startswith(("CREATE TABLE meta ", "CREATE TABLE bands ", "CREATE TABLE keys "))
-]
 # SQLite allows 500 terms in a compound SELECT; each band look-up is one term (for its LIMIT).
 _COMPOUND = 250
 _IN_BATCH = 500
 # Passages per write transaction. Band keys are random, so a transaction dirties pages all over the
 # band table and the WAL holds each dirty page once: the bigger the batch, the more rows per page written.
 BATCH = 50_000
-
-# Result codes from sqlite3.h (the sqlite3 module has them from Python 3.11, its type stubs not yet).
-_READONLY = 8
-_CANTOPEN = 14
-_READONLY_DIRECTORY = _READONLY | (6 << 8)
 
 T = TypeVar("T")
 
@@ -89,195 +39,26 @@ def _guarded(method: Callable[..., T]) -> Callable[..., T]:
         try:
             return method(self, *args, **kwargs)
         except sqlite3.Error as err:
-            raise _error(self.spec, err) from None
+            raise error(self.spec, err) from None
 
     return wrapper
-
-
-def _error(spec: str, err: sqlite3.Error) -> IndexStoreError:
-    message = str(err)
-    if getattr(err, "sqlite_errorcode", 0) & 0xFF == _READONLY:
-        return IndexStoreError(f"{spec}: cannot write the index ({message}): the file or its directory is read-only")
-    if isinstance(err, sqlite3.DatabaseError) and ("malformed" in message or "not a database" in message):
-        return IndexStoreError(f"{spec}: corrupt index ({message})")
-    if "locked" in message or "busy" in message:
-        return IndexStoreError(f"{spec}: index is busy ({message}); another process is writing, try again")
-    return IndexStoreError(f"{spec}: {message}")
-
-
-def _sniff(path: str) -> None:
-    """Refuse files that are not SQLite databases before sqlite3 sees them."""
-    if os.path.isdir(path):
-        raise IndexStoreError(f"{path}: is a directory, expected an index file")
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(len(SQLITE_HEADER))
-    except OSError as err:
-        raise IndexStoreError(f"{path}: cannot read ({err.strerror or err})") from None
-    if not head:
-        raise IndexStoreError(f"{path}: not a reuse index (empty file)")
-    if head != SQLITE_HEADER:
-        raise IndexStoreError(f"{path}: not a reuse index (not an SQLite database)")
-
-
-def recognised(path: str) -> bool:
-    """Whether a file is a reuse index, even a damaged one (truncated, pages overwritten), from its first
-    page alone: our application id in the header, or (indexes written before it was set) our table
-    definitions in the schema, which SQLite keeps on page 1. Only such a file is ever deleted by --force."""
-    with open(path, "rb") as handle:
-        head = handle.read(1 << 16)  # the largest page SQLite allows
-    if len(head) < 100 or not head.startswith(SQLITE_HEADER):
-        return False
-    if int.from_bytes(head[68:72], "big") == APPLICATION_ID:
-        return True
-    page_size = int.from_bytes(head[16:18], "big")
-    first_page = head[: 1 << 16 if page_size == 1 else page_size]
-    return all(definition in first_page for definition in _SIGNATURE)
-
-
-def _uri(path: str, *parameters: str) -> str:
-    return "file:" + quote(os.fsencode(os.path.abspath(path))) + "?" + "&".join(parameters)
-
-
-def _connect_read(path: str) -> sqlite3.Connection:
-    """A read-only connection: a query never writes the index, and works where the user cannot write.
-
-    A WAL database is readable read-only when its -wal and -shm files exist or can be created (SQLite
-    3.22+). In a directory the user cannot write, with no -wal left by a writer, they can be neither, and
-    SQLite reads the file only as immutable (no locks, no WAL). That is exact when the -wal holds nothing:
-    every committed change is then in the file itself. A -wal with content holds committed changes the
-    file lacks, which an immutable read would silently miss: that is refused with what to do instead.
-    """
-    try:
-        db = sqlite3.connect(_uri(path, "mode=ro"), uri=True, isolation_level=None, timeout=30.0)
-    except sqlite3.Error as err:
-        raise _error(path, err) from None
-    try:
-        db.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()  # opens the WAL: fails here if it cannot
-        return db
-    except sqlite3.Error as err:
-        db.close()
-        if getattr(err, "sqlite_errorcode", None) not in (_READONLY_DIRECTORY, _CANTOPEN):
-            raise _error(path, err) from None
-        directory = os.path.dirname(os.path.abspath(path))
-        if os.access(directory, os.W_OK):
-            raise _error(path, err) from None
-        wal = path + "-wal"
-        if os.path.exists(wal) and os.path.getsize(wal) > 0:
-            raise IndexStoreError(
-                f"{path}: cannot read the index: its directory is read-only and {wal} holds changes not yet "
-                "merged into it; they are merged when a user who can write the directory next writes the index"
-            ) from None
-    try:
-        return sqlite3.connect(_uri(path, "mode=ro", "immutable=1"), uri=True, isolation_level=None)
-    except sqlite3.Error as err:
-        raise _error(path, err) from None
-
-
-def _replace(path: str) -> None:
-    """Delete an index (with its WAL files) that --force is to build anew; never a file that is not one."""
-    try:
-        ours = recognised(path)
-    except OSError as err:
-        raise IndexStoreError(f"{path}: cannot read ({err.strerror or err})") from None
-    if not ours:
-        raise IndexStoreError(f"{path}: not a reuse index (an SQLite database without reuse's tables); not replaced")
-    for suffix in ("", "-wal", "-shm"):
-        try:
-            os.remove(path + suffix)
-        except FileNotFoundError:
-            continue
-        except OSError as err:
-            raise IndexStoreError(f"{path + suffix}: cannot replace the index ({err.strerror or err})") from None
 
 
 class SqliteStore(Store):
     def __init__(self, path: str, mode: str, settings: Settings | None = None, force: bool = False) -> None:
         """mode: 'create' (a new index with settings; force replaces an existing index), 'write' or 'read'."""
         self.spec = path
-        exists = os.path.exists(path)
         if mode == "create":
-            if exists:
-                _sniff(path)
-                if not force:
-                    raise IndexStoreError(
-                        f"{path}: index already exists; add documents with `reuse index add`, "
-                        "or pass --force to build it anew"
-                    )
-                _replace(path)
-            if settings is None:
-                raise ValueError("creating an index needs settings")
-            self.db = self._connect(path)
-            try:
-                self.db.execute("BEGIN IMMEDIATE")
-                with self._transaction():  # tables and meta together: a file is an index, or empty
-                    for statement in SCHEMA.split(";"):
-                        if statement.strip():
-                            self.db.execute(statement)
-                    self.db.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
-                    values = {**meta_values(settings, _version()), "next_passage": "1"}
-                    self.db.executemany("INSERT INTO meta VALUES (?, ?)", values.items())
-            except sqlite3.Error as err:
-                raise _error(path, err) from None
-            self.settings = settings
-            return
-        if not exists:
-            raise IndexStoreError(f"{path}: no such index; create it with `reuse index build`")
-        _sniff(path)
-        self.db = self._open(path, mode)
-
-    def _connect(self, path: str) -> sqlite3.Connection:
-        try:
-            db = sqlite3.connect(path, isolation_level=None, timeout=30.0)
-            db.execute("PRAGMA journal_mode=WAL")
-            # WAL with synchronous=NORMAL: a crash of the process never loses a committed transaction;
-            # a power cut may lose the last ones, never consistency.
-            db.execute("PRAGMA synchronous=NORMAL")
-        except sqlite3.Error as err:
-            raise _error(path, err) from None
-        return db
-
-    def _open(self, path: str, mode: str) -> sqlite3.Connection:
-        db = _connect_read(path) if mode == "read" else self._connect(path)
-        try:
-            meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
-        except sqlite3.OperationalError as err:
-            db.close()
-            if "no such table" in str(err):
-                raise IndexStoreError(
-                    f"{path}: not a reuse index (an SQLite database without reuse's tables)"
-                ) from None
-            raise _error(path, err) from None
-        except sqlite3.Error as err:
-            db.close()
-            raise _error(path, err) from None
-        try:
-            self.settings = check_meta(path, meta)
-        except IndexStoreError:
-            db.close()
-            raise
-        if mode == "write":
-            db.execute("PRAGMA cache_size=-524288")  # 512 MB for writers: band inserts land all over the tree
-        return db
-
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
-        try:
-            yield
-        except BaseException:
-            if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
-            raise
+            self.db, self.settings = create_index(path, settings, force)
         else:
-            if self.db.in_transaction:
-                self.db.execute("COMMIT")
+            self.db, self.settings = open_index_file(path, mode)
 
     @_guarded
-    def add(self, documents: Iterable[PreparedDocument]) -> tuple[int, int]:
+    def add(self, documents: Iterable[IndexEntry]) -> tuple[int, int]:
         written = replaced = 0
         for batch in batches(documents, BATCH):
             self.db.execute("BEGIN IMMEDIATE")
-            with self._transaction():
+            with transaction(self.db):
                 next_pid = int(self.db.execute("SELECT value FROM meta WHERE name = 'next_passage'").fetchone()[0])
                 staged: list[np.ndarray] = []
                 counts: Counter[int] = Counter()
@@ -294,7 +75,7 @@ class SqliteStore(Store):
                 self.db.execute("UPDATE meta SET value = ? WHERE name = 'next_passage'", (str(next_pid),))
         return written, replaced
 
-    def _insert(self, doc: PreparedDocument, first: int, staged: list[np.ndarray], counts: Counter[int]) -> int:
+    def _insert(self, doc: IndexEntry, first: int, staged: list[np.ndarray], counts: Counter[int]) -> int:
         db = self.db
         cursor = db.execute(
             "INSERT INTO documents (id, first, passages, chars) VALUES (?, ?, ?, ?)",
@@ -375,7 +156,7 @@ class SqliteStore(Store):
     def remove(self, doc_ids: Sequence[str]) -> list[str]:
         missing = []
         self.db.execute("BEGIN IMMEDIATE")
-        with self._transaction():
+        with transaction(self.db):
             for doc_id in doc_ids:
                 if not self._delete(doc_id):
                     missing.append(doc_id)
@@ -499,14 +280,3 @@ class SqliteStore(Store):
 
     def close(self) -> None:
         self.db.close()
-
-
-@functools.lru_cache(maxsize=16)
-def _compound(select: str, cap: int, terms: int) -> str:
-    return " UNION ALL ".join([f"SELECT * FROM ({select} LIMIT {cap:d})"] * terms)
-
-
-def _version() -> str:
-    from reuse.version import __version__
-
-    return __version__

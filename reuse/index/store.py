@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reuse.errors import IndexStoreError
-from reuse.settings import ALGORITHM_VERSION, Settings
-from reuse.sketch.analysis import Analysis
+from reuse.errors import IndexStoreError, SettingsError
+from reuse.settings import ALGORITHM_VERSION, FIELDS, Settings
 from reuse.sketch.candidates import stable_band_keys
+from reuse.sketch.prepared import PreparedDocument
 
 if TYPE_CHECKING:
     from typing_extensions import Self  # typing.Self from Python 3.11 on
@@ -39,8 +39,8 @@ def key_hash(key: str) -> int:
 
 
 @dataclass(frozen=True)
-class PreparedDocument:
-    """A document ready to be written: everything an index stores about it, computed once."""
+class IndexEntry:
+    """What an index stores of a document (and what a query looks up), computed once from its preparation."""
 
     id: str
     chars: int
@@ -61,19 +61,20 @@ class PreparedDocument:
         return len(self.starts)
 
 
-def prepare(analysis: Analysis) -> PreparedDocument:
-    settings = analysis.settings
-    signatures = analysis.signatures
-    return PreparedDocument(
-        id=analysis.document.id,
-        chars=len(analysis.document.text),
-        starts=[p.start for p in analysis.passages],
-        ends=[p.end for p in analysis.passages],
-        texts=[p.text for p in analysis.passages],
-        keys=list(analysis.keys),
-        key_hashes=[key_hash(k) for k in analysis.keys],
+def index_entry(prepared: PreparedDocument) -> IndexEntry:
+    """What the index stores of a prepared document (computed from it once: the rows to write, or to look up)."""
+    settings = prepared.settings
+    passages, keys, signatures = prepared.passages(), prepared.keys(), prepared.signatures()
+    return IndexEntry(
+        id=prepared.document.id,
+        chars=len(prepared.document.text),
+        starts=[p.start for p in passages],
+        ends=[p.end for p in passages],
+        texts=[p.text for p in passages],
+        keys=list(keys),
+        key_hashes=[key_hash(k) for k in keys],
         signatures=signatures,
-        usable=analysis.has_shingles(),
+        usable=prepared.passages_with_shingles(),
         band_keys=stable_band_keys(signatures, settings.bands, settings.rows),
     )
 
@@ -154,16 +155,38 @@ def check_meta(spec: str, meta: dict[str, str]) -> Settings:
             f"{spec}: index schema version {version} (written by {made_by}) is newer than this reuse's "
             f"({SCHEMA_VERSION}); upgrade readout-reuse to use it"
         )
+    return stored_settings(spec, meta)
+
+
+def stored_settings(spec: str, meta: dict[str, str]) -> Settings:
+    """The settings an index was built with, refused unless they are exactly this reuse's kind.
+
+    An index of another version of reuse may store fewer settings (fields added since) or more (fields
+    since removed): what is there is read, and the refusal names the difference, so that it reads as
+    settings to rebuild with, not as a damaged file.
+    """
     try:
         values = json.loads(meta["settings"])
-        settings = Settings(**values)
-    except (KeyError, ValueError, TypeError) as err:
+    except (KeyError, ValueError) as err:
         raise IndexStoreError(f"{spec}: corrupt index: its settings cannot be read ({err})") from None
-    if settings.fingerprint() != meta.get("fingerprint"):
+    if not isinstance(values, dict):
+        raise IndexStoreError(f"{spec}: corrupt index: its settings cannot be read (not a JSON object)")
+    missing = [name for name in FIELDS if name not in values]
+    unknown = sorted(name for name in values if name not in FIELDS)
+    try:
+        settings = Settings(**{name: value for name, value in values.items() if name in FIELDS})
+    except (SettingsError, TypeError) as err:
+        raise IndexStoreError(f"{spec}: corrupt index: its settings cannot be read ({err})") from None
+    if missing or unknown or settings.fingerprint() != meta.get("fingerprint"):
+        differ = "".join(
+            f"; {what}: {', '.join(names)}"
+            for what, names in (("settings it lacks", missing), ("settings this reuse does not know", unknown))
+            if names
+        )
         raise IndexStoreError(
-            f"{spec}: index built by another algorithm version (fingerprint {meta.get('fingerprint')}, "
-            f"algorithm {meta.get('algorithm_version')}; this reuse has algorithm {ALGORITHM_VERSION}); "
-            "build the index again with `reuse index build --force`"
+            f"{spec}: index built with other settings or by another algorithm version (fingerprint "
+            f"{meta.get('fingerprint')}, algorithm {meta.get('algorithm_version')}; this reuse has algorithm "
+            f"{ALGORITHM_VERSION}{differ}); build the index again with `reuse index build --force`"
         )
     return settings
 
@@ -180,10 +203,10 @@ def check_settings(spec: str, stored: Settings, wanted: Settings) -> None:
     )
 
 
-def batches(documents: Iterable[PreparedDocument], size: int) -> Iterator[list[PreparedDocument]]:
+def batches(documents: Iterable[IndexEntry], size: int) -> Iterator[list[IndexEntry]]:
     """Documents grouped into write transactions of about size passages (never splitting a document)."""
     size = int(os.environ.get(BATCH_ENV) or size)
-    batch: list[PreparedDocument] = []
+    batch: list[IndexEntry] = []
     count = 0
     for doc in documents:
         batch.append(doc)
@@ -203,7 +226,7 @@ class Store(ABC):
     settings: Settings
 
     @abstractmethod
-    def add(self, documents: Iterable[PreparedDocument]) -> tuple[int, int]:
+    def add(self, documents: Iterable[IndexEntry]) -> tuple[int, int]:
         """Write documents (replacing ids already there); (documents written, of which replaced)."""
 
     @abstractmethod

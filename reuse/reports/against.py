@@ -46,8 +46,8 @@ def scan_against_json(spec: str, found: list[DocumentAgainst]) -> dict[str, Any]
 
 def render_scan_against(spec: str, found: list[DocumentAgainst], fmt: str, limit: int) -> str:
     """The section a table or Markdown scan report gets with --against."""
-    from reuse.reports.diff import _fit_table, shorten
     from reuse.reports.markup import md_code, md_text, visible
+    from reuse.reports.tables import fit_table, shorten
 
     ordered = sorted(found, key=lambda d: (-d.known_share(), d.id))
     rows = [
@@ -66,14 +66,14 @@ def render_scan_against(spec: str, found: list[DocumentAgainst], fmt: str, limit
         lines += ["| " + " | ".join([md_text(r[0]), *r[1:]]) + " |" for r in rows]
     else:
         lines = ["", f"Against the index {visible(spec)}: passages it has seen (known = share of characters).", ""]
-        lines.append(_fit_table(rows, headers, 0, 100))
+        lines.append(fit_table(rows, headers, 0, 100))
     if len(ordered) > limit:
         lines.append(f"… {len(ordered) - limit} more documents")
     return "\n".join(lines) + "\n"
 
 
 def _seen_in(known: VerifiedPassage) -> str:
-    from reuse.reports.diff import shorten
+    from reuse.reports.tables import shorten
 
     if not known.matches:
         return ""
@@ -85,8 +85,9 @@ def render_diff_against(result: DiffAgainst, fmt: str) -> str:
     """The diff report, with what the index knows: a key per passage in JSON, a section in tables."""
     import json
 
-    from reuse.reports.diff import _fit_table, render, to_json
+    from reuse.reports.diff import render, to_json
     from reuse.reports.markup import json_inert, md_text, visible
+    from reuse.reports.tables import fit_table
 
     n = result.boilerplate_min_docs
     if fmt == "json":
@@ -115,5 +116,5 @@ def render_diff_against(result: DiffAgainst, fmt: str) -> str:
         return report + "\n".join(lines) + "\n"
     lines = ["", head(visible(result.spec))]
     if rows:
-        lines += ["", _fit_table(rows, headers, 3, 100)]
+        lines += ["", fit_table(rows, headers, 3, 100)]
     return report + "\n".join(lines) + "\n"

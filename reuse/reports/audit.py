@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from reuse.commands.audit import AuditResult, to_json
 from reuse.reports import json_layout
-from reuse.reports.diff import _fit_table
 from reuse.reports.markup import json_inert, visible
+from reuse.reports.tables import fit_table
 
 
 def render(result: AuditResult, fmt: str, width: int = 100) -> str:
@@ -52,6 +52,6 @@ def render(result: AuditResult, fmt: str, width: int = 100) -> str:
     ]
     lines += [
         "",
-        _fit_table(rows, ["document", "empty", "boilerplate", "repeats", "script", "languages", "fragments"], 0, width),
+        fit_table(rows, ["document", "empty", "boilerplate", "repeats", "script", "languages", "fragments"], 0, width),
     ]
     return "\n".join(lines) + "\n"

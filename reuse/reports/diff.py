@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
 from reuse.commands.diff import DiffResult
 from reuse.reports.markup import json_inert, md_code, md_text, visible
+from reuse.reports.tables import TABLE_WIDTH, fit_table
 from reuse.text.segment import Passage
 from reuse.verify.verifier import VerifiedPassage
 
 FORMATS: tuple[str, ...] = ("table", "json", "markdown")
-TABLE_WIDTH = 100
 
 
 def passage_fields(p: Passage, status: str, similarity: float, coverage: float) -> dict[str, Any]:
@@ -72,37 +71,6 @@ def render_json(result: DiffResult) -> str:
     return json_inert(json.dumps(to_json(result), ensure_ascii=False, indent=2)) + "\n"
 
 
-def display_width(text: str) -> int:
-    from wcwidth import wcswidth
-
-    width = wcswidth(text)
-    return width if width >= 0 else len(text)
-
-
-# Whitespace runs become one space; the information separators \x1c-\x1f, which str.split() takes for
-# whitespace, are controls to show (markup.visible) instead.
-_WHITESPACE = re.compile(r"[^\S\x1c-\x1f]+")
-
-
-def shorten(text: str, width: int) -> str:
-    """Fit text into width terminal columns (Han characters take two), ending with … when cut.
-
-    Whitespace runs become one space, and controls are shown as escapes (markup.visible)."""
-    from wcwidth import wcwidth
-
-    text = visible(_WHITESPACE.sub(" ", text).strip(" "))
-    if display_width(text) <= width:
-        return text
-    out, used = [], 0
-    for char in text:
-        w = max(wcwidth(char), 0)
-        if used + w > width - 1:
-            break
-        out.append(char)
-        used += w
-    return "".join(out) + "…"
-
-
 def marked(result: VerifiedPassage, left: str, right: str, escape: Callable[[str], str] = str) -> str:
     """The passage text with its reused spans wrapped in markers (for partial passages).
 
@@ -135,25 +103,6 @@ def _summary_line(result: DiffResult) -> str:
     )
 
 
-def _fit_table(rows: list[list[str]], headers: list[str], text_column: int, width: int) -> str:
-    """A tabulate table whose text column is shortened so that every line fits in width columns.
-
-    Every cell is shown with its controls as escapes (markup.visible): a table is for a terminal."""
-    from tabulate import tabulate
-
-    rows = [[visible(cell) for cell in row] for row in rows]
-
-    # tabulate makes a column as wide as its widest cell, and at least its header plus 2.
-    others = sum(
-        max([display_width(row[i]) for row in rows] + [display_width(headers[i]) + 2])
-        for i in range(len(headers))
-        if i != text_column
-    )
-    room = max(width - others - 2 * (len(headers) - 1), display_width(headers[text_column]) + 2)
-    fitted = [row[:text_column] + [shorten(row[text_column], room)] + row[text_column + 1 :] for row in rows]
-    return tabulate(fitted, headers=headers, tablefmt="simple", disable_numparse=True)
-
-
 def render_table(result: DiffResult, width: int = TABLE_WIDTH) -> str:
     rows = [
         [
@@ -168,11 +117,11 @@ def render_table(result: DiffResult, width: int = TABLE_WIDTH) -> str:
     ]
     headers = ["#", "status", "sim", "lang", "text («reused»)", "from OLD"]
     lines = [f"OLD {visible(result.old.id)}", f"NEW {visible(result.new.id)}", ""]
-    lines.append(_fit_table(rows, headers, 4, width) if rows else "(NEW has no passages: it is empty)")
+    lines.append(fit_table(rows, headers, 4, width) if rows else "(NEW has no passages: it is empty)")
     lines += ["", _summary_line(result)]
     if result.dropped:
         dropped = [[str(r.passage.index), r.passage.lang, r.passage.text] for r in result.dropped]
-        lines += ["", "Dropped from OLD:", _fit_table(dropped, ["#", "lang", "text"], 2, width)]
+        lines += ["", "Dropped from OLD:", fit_table(dropped, ["#", "lang", "text"], 2, width)]
     return "\n".join(lines) + "\n"
 
 

@@ -7,8 +7,9 @@ from typing import Any
 
 from reuse.index.query import IndexQuery
 from reuse.index.store import Stats
-from reuse.reports.diff import _fit_table, marked, passage_fields, shorten
+from reuse.reports.diff import marked, passage_fields
 from reuse.reports.markup import json_inert, md_code, md_text, visible
+from reuse.reports.tables import fit_table, shorten
 from reuse.settings import Settings
 from reuse.verify.verifier import Match, VerifiedPassage
 
@@ -83,7 +84,7 @@ def render_table(spec: str, results: list[IndexQuery], width: int = 100) -> str:
             for r in result.passages
         ]
         headers = ["#", "status", "docs", "sim", "text («reused»)", "seen in"]
-        lines.append(_fit_table(rows, headers, 4, width) if rows else "(no passages: the document is empty)")
+        lines.append(fit_table(rows, headers, 4, width) if rows else "(no passages: the document is empty)")
         lines += ["", _summary_line(result)]
     return "\n".join(lines) + "\n"
 

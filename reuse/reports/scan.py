@@ -9,8 +9,8 @@ from typing import Any
 from reuse.commands.scan import SHARE_KINDS, ScanResult
 from reuse.group.families import Family
 from reuse.reports import json_layout
-from reuse.reports.diff import _fit_table, shorten
 from reuse.reports.markup import json_inert, md_text, visible
+from reuse.reports.tables import fit_table, shorten
 
 
 def _family_head(f: Family) -> dict[str, Any]:
@@ -89,14 +89,14 @@ def render_table(result: ScanResult, limit: int = 30, width: int = 100) -> str:
     shown = result.families[:limit]
     rows = [[f.id, f.kind, str(f.documents), str(f.occurrences), f.template or f.text] for f in shown]
     if rows:
-        lines.append(_fit_table(rows, ["family", "kind", "docs", "occ", "text ({…} = slot)"], 4, width))
+        lines.append(fit_table(rows, ["family", "kind", "docs", "occ", "text ({…} = slot)"], 4, width))
         if len(result.families) > limit:
             lines.append(f"… {len(result.families) - limit} more families (--limit, or --format json for all)")
     else:
         lines.append("No reuse found: every passage is new.")
     docs = sorted(result.documents, key=lambda d: (-d.shares["boilerplate"], d.id))[:limit]
     rows = [[shorten(d.id, 40), str(d.passages)] + [f"{d.shares[k]:.0%}" for k in SHARE_KINDS] for d in docs]
-    lines += ["", _fit_table(rows, ["document", "passages", *SHARE_KINDS], 0, width)]
+    lines += ["", fit_table(rows, ["document", "passages", *SHARE_KINDS], 0, width)]
     if len(result.documents) > limit:
         lines.append(f"… {len(result.documents) - limit} more documents")
     return "\n".join(lines) + "\n"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from reuse.sketch.signature import fmix
-from reuse.text.normalize import SPACE, _han_mask, to_codes
+from reuse.text.normalize import SPACE, han_mask, to_codes
 
 _TOKEN_BASE = np.uint64(0x100000001B3)  # FNV prime: an odd multiplier spreads code points over 64 bits
 _SHINGLE_BASE = np.uint64(0x9E3779B97F4A7C15)
@@ -42,7 +42,7 @@ def tokenize(normalized: str) -> Tokens:
     if codes.size == 0:
         empty = np.zeros(0, dtype=np.int32)
         return Tokens(empty, empty, np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=bool))
-    han = _han_mask(codes)
+    han = han_mask(codes)
     nonspace = np.flatnonzero(codes != SPACE)
     han_ns = han[nonspace]
     # A token starts at every Han character, and at a word character after a gap or a Han character.

@@ -182,9 +182,6 @@ def converter(script: str) -> OpenCC:
     return opencc.OpenCC(script)
 
 
-_MAX_CLAUSE = 512
-
-
 _BREAKS = np.full(0x110000, _UNSEEN, dtype=np.int8)
 """1 for characters that end a clause (punctuation, line breaks), 0 for others; filled as they turn up."""
 
@@ -197,8 +194,9 @@ def _hard_breaks(codes: np.ndarray) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(_BREAKS[codes])))
 
 
-def _clauses(stage: _Stage, breaks: np.ndarray) -> np.ndarray:
-    """Bounds of the clauses: cut where the original had a clause break between two characters, or at a space."""
+def _clauses(stage: _Stage, breaks: np.ndarray, max_clause: int) -> np.ndarray:
+    """Bounds of the clauses: cut where the original had a clause break between two characters, or at a
+    space, and after max_clause characters (Settings.max_clause), so that aligning a clause stays cheap."""
     n = stage.codes.size
     if n == 0:
         return np.zeros(1, dtype=np.int64)
@@ -208,9 +206,9 @@ def _clauses(stage: _Stage, breaks: np.ndarray) -> np.ndarray:
         cut[1:] |= stage.codes[1:] == SPACE
     cut[0] = True
     bounds = np.append(np.flatnonzero(cut), n)
-    long = np.flatnonzero(np.diff(bounds) > _MAX_CLAUSE)
-    if long.size:  # a clause has at most _MAX_CLAUSE characters, so that aligning it stays cheap
-        extra = [np.arange(bounds[i] + _MAX_CLAUSE, bounds[i + 1], _MAX_CLAUSE) for i in long.tolist()]
+    long = np.flatnonzero(np.diff(bounds) > max_clause)
+    if long.size:
+        extra = [np.arange(bounds[i] + max_clause, bounds[i + 1], max_clause) for i in long.tolist()]
         bounds = np.unique(np.concatenate([bounds, *extra]))
     return bounds
 
@@ -220,7 +218,7 @@ _SEPARATOR = "\n"
 break of the text into a space, so the clauses convert exactly as they would one by one."""
 
 
-def _convert_script(stage: _Stage, script: str, original: np.ndarray) -> _Stage:
+def _convert_script(stage: _Stage, script: str, original: np.ndarray, max_clause: int) -> _Stage:
     """OpenCC conversion; where a phrase changes the length, align that clause alone."""
     if script == "none" or stage.codes.size == 0:
         return stage
@@ -233,7 +231,7 @@ def _convert_script(stage: _Stage, script: str, original: np.ndarray) -> _Stage:
     # Phrase conversion changed the length (記憶體 → 内存). Clause by clause (cut where the
     # original had punctuation or a line break), clauses of the same length keep the
     # character-for-character map; the others are aligned, which stays cheap because they are short.
-    bounds = _clauses(stage, _hard_breaks(original))
+    bounds = _clauses(stage, _hard_breaks(original), max_clause)
     separated = np.insert(stage.codes, bounds[1:-1], ord(_SEPARATOR))
     converted = converter(script).convert(from_codes(separated)).split(_SEPARATOR)
     pieces: list[str] = []
@@ -274,11 +272,11 @@ def _replacements(before: str, after: str) -> list[tuple[int, int, str]]:
 
 def _is_word_char(codes: np.ndarray) -> np.ndarray:
     """Characters of space-separated words (not space, not Han)."""
-    han = _han_mask(codes)
+    han = han_mask(codes)
     return (codes != SPACE) & ~han
 
 
-def _han_mask(codes: np.ndarray) -> np.ndarray:
+def han_mask(codes: np.ndarray) -> np.ndarray:
     """Han (and kana, hangul) code points, by range checks on the whole array."""
     mask = np.zeros(codes.size, dtype=bool)
     for lo, hi in HAN_CODE_RANGES:
@@ -332,7 +330,7 @@ def normalize(text: str, settings: Settings) -> Normalized:
     stage = _fold(stage, settings.casefold)
     # Spaces go before script conversion, so that 人工 智慧 and 人工智慧 convert alike.
     stage = _collapse_spaces(stage)
-    stage = _convert_script(stage, settings.script, codes)
+    stage = _convert_script(stage, settings.script, codes, settings.max_clause)
     if settings.mask_digits:
         stage = _mask_digits(stage)
     # Offsets fit in 32 bits for any document under 2 GB, and halve the map's memory.

@@ -8,6 +8,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from reuse.charclass import HAN
+from reuse.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,8 @@ def aligned_spans(
     target: str,
     reference: str,
     max_gap: int,
-    min_block: int = 2,
-    seed: int = 4,
+    min_block: int,
+    seed: int,
     index: QgramIndex | None = None,
     min_chars: int = 1,
 ) -> list[Span]:
@@ -142,14 +143,12 @@ def aligned_spans(
     return [span for span in snapped if span is not None]
 
 
-def seed_length(min_span: int, min_whole: int) -> int:
+def seed_length(settings: Settings) -> int:
     """Any span of weight w has at least w − 1 characters, so seeds of that length cannot miss one."""
-    return max(1, min(4, min(min_span, min_whole) - 1))
+    return max(1, min(settings.max_seed, min(settings.min_span, settings.min_whole) - 1))
 
 
-def reused_spans(
-    target: str, reference: str, min_span: int, min_whole: int, max_gap: int, index: QgramIndex | None = None
-) -> list[Span]:
+def reused_spans(target: str, reference: str, settings: Settings, index: QgramIndex | None = None) -> list[Span]:
     """Spans of target reused from reference that are long enough to count.
 
     A span counts when it weighs at least min_span, or when it is the whole target passage and that
@@ -157,8 +156,10 @@ def reused_spans(
     """
     whole = target.strip()
     out = []
-    seed = seed_length(min_span, min_whole)
-    for span in aligned_spans(target, reference, max_gap, seed=seed, index=index, min_chars=seed):
+    min_span, min_whole = settings.min_span, settings.min_whole
+    seed = seed_length(settings)
+    spans = aligned_spans(target, reference, settings.max_gap, settings.min_block, seed, index, min_chars=seed)
+    for span in spans:
         piece = target[span.start : span.end]
         w = weight(piece) - span.bridged
         if w >= min_span or (piece == whole and w >= min_whole):

@@ -14,7 +14,7 @@ from typing import Protocol, TypeVar
 
 from reuse.kinds import NEW, PARTIAL, REUSED, STATUSES, ReportedStatus, Status
 from reuse.settings import Settings
-from reuse.sketch.analysis import Analysis
+from reuse.sketch.prepared import PreparedDocument
 from reuse.text.segment import Passage
 from reuse.verify.spans import QgramIndex, Span, qgram_index, reused_spans, seed_length, similarity
 
@@ -140,7 +140,7 @@ class PassageVerifier:
     """The verification of one target's passages. Captions and boilerplate repeat: each distinct
     pair of texts is verified once."""
 
-    target: Analysis
+    target: PreparedDocument
     settings: Settings
     keep_indexes: bool = True
     """Keep each reference text's q-gram index: a diff's references are one document's passages, each
@@ -148,6 +148,13 @@ class PassageVerifier:
     seen about once, whose indexes would only hold memory."""
     verified: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
     indexes: dict[str, QgramIndex] = field(default_factory=dict)
+    passages: list[Passage] = field(init=False)
+    keys: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Asked for once: a compact target (a scanned document) computes them afresh at every call.
+        self.passages = self.target.passages()
+        self.keys = self.target.keys()
 
     def spans(self, i: int, ref_text: str, same_key: bool) -> list[Span]:
         """Reused spans of passage i in ref_text (normalized), the whole passage when the keys are equal."""
@@ -160,9 +167,9 @@ class PassageVerifier:
             index = None
             if self.keep_indexes:
                 if ref_text not in self.indexes:
-                    self.indexes[ref_text] = qgram_index(ref_text, seed_length(s.min_span, s.min_whole))
+                    self.indexes[ref_text] = qgram_index(ref_text, seed_length(s))
                 index = self.indexes[ref_text]
-            self.verified[pair] = reused_spans(text, ref_text, s.min_span, s.min_whole, s.max_gap, index)
+            self.verified[pair] = reused_spans(text, ref_text, s, index)
         return self.verified[pair]
 
     def in_document(self, i: int, spans: list[Span]) -> Ranges:
@@ -176,7 +183,7 @@ class PassageVerifier:
         local = merge_ranges(local)
         total = len(text) - text.count(" ")
         coverage = 1.0 if exact else (_covered(text, local) / total if total else 0.0)
-        passage = self.target.passages[i]
+        passage = self.passages[i]
         if exact or coverage >= self.settings.reused_coverage:
             return REUSED, round(coverage, 4), ((passage.start, passage.end),)
         if local:
@@ -196,7 +203,7 @@ class PassageVerifier:
         best max_matches matches are kept (all when None), but the passage's `documents` counts them all.
         """
         text = self.target.norm_text(i)
-        key = self.target.keys[i]
+        key = self.keys[i]
         matches: list[Match] = []
         local: list[tuple[int, int]] = []
         exact = False
@@ -226,5 +233,5 @@ class PassageVerifier:
         held_by = max([len({m.doc for m in matches})] + [m.documents for m in matches])
         best = matches[0].similarity if matches else 0.0
         return VerifiedPassage(
-            self.target.passages[i], status, best, coverage, held_by, tuple(matches[:max_matches]), spans_out
+            self.passages[i], status, best, coverage, held_by, tuple(matches[:max_matches]), spans_out
         )
