@@ -36,3 +36,18 @@ def test_no_module_outgrows_a_screenful_of_concepts() -> None:
         for path in (ROOT / "reuse").rglob("*.py")
     }
     assert {path: n for path, n in sizes.items() if n > 400} == {}
+
+
+def test_private_names_stay_in_their_module() -> None:
+    """A name another module needs is public; `_name` imported across modules hides a real dependency."""
+    import ast
+
+    crossings = [
+        f"{path.relative_to(ROOT)}: {node.module}.{alias.name}"
+        for path in (ROOT / "reuse").rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("reuse")
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
+    assert crossings == []

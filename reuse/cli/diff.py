@@ -10,12 +10,14 @@ from reuse.cli.app import EXIT_OK, EXIT_OVER_THRESHOLD
 from reuse.cli.options import (
     against_options,
     format_option,
+    id_key_option,
     inputs_from_options,
     mask_digits_option,
     min_span_option,
     output_option,
     script_option,
     settings_from_options,
+    text_key_option,
     unit_option,
 )
 from reuse.cli.output import emit, guard
@@ -27,8 +29,8 @@ from reuse.cli.output import emit, guard
 @format_option(["table", "json", "markdown"])
 @output_option
 @click.option("--encoding", help="Decode both files with this encoding (default: UTF-8, else detected).")
-@click.option("--id-key", default="id", show_default=True, help="JSONL: the key holding a document's id.")
-@click.option("--text-key", default="text", show_default=True, help="JSONL: the key holding its text.")
+@id_key_option
+@text_key_option
 @script_option
 @unit_option
 @mask_digits_option

@@ -59,6 +59,10 @@ def against_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+id_key_option = click.option(
+    "--id-key", default="id", show_default=True, help="JSONL: the key holding a document's id."
+)
+text_key_option = click.option("--text-key", default="text", show_default=True, help="JSONL: the key holding its text.")
 script_option = click.option(
     "--script",
     type=click.Choice(SCRIPTS),
@@ -105,8 +109,8 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
             click.argument("corpus", nargs=-1, required=True),
             click.option("--glob", help="Only files whose path inside a directory matches this pattern (e.g. '*.md')."),
             click.option("--encoding", help="Decode every file with this encoding (default: UTF-8, else detected)."),
-            click.option("--id-key", default="id", show_default=True, help="JSONL: the key holding a document's id."),
-            click.option("--text-key", default="text", show_default=True, help="JSONL: the key holding its text."),
+            id_key_option,
+            text_key_option,
             click.option(
                 "--skip-bad", is_flag=True, help="Skip unreadable inputs (listed in the report) instead of stopping."
             ),
@@ -134,7 +138,6 @@ def settings_from_options(base: Settings | None = None) -> Settings:
     line, over base, so that a default left alone never reads as a request for other settings.
     """
     from click.core import ParameterSource
-
 
     ctx = click.get_current_context()
     fields = {name: ctx.params[name] for name in SETTING_OPTIONS if name in ctx.params}
