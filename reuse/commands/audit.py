@@ -10,6 +10,7 @@ import numpy as np
 from reuse.commands.scan import ScanResult
 from reuse.group.classify import TERMINAL
 from reuse.group.union_find import UnionFind
+from reuse.kinds import BOILERPLATE
 from reuse.settings import Settings
 from reuse.sketch.candidates import lsh_pairs
 from reuse.sketch.prepared import PreparedDocument
@@ -125,12 +126,12 @@ def audit(result: ScanResult, max_boilerplate: float = 0.5) -> AuditResult:
             DocumentAudit(
                 id=doc.id,
                 empty=not len(doc),
-                boilerplate_share=report.shares["boilerplate"],
+                boilerplate_share=report.shares[BOILERPLATE],
                 repeats=repeats[doc.id],
                 scripts=scripts,
                 mixed_scripts=mixed,
                 languages=list(f.languages),
-                fragments=_fragments(doc, report.intervals.get("boilerplate", []), settings),
+                fragments=_fragments(doc, report.intervals.get(BOILERPLATE, []), settings),
             )
         )
     over = [d.id for d in documents if d.boilerplate_share > max_boilerplate]
@@ -142,7 +143,7 @@ def audit(result: ScanResult, max_boilerplate: float = 0.5) -> AuditResult:
         [[ids[i] for i in g] for g in near],
         over,
         max_boilerplate,
-        float(share["boilerplate"]),
+        float(share[BOILERPLATE]),
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from reuse.commands.diff import diff
 from reuse.errors import InputError
+from reuse.kinds import NEW, PARTIAL, REUSED
 from reuse.load.document import load_document
 from reuse.settings import Settings
 from reuse.text.segment import segment
@@ -40,7 +41,7 @@ class Scores:
         return sum(self.confusion.values())
 
     def _count(self, truth: bool, predicted: bool) -> int:
-        return sum(n for (t, p), n in self.confusion.items() if (t != "new") == truth and (p != "new") == predicted)
+        return sum(n for (t, p), n in self.confusion.items() if (t != NEW) == truth and (p != NEW) == predicted)
 
     @property
     def precision(self) -> float:
@@ -83,11 +84,11 @@ def load_labels(directory: str) -> list[Label]:
 
 
 def _paragraph_truth(statuses: list[str]) -> str:
-    if all(s == "reused" for s in statuses):
-        return "reused"
-    if all(s == "new" for s in statuses):
-        return "new"
-    return "partial"
+    if all(s == REUSED for s in statuses):
+        return REUSED
+    if all(s == NEW for s in statuses):
+        return NEW
+    return PARTIAL
 
 
 def evaluate(labels: list[Label], settings: Settings, root: str = ".") -> Scores:
@@ -116,6 +117,6 @@ def evaluate(labels: list[Label], settings: Settings, root: str = ".") -> Scores
                 raise InputError(f"label {pair}@{start}: no passage of {new} starts there")
             got = predicted[start]
             scores.confusion[(status, got)] += 1
-            if (status != "new") != (got != "new"):
+            if (status != NEW) != (got != NEW):
                 scores.errors.append((pair, start, quote, status, got))
     return scores

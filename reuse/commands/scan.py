@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from reuse.group.families import Family, FamilyFinder, Member
-from reuse.kinds import KINDS
+from reuse.kinds import KINDS, NEW, REPEAT
 from reuse.load.corpus import Corpus, Skipped
 from reuse.load.document import Document
 from reuse.runtime.gc_pause import no_cyclic_gc
@@ -16,7 +16,7 @@ from reuse.runtime.stopwatch import Stopwatch
 from reuse.settings import Settings
 from reuse.sketch.prepared import PreparedDocument, prepare
 
-SHARE_KINDS: tuple[str, ...] = (*KINDS, "new")
+SHARE_KINDS: tuple[str, ...] = (*KINDS, NEW)
 
 
 @dataclass
@@ -65,7 +65,7 @@ def removals(families: list[Family]) -> dict[str, list[tuple[Member, Family]]]:
     for family in families:
         seen: set[str] = set()
         for member in family.members:
-            if family.kind == "repeat" and member.doc not in seen:
+            if family.kind == REPEAT and member.doc not in seen:
                 seen.add(member.doc)
                 continue
             seen.add(member.doc)
@@ -86,7 +86,7 @@ def explained_ranges(families: list[Family]) -> dict[str, dict[str, list[tuple[i
     for family in families:
         kind, seen = family.kind, set()
         for doc, _, start, end in family.members:
-            if kind == "repeat" and doc not in seen:
+            if kind == REPEAT and doc not in seen:
                 seen.add(doc)
                 continue
             by_kind = out.get(doc)

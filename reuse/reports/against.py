@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from reuse.index.against import BOILERPLATE_MIN_DOCS, DiffAgainst, DocumentAgainst, index_status
+from reuse.kinds import NEW
 from reuse.reports.index import match_json
 from reuse.verify.verifier import VerifiedPassage
 
@@ -36,7 +37,7 @@ def scan_against_json(spec: str, found: list[DocumentAgainst]) -> dict[str, Any]
                         "spans": [list(s) for s in p.spans],
                     }
                     for p in d.passages
-                    if p.status != "new"
+                    if p.status != NEW
                 ],
             }
             for d in found
@@ -97,7 +98,7 @@ def render_diff_against(result: DiffAgainst, fmt: str) -> str:
         for passage, known in zip(data["passages"], result.known, strict=True):
             passage["index_match"] = known_json(known, n)
         return json_inert(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
-    seen = [(p, k) for p, k in zip(result.diff.passages, result.known, strict=True) if k.status != "new"]
+    seen = [(p, k) for p, k in zip(result.diff.passages, result.known, strict=True) if k.status != NEW]
 
     def head(spec: str) -> str:  # spec escaped for the format at hand
         return (

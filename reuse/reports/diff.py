@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reuse.commands.diff import DiffResult
+from reuse.kinds import PARTIAL, REUSED
 from reuse.reports.markup import json_inert, md_code, md_text, visible
 from reuse.reports.tables import TABLE_WIDTH, fit_table
 from reuse.text.segment import Passage
@@ -76,7 +77,7 @@ def marked(result: VerifiedPassage, left: str, right: str, escape: Callable[[str
 
     escape applies to the pieces of text, not to the markers (which are the report's own markup)."""
     p = result.passage
-    if result.status != "partial":
+    if result.status != PARTIAL:
         return escape(p.text)
     pieces, position = [], p.start
     for start, end in result.spans:
@@ -136,7 +137,7 @@ def render_markdown(result: DiffResult) -> str:
     ]
     for r in result.passages:
         text = marked(r, "**", "**", md_text)
-        if r.status == "reused":
+        if r.status == REUSED:
             text = f"**{text}**"
         sim = f"{r.similarity:.2f}" if r.matches else ""
         lines.append(f"| {r.passage.index} | {r.status} | {sim} | {r.passage.lang} | {text} | {_sources(r)} |")

@@ -7,6 +7,7 @@ from typing import Any
 
 from reuse.index.query import IndexQuery
 from reuse.index.store import Stats
+from reuse.kinds import REUSED
 from reuse.reports.diff import marked, passage_fields
 from reuse.reports.markup import json_inert, md_code, md_text, visible
 from reuse.reports.tables import fit_table, shorten
@@ -97,7 +98,7 @@ def render_markdown(spec: str, results: list[IndexQuery]) -> str:
         lines += ["|---:|---|---:|---:|---|---|"]
         for r in result.passages:
             text = marked(r, "**", "**", md_text)
-            text = f"**{text}**" if r.status == "reused" else text
+            text = f"**{text}**" if r.status == REUSED else text
             sim = f"{r.similarity:.2f}" if r.matches else ""
             docs = str(r.documents) if r.documents else ""
             lines.append(f"| {r.passage.index} | {r.status} | {docs} | {sim} | {text} | {md_text(_seen_in(r, 60))} |")

@@ -8,6 +8,7 @@ from typing import Any
 
 from reuse.commands.scan import SHARE_KINDS, ScanResult
 from reuse.group.families import Family
+from reuse.kinds import BOILERPLATE
 from reuse.reports import json_layout
 from reuse.reports.markup import json_inert, md_text, visible
 from reuse.reports.tables import fit_table, shorten
@@ -94,7 +95,7 @@ def render_table(result: ScanResult, limit: int = 30, width: int = 100) -> str:
             lines.append(f"… {len(result.families) - limit} more families (--limit, or --format json for all)")
     else:
         lines.append("No reuse found: every passage is new.")
-    docs = sorted(result.documents, key=lambda d: (-d.shares["boilerplate"], d.id))[:limit]
+    docs = sorted(result.documents, key=lambda d: (-d.shares[BOILERPLATE], d.id))[:limit]
     rows = [[shorten(d.id, 40), str(d.passages)] + [f"{d.shares[k]:.0%}" for k in SHARE_KINDS] for d in docs]
     lines += ["", fit_table(rows, ["document", "passages", *SHARE_KINDS], 0, width)]
     if len(result.documents) > limit:
