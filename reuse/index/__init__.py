@@ -1,4 +1,4 @@
-"""A persistent reuse index: every readout seen before, queryable passage by passage.
+"""Stage 7, index: a persistent reuse index: every readout seen before, queryable passage by passage.
 
 `open_index(spec)` gives a Store for a path (one SQLite file, the default) or a
 `redis://host:port/db?prefix=NAME` URL (a shared index on a Redis server).

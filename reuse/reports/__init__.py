@@ -1,0 +1,1 @@
+"""Stage 8, reports: JSON, tables and Markdown of every result, with document text made inert."""

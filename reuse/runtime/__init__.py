@@ -1,0 +1,1 @@
+"""Beneath the stages: worker processes, atomic writes that never touch an input, timings."""

@@ -1,0 +1,1 @@
+"""Stage 4, verify: candidates checked exactly, shared stretches found and snapped to words, statuses decided."""
