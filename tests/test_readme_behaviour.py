@@ -150,6 +150,11 @@ def test_scan_limit_shows_that_many_families_and_says_how_many_more(run, limit: 
     assert (f"… {documents - limit} more documents" in output.splitlines()) == (limit < documents)
     everything = ok(run("scan", "seeds", "--limit", str(len(families))))
     assert "more families" not in everything and "more documents" not in everything
+    markdown = ok(run("scan", "seeds", "--format", "markdown", "--limit", str(limit)))
+    rows = [line.split("|")[1].strip() for line in markdown.splitlines() if re.match(r"\| F\d+ ", line)]
+    assert rows == [f["id"] for f in families[:limit]]
+    assert f"… {len(families) - limit} more families (--limit, or --format json for all)" in markdown.splitlines()
+    assert (f"… {documents - limit} more documents" in markdown.splitlines()) == (limit < documents)
 
 
 def test_scan_markdown_says_what_the_json_says(run) -> None:  # type: ignore[no-untyped-def]

@@ -110,15 +110,19 @@ def render_markdown(result: ScanResult, limit: int = 100) -> str:
         lines.append(
             f"| {f.id} | {f.kind} | {f.documents} | {f.occurrences} | {md_text(f.text)} | {md_text(f.template or '')} |"
         )
+    if len(result.families) > limit:
+        lines += ["", f"… {len(result.families) - limit} more families (--limit, or --format json for all)"]
     lines += [
         "",
         "| document | passages | " + " | ".join(SHARE_KINDS) + " |",
         "|---|---:|" + "---:|" * len(SHARE_KINDS),
     ]
-    for d in result.documents:
+    for d in result.documents[:limit]:
         lines.append(
             f"| {md_text(d.id)} | {d.passages} | " + " | ".join(f"{d.shares[k]:.1%}" for k in SHARE_KINDS) + " |"
         )
+    if len(result.documents) > limit:
+        lines += ["", f"… {len(result.documents) - limit} more documents"]
     return "\n".join(lines) + "\n"
 
 
