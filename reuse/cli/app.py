@@ -67,6 +67,8 @@ class ReuseGroup(click.Group):
             sys.exit(EXIT_ERROR)
         except click.ClickException as err:
             message = err.format_message()
+            if isinstance(err, click.MissingParameter) and err.param is not None and err.param.envvar:
+                message = f"{message.rstrip('.')} (or set {err.param.envvar})"
             if isinstance(err, click.UsageError) and err.ctx is not None:
                 command = _command_path(err.ctx)
                 message = f"{message.rstrip('.')}; see '{command} --help'"
