@@ -23,6 +23,14 @@ UNITS: tuple[str, ...] = ("sentence", "paragraph")
 ALGORITHM_VERSION = 3
 
 
+# Defaults of two per-call options of an index look-up. Not Settings fields: an index is built once and
+# asked with either value, and neither changes what it holds (the reports state both).
+MAX_MATCHES = 10
+"""Matches reported per passage (the best ones); `documents` still counts them all (--max-matches)."""
+BOILERPLATE_MIN_DOCS = 10
+"""Indexed documents holding a passage from which on it counts as boilerplate (--boilerplate-min-docs)."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     """Every parameter that changes what the pipeline outputs, stage by stage.

@@ -237,3 +237,55 @@ def test_a_closed_pipe_ends_quietly() -> None:
     process.stdout.close()
     _, err = process.communicate(timeout=60)
     assert b"Traceback" not in err and b"Exception" not in err, err.decode()
+
+
+# clean and index build: refused before anything is written
+
+
+def test_clean_manifest_inside_an_input_directory_writes_nothing(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    manifest = corpus / "m.jsonl"
+    result = invoke("clean", str(corpus), "--out", str(out), "--manifest", str(manifest))
+    assert (result.exit_code, result.output) == (
+        1,
+        f"Error: {manifest}: is inside the input directory {corpus}; write it outside the inputs\n",
+    )
+    assert not out.exists() and not manifest.exists()
+
+
+def test_clean_onto_a_hard_link_of_an_input_writes_nothing(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    source = corpus / OTHER.name
+    os.link(source, out / OTHER.name)
+    result = invoke("clean", str(corpus), "--out", str(out))
+    assert (result.exit_code, result.output) == (
+        1,
+        f"Error: {out / OTHER.name}: is an input of this run ({source}); refusing to overwrite it\n",
+    )
+    assert sorted(p.name for p in out.iterdir()) == [OTHER.name]  # no copy, no manifest
+    assert source.read_bytes() == OTHER.read_bytes()
+
+
+def test_index_inside_an_input_directory_is_refused(corpus: Path) -> None:
+    index = corpus / "idx.db"
+    result = invoke("index", "build", str(corpus), "--index", str(index))
+    assert (result.exit_code, result.output) == (
+        1,
+        f"Error: {index}: is inside the input directory {corpus}; write it outside the inputs\n",
+    )
+    assert not index.exists()
+    named = corpus / SEED.name
+    result = invoke("index", "build", str(named), "--index", str(named), "--force")
+    assert result.exit_code == 1 and result.output.startswith(f"Error: {named}: is an input of this run")
+    assert named.read_bytes() == SEED.read_bytes()
+
+
+def test_force_replaces_an_empty_file_left_by_a_killed_build(tmp_path: Path) -> None:
+    index = tmp_path / "idx.db"
+    index.write_bytes(b"")
+    assert invoke("index", "build", str(SEED), "--index", str(index)).output == (
+        f"Error: {index}: not a reuse index (empty file)\n"
+    )
+    assert invoke("index", "build", str(SEED), "--index", str(index), "--force").exit_code == 0
+    assert invoke("index", "stats", "--index", str(index), "--check").exit_code == 0

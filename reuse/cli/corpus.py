@@ -174,8 +174,14 @@ def clean(
 
     Boilerplate and in-document repeats are removed by default. Inputs are never touched.
     """
+    from reuse.commands.clean import check_out_dir
     from reuse.commands.clean import clean as run_clean
+    from reuse.runtime.output import Protected
 
+    # What can be refused before the corpus is read, is: the full check of every copy's path follows the scan.
+    check_out_dir(out_dir, list(corpus), [manifest] if manifest else [], [])
+    if manifest:
+        Protected().add(corpus).check(manifest)
     kinds = {BOILERPLATE} | ({REPEAT} if not keep_repeats else set())
     kinds |= {FORMULA} if remove_formulae else set()
     kinds |= {REUSED} if remove_reused else set()

@@ -15,6 +15,7 @@ from reuse.cli.options import (
     settings_from_options,
 )
 from reuse.cli.output import emit, guard, skipped_lines, timings
+from reuse.settings import MAX_MATCHES
 
 
 @click.group(cls=click.Group)
@@ -30,8 +31,12 @@ def _index_corpus(corpus: tuple[str, ...], index_spec: str, create: bool, force:
     """build and add: read CORPUS, then analyse and write it with the index's settings, and say how it went."""
     from reuse.index import add_documents, display_spec, open_index
     from reuse.index.store import check_settings
+    from reuse.runtime.output import Protected
     from reuse.runtime.stopwatch import Stopwatch
 
+    # An index among the inputs would be read as a document by the next run over them, or be one already.
+    if "://" not in index_spec:
+        Protected().add(corpus).check(index_spec)
     stopwatch = Stopwatch()
     documents = load_inputs(corpus)
     stopwatch.lap("read and decode inputs")
@@ -85,7 +90,7 @@ def index_add(corpus: tuple[str, ...], index_spec: str, jobs: int | None, **opti
 @click.option(
     "--max-matches",
     type=click.IntRange(min=1),
-    default=10,
+    default=MAX_MATCHES,
     show_default=True,
     help="Matches listed per passage (documents still counts them all).",
 )

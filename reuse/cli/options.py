@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from reuse.settings import SCRIPTS, UNITS, Settings
+from reuse.settings import BOILERPLATE_MIN_DOCS, SCRIPTS, UNITS, Settings
 
 DEFAULTS = Settings()
 """Option defaults are the library's: one place says what a default is."""
@@ -48,7 +48,7 @@ def against_options(command: Callable[..., Any]) -> Callable[..., Any]:
     command = click.option(
         "--boilerplate-min-docs",
         type=click.IntRange(min=1),
-        default=10,
+        default=BOILERPLATE_MIN_DOCS,
         show_default=True,
         help="With --against: a passage held by this many indexed documents is boilerplate.",
     )(command)
@@ -82,7 +82,7 @@ unit_option = click.option(
 )
 mask_digits_option = click.option(
     "--mask-digits/--no-mask-digits",
-    default=True,
+    default=DEFAULTS.mask_digits,
     show_default=True,
     help="Let any number match any number (dates, times, counts).",
 )

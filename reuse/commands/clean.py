@@ -87,12 +87,19 @@ def plan(result: ScanResult, kinds: set[str]) -> dict[str, list[Removal]]:
 
 def _whole_line(text: str, member: Member) -> tuple[int, int]:
     """Extend a member that fills its line to the line break, so that no empty line is left behind."""
-    line_start = text.rfind("\n", 0, member.start) + 1
-    line_end = text.find("\n", member.end)
-    line_end = len(text) if line_end < 0 else line_end
-    if text[line_start : member.start].strip() == "" and text[member.end : line_end].strip() == "":
-        return line_start, min(line_end + 1, len(text))
-    return member.start, member.end
+    # Walk only the blanks beside the member, never the whole line: a document without line breaks
+    # is one line, and searching it for every member would cost the square of its length.
+    before = member.start - 1
+    while before >= 0 and text[before] != "\n" and text[before].isspace():
+        before -= 1
+    if before >= 0 and text[before] != "\n":
+        return member.start, member.end
+    after, size = member.end, len(text)
+    while after < size and text[after] != "\n" and text[after].isspace():
+        after += 1
+    if after < size and text[after] != "\n":
+        return member.start, member.end
+    return before + 1, min(after + 1, size)
 
 
 def apply(text: str, removals_of_doc: list[Removal]) -> str:
@@ -287,8 +294,10 @@ def clean(
     manifest_path = manifest or os.path.join(out_dir, MANIFEST)
     _check_names(copies, out_dir, manifest_path)
     check_out_dir(out_dir, inputs, [*(copy.path for copy in copies), manifest_path], sources)
-    planned = plan(result, kinds)
     protected = Protected().add(inputs).add(sources)
+    for path in (*(copy.path for copy in copies), manifest_path):  # hard links, a manifest among the inputs
+        protected.check(path)
+    planned = plan(result, kinds)
     contents, lines = [], []
     for copy in copies:
         todo = planned.get(copy.document.id, [])

@@ -21,8 +21,6 @@ from reuse.sketch.candidates import cross_pairs, lsh_cross_pairs
 from reuse.sketch.prepared import PreparedDocument, prepare
 from reuse.verify.verifier import PassageVerifier, StatusCounts, VerifiedPassage, count_statuses
 
-"""The status of a passage of OLD that NEW does not reuse (a diff's own word, not a verification's)."""
-
 
 @dataclass(frozen=True)
 class Summary(StatusCounts):

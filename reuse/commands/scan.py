@@ -43,6 +43,11 @@ class ScanResult:
     stopwatch: Stopwatch = field(default_factory=Stopwatch)
     """Wall time of each stage (not part of any report: it varies from run to run)."""
 
+    @property
+    def scanned(self) -> list[PreparedDocument]:
+        """The name `prepared` had before one preparation served every command; kept for library users."""
+        return self.prepared
+
     def summary(self) -> dict[str, object]:
         total = sum(d.passage_chars for d in self.documents)
         shares = {

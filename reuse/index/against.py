@@ -16,13 +16,9 @@ from reuse.index import open_index
 from reuse.index.query import query_prepared
 from reuse.index.store import Store, check_settings
 from reuse.kinds import BOILERPLATE, NEW, PARTIAL, REUSED, AgainstStatus
-from reuse.settings import Settings
+from reuse.settings import BOILERPLATE_MIN_DOCS, Settings
 from reuse.sketch.prepared import PreparedDocument
 from reuse.verify.verifier import VerifiedPassage, merge_ranges
-
-BOILERPLATE_MIN_DOCS = 10
-"""Indexed documents holding a passage from which on it counts as boilerplate (--boilerplate-min-docs).
-Not a Settings field: it is asked per look-up of an index built once, and the report states it."""
 
 
 def index_status(known: VerifiedPassage, boilerplate_min_docs: int) -> str:

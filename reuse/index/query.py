@@ -15,15 +15,9 @@ from dataclasses import dataclass
 from reuse.index.store import Store, StoredDocument, StoredPassage, check_settings, index_entry
 from reuse.kinds import Status
 from reuse.load.document import Document
-from reuse.settings import Settings
+from reuse.settings import MAX_MATCHES, Settings
 from reuse.sketch.prepared import PreparedDocument, prepare
 from reuse.verify.verifier import PassageVerifier, StatusCounts, VerifiedPassage, count_statuses
-
-MAX_MATCHES = 10
-"""Matches reported per passage (the best ones); `documents` still counts them all. Not a Settings field:
-it is asked per query (--max-matches) of an index built once, and only shortens a list that is reported."""
-
-"""The name the --against modules still use for a verified passage of a query."""
 
 
 @dataclass(frozen=True)

@@ -144,11 +144,15 @@ def _connect_read(path: str) -> sqlite3.Connection:
 def _connect_write(path: str) -> sqlite3.Connection:
     try:
         db = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+    except sqlite3.Error as err:
+        raise error(path, err) from None
+    try:
         db.execute("PRAGMA journal_mode=WAL")
         # WAL with synchronous=NORMAL: a crash of the process never loses a committed transaction;
         # a power cut may lose the last ones, never consistency.
         db.execute("PRAGMA synchronous=NORMAL")
     except sqlite3.Error as err:
+        db.close()
         raise error(path, err) from None
     return db
 
@@ -186,6 +190,9 @@ def transaction(db: sqlite3.Connection) -> Iterator[None]:
 
 def create_index(path: str, settings: Settings | None, force: bool) -> tuple[sqlite3.Connection, Settings]:
     """A new index file with settings (force replaces an existing index), open for writing, and its settings."""
+    # An empty file holds nothing to lose: a build killed before its first transaction leaves one.
+    if force and os.path.isfile(path) and os.path.getsize(path) == 0:
+        os.unlink(path)
     if os.path.exists(path):
         _sniff(path)
         if not force:
@@ -206,6 +213,7 @@ def create_index(path: str, settings: Settings | None, force: bool) -> tuple[sql
             values = {**meta_values(settings, __version__), "next_passage": "1"}
             db.executemany("INSERT INTO meta VALUES (?, ?)", values.items())
     except sqlite3.Error as err:
+        db.close()
         raise error(path, err) from None
     return db, settings
 

@@ -359,7 +359,7 @@ def _read_pipe(fd: int, name: str) -> bytes:
 
 
 def load_document(path: str, encoding: str | None = None, doc_id: str | None = None) -> Document:
-    """Read one document by the rules every command follows (reuse.corpus.load_one): HTML pages become
+    """Read one document by the rules every command follows (reuse.load.corpus.load_one): HTML pages become
     their text, a JSONL file must hold one document, '-' is standard input. The id defaults to the path."""
     from reuse.load.corpus import InputOptions, load_one  # corpus imports this module
 

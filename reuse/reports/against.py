@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from reuse.index.against import BOILERPLATE_MIN_DOCS, DiffAgainst, DocumentAgainst, index_status
+from reuse.index.against import DiffAgainst, DocumentAgainst, index_status
 from reuse.kinds import NEW
 from reuse.reports.index import match_json
+from reuse.settings import BOILERPLATE_MIN_DOCS
 from reuse.verify.verifier import VerifiedPassage
 
 

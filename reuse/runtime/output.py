@@ -79,6 +79,15 @@ class Protected:
 
 
 def _umask() -> int:
+    """The process's umask, read without changing it where the system says it (Linux), since setting it to
+    read it back would, for a moment, apply to files other threads create."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass  # not Linux: read it the only portable way
     current = os.umask(0o022)
     os.umask(current)
     return current

@@ -20,9 +20,6 @@ from reuse.verify.spans import QgramIndex, Span, qgram_index, reused_spans, seed
 
 Ranges = tuple[tuple[int, int], ...]
 
-"""A verified passage's status: a Status from verification, which `--against` may raise to
-boilerplate and a diff sets to dropped for a passage of OLD that NEW does not reuse."""
-
 
 class Source(Protocol):
     """Where a candidate passage is: a passage of the other document (diff), or one an index gave back."""
