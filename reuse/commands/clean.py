@@ -183,14 +183,6 @@ def _copy_of(doc: Document, out_dir: str) -> _Copy:
 
 
 # Lone surrogates other than those standing for undecodable bytes of a file name (JSON can spell them: \ud800).
-_NOT_BYTES = re.compile("[\ud800-\udc7f\udd00-\udfff]")
-
-
-def _printable(text: str) -> str:
-    """An id or path as it can be printed, even with bytes that are not UTF-8 or lone surrogates from JSON."""
-    if _NOT_BYTES.search(text):
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return shown(text)
 
 
 def _name_max(out_dir: str) -> tuple[int, int]:
@@ -213,7 +205,7 @@ def _check_names(copies: list[_Copy], out_dir: str, manifest_path: str) -> None:
     files: dict[str, _Copy] = {}
     folders: dict[str, _Copy] = {}  # every directory a copy needs, with the first copy that needs it
     for copy in copies:
-        where = f"{_printable(copy.document.source)}: document id {_printable(copy.document.id)!r}"
+        where = f"{shown(copy.document.source)}: document id {shown(copy.document.id)!r}"
         if "\0" in copy.path:
             raise InputError(f"{where} holds a NUL character, which no file name can hold; give it another id")
         try:
@@ -230,8 +222,8 @@ def _check_names(copies: list[_Copy], out_dir: str, manifest_path: str) -> None:
         key = os.path.normpath(copy.path)
         if key in files:
             raise InputError(
-                f"{shown(out_dir)}: documents {_printable(files[key].document.id)!r} and "
-                f"{_printable(copy.document.id)!r} would be written to the same path; clean the inputs separately"
+                f"{shown(out_dir)}: documents {shown(files[key].document.id)!r} and "
+                f"{shown(copy.document.id)!r} would be written to the same path; clean the inputs separately"
             )
         files[key] = copy
         for folder in _parents(key, os.path.normpath(out_dir)):
@@ -239,15 +231,15 @@ def _check_names(copies: list[_Copy], out_dir: str, manifest_path: str) -> None:
     if os.path.normpath(manifest_path) in files:
         clash = files[os.path.normpath(manifest_path)].document
         raise InputError(
-            f"{_printable(clash.source)}: document id {_printable(clash.id)!r} would be written to the manifest's "
+            f"{shown(clash.source)}: document id {shown(clash.id)!r} would be written to the manifest's "
             f"path {shown(manifest_path)}; pass --manifest elsewhere"
         )
     for folder, needs in folders.items():
         if folder in files:
             file, other = files[folder].document, needs.document
             raise InputError(
-                f"{_printable(file.source)}: document id {_printable(file.id)!r} would be a file where document "
-                f"{_printable(other.id)!r} ({_printable(other.source)}) needs a directory; clean them separately"
+                f"{shown(file.source)}: document id {shown(file.id)!r} would be a file where document "
+                f"{shown(other.id)!r} ({shown(other.source)}) needs a directory; clean them separately"
             )
         if os.path.lexists(folder) and not os.path.isdir(folder):
             raise InputError(f"{shown(folder)}: exists and is not a directory, and copies go inside it")
@@ -276,8 +268,8 @@ def _encoded(copy: _Copy, text: str) -> bytes:
         doc = copy.document
         character = err.object[err.start]
         raise InputError(
-            f"{_printable(doc.source)}: character U+{ord(character):04X} at {err.start} of the cleaned text of "
-            f"{_printable(doc.id)!r} cannot be written in {copy.encoding}"
+            f"{shown(doc.source)}: character U+{ord(character):04X} at {err.start} of the cleaned text of "
+            f"{shown(doc.id)!r} cannot be written in {copy.encoding}"
         ) from None
     return (_BOM_BEFORE[copy.encoding] if copy.bom else b"") + data
 
@@ -315,7 +307,7 @@ def clean(
 def _manifest_line(removal: Removal, copy: _Copy) -> str:
     row = {
         **removal.__dict__,
-        "doc": _printable(removal.doc),
+        "doc": shown(removal.doc),
         "encoding": copy.encoding,
         "bom": copy.bom,
         "extracted": copy.extracted,

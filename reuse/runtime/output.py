@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterable
 
 from reuse.errors import InputError
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 def shown(path: str) -> str:
-    """A path as it can be printed: bytes of a file name that are not UTF-8 become \\xNN escapes."""
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """A path or id as it can be printed: bytes of a file name that are not UTF-8 become \\xNN escapes, and
+    any other lone surrogate (JSON can spell one) a \\uXXXX escape."""
+    try:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub(_escaped, path)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
 class Protected:
