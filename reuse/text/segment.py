@@ -131,7 +131,7 @@ def _latin_cut(paragraph: str, match: re.Match[str]) -> int | None:
     Aimin)"): it stays with its sentence and the cut moves after it.
     """
     if match.group().startswith("."):
-        before = _WORD_BEFORE.search(paragraph, 0, match.start() + 1)
+        before = _word_before(paragraph, match.start() + 1)
         if before:
             word = before.group(1).lower().strip(".")
             if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
@@ -142,6 +142,22 @@ def _latin_cut(paragraph: str, match: re.Match[str]) -> int | None:
     if credit is not None and (credit.end() == len(paragraph) or paragraph[credit.end()].isspace()):
         return credit.end()
     return match.end()
+
+
+def _word_before(paragraph: str, end: int) -> re.Match[str] | None:
+    """The word ending at `end` (with its dot), as a search of the whole paragraph before it finds it.
+
+    Searching from the paragraph's start for every stop costs the square of a paragraph without
+    breaks; the leftmost match starts where the run of word characters before the stop starts, so a
+    window that widens until the match starts inside it finds the same match.
+    """
+    width = 64
+    while True:
+        start = max(0, end - width)
+        found = _WORD_BEFORE.search(paragraph, start, end)
+        if start == 0 or found is None or found.start() > start:
+            return found
+        width *= 2
 
 
 def sentence_ends(paragraph: str) -> list[int]:

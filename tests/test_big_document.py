@@ -1,0 +1,92 @@
+"""A big document without line breaks: passages stay sentence-sized, offsets exact, decisions local.
+
+No timing here: what keeps the cost linear is that every decision about a place in the text looks
+only at its neighbourhood, which these tests check by comparing a whole 2 MB paragraph with its
+pieces, and by cleaning such a document end to end.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+
+import pytest
+
+from reuse.commands.clean import apply, plan, restore
+from reuse.commands.scan import scan
+from reuse.kinds import BOILERPLATE, REPEAT
+from reuse.load.corpus import Corpus
+from reuse.load.document import from_text
+from reuse.text.segment import segment_bounds, sentence_ends
+
+from .conftest import ROOT, SEED_FILES
+
+SIZE = 2_000_000
+LATIN = [
+    "U.S. officials met Mr. Wang in Beijing. ",
+    "The talks ended on Jan. 3. (Xinhua/Rao Aimin) ",
+    "He said the U.N. would help. ",
+]
+
+
+def seed_sentences() -> list[str]:
+    """The seeds' sentences (Chinese ending in 。, and Latin lines), without line breaks."""
+    sentences: list[str] = []
+    for name in SEED_FILES:
+        text = (ROOT / "seeds" / name).read_text(encoding="utf-8")
+        sentences += re.findall(r"[^。\n]{8,}。", text)
+    return sentences
+
+
+@pytest.fixture(scope="module")
+def big_text() -> str:
+    rng = random.Random(11)
+    pool = seed_sentences() + LATIN
+    pieces, size = [], 0
+    while size < SIZE:
+        piece = rng.choice(pool)
+        pieces.append(piece)
+        size += len(piece)
+    return "".join(pieces)
+
+
+def test_a_paragraph_without_breaks_is_cut_into_sentences(big_text: str) -> None:
+    assert "\n" not in big_text
+    starts, ends, numbers = segment_bounds(big_text)
+    longest = max(len(s) for s in seed_sentences() + LATIN)
+    assert len(starts) > SIZE // longest  # sentences, not one passage
+    assert int((ends - starts).max()) <= longest
+    assert set(numbers.tolist()) == {0}  # one paragraph
+    # offsets exact: in order, trimmed, and only whitespace between passages
+    assert (starts[1:] >= ends[:-1]).all() and (ends > starts).all()
+    bounds = [0, *(x for pair in zip(starts.tolist(), ends.tolist()) for x in pair), len(big_text)]
+    gaps = [big_text[bounds[k] : bounds[k + 1]] for k in range(0, len(bounds), 2)]
+    assert all(gap.strip() == "" for gap in gaps)
+    assert all(big_text[s] == big_text[s:e].strip()[0] for s, e in zip(starts[:500].tolist(), ends[:500].tolist()))
+
+
+def test_sentence_ends_are_decided_locally(big_text: str) -> None:
+    """The ends found in the whole paragraph are the ends found in its pieces, wherever a piece starts."""
+    whole = sentence_ends(big_text)
+    step = 100_000
+    pieces: list[int] = []
+    start = 0
+    while start < len(big_text):
+        # a piece ends at a sentence end of the whole, so that no decision spans two pieces
+        cut = next((e for e in whole if e >= start + step), len(big_text))
+        pieces += [start + e for e in sentence_ends(big_text[start:cut])]
+        start = cut
+    assert whole == pieces
+
+
+def test_clean_a_document_without_line_breaks(big_text: str) -> None:
+    text = big_text[:300_000]
+    result = scan(Corpus([from_text(text, "big.txt")]))
+    removals = plan(result, {BOILERPLATE, REPEAT})["big.txt"]
+    assert removals  # the seeds' sentences repeat
+    for r in removals:
+        assert text[r.start : r.end] == r.text
+    assert all(a.end <= b.start for a, b in itertools.pairwise(removals))
+    assert "\n" not in "".join(r.text for r in removals)  # one line: no removal reaches past its member
+    assert restore(apply(text, removals), removals) == text
