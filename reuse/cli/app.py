@@ -12,9 +12,7 @@ from reuse.errors import ReuseError
 from reuse.reports.markup import visible
 
 EXIT_OK, EXIT_ERROR, EXIT_OVER_THRESHOLD = 0, 1, 3
-
-
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command Ctrl-C stopped
 
 
 class Interrupted(Exception):
