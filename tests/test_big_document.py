@@ -20,7 +20,7 @@ from reuse.load.corpus import Corpus
 from reuse.load.document import from_text
 from reuse.text.segment import segment_bounds, sentence_ends
 
-from .conftest import ROOT, SEED_FILES
+from .conftest import ROOT, SEED_FILES, SEEDS
 
 SIZE = 2_000_000
 LATIN = [
@@ -90,3 +90,28 @@ def test_clean_a_document_without_line_breaks(big_text: str) -> None:
     assert all(a.end <= b.start for a, b in itertools.pairwise(removals))
     assert "\n" not in "".join(r.text for r in removals)  # one line: no removal reaches past its member
     assert restore(apply(text, removals), removals) == text
+
+
+def test_bounded_caches_and_chunked_signatures_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The verifier's caches are emptied past a budget and a document is signed in chunks, to bound memory on
+    big documents: with budgets and chunks tiny enough to act on the seeds, every answer is the same."""
+    import json as json_module
+
+    from reuse import diff, load_document
+    from reuse.load.document import from_text
+    from reuse.reports.diff import to_json
+    from reuse.settings import Settings
+    from reuse.sketch import prepared
+    from reuse.verify import verifier
+
+    old = load_document(str(SEEDS / "001_663fe8751431e96d.txt"))
+    new = load_document(str(SEEDS / "003_b1f2f82659ca7572.txt"))
+    settings = Settings()
+    before = json_module.dumps(to_json(diff(old, new, settings)))
+    whole = prepared.prepare(from_text(old.text + new.text), settings).document_signature()
+    monkeypatch.setattr(verifier, "VERIFIED_BUDGET", 500)
+    monkeypatch.setattr(verifier, "INDEX_BUDGET", 300)
+    monkeypatch.setattr(prepared, "_SIGNATURE_VALUES", 128 * 7)  # chunks of 7 shingles
+    assert json_module.dumps(to_json(diff(old, new, settings))) == before
+    chunked = prepared.prepare(from_text(old.text + new.text), settings).document_signature()
+    assert chunked.tolist() == whole.tolist()

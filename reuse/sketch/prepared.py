@@ -16,6 +16,7 @@ import dataclasses
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -32,6 +33,9 @@ from reuse.text.normalize import SPACE, Normalized, converter, normalize
 from reuse.text.segment import Passage, segment_bounds
 
 T = TypeVar("T")
+
+_SIGNATURE_VALUES = 1 << 20
+"""Values of the (num_perm × shingles) array a document's signature is computed in at a time (4 MB)."""
 
 
 @dataclass(frozen=True)
@@ -163,8 +167,16 @@ class PreparedDocument:
     def document_signature(self) -> np.ndarray:
         """MinHash of all the document's shingles: the signature of their union over its passages."""
         hashes = self.shingles().hashes
-        one_group = np.zeros(hashes.size, dtype=np.int64)
-        return signatures(hashes, one_group, 1, self.settings.num_perm, self.settings.seed)[0]
+        num_perm, seed = self.settings.num_perm, self.settings.seed
+        # In chunks, the minimum of their minima: signing all at once as one group would hold a
+        # (num_perm × shingles) array, 512 bytes a character of a big document.
+        chunk = max(1, _SIGNATURE_VALUES // num_perm)
+        one_group = np.zeros(min(hashes.size, chunk), dtype=np.int64)
+        signature = signatures(hashes[:chunk], one_group, 1, num_perm, seed)[0]
+        for start in range(chunk, hashes.size, chunk):
+            part = hashes[start : start + chunk]
+            np.minimum(signature, signatures(part, one_group[: part.size], 1, num_perm, seed)[0], out=signature)
+        return signature
 
     def facts(self) -> DocumentFacts:
         """What `audit` asks of the document; computed once and kept, compact or not (a few hundred bytes)."""
@@ -295,8 +307,9 @@ def shingle(normalized: Normalized, range_starts: np.ndarray, range_ends: np.nda
 
 def script_counts(text: str) -> dict[str, int]:
     """Han characters that exist only in Traditional, and only in Simplified script."""
-    found = HAN.findall(text)
-    chars = sorted(set(found))
+    # Counted per distinct character: a list of every Han character would cost ~80 bytes a character.
+    found = {c: n for c, n in Counter(text).items() if HAN.match(c)}
+    chars = sorted(found)
     counts = {"traditional": 0, "simplified": 0}
     if not chars:
         return counts
@@ -305,11 +318,11 @@ def script_counts(text: str) -> dict[str, int]:
     to_traditional = converter("s2t").convert(joined)
     trad = {c for c, s in zip(chars, to_simplified) if s != c} if len(to_simplified) == len(chars) else set()
     simp = {c for c, t in zip(chars, to_traditional) if t != c} if len(to_traditional) == len(chars) else set()
-    for c in found:
+    for c, n in found.items():
         if c in trad:
-            counts["traditional"] += 1
+            counts["traditional"] += n
         elif c in simp:
-            counts["simplified"] += 1
+            counts["simplified"] += n
     return counts
 
 

@@ -20,6 +20,17 @@ from reuse.verify.spans import QgramIndex, Span, qgram_index, reused_spans, seed
 
 Ranges = tuple[tuple[int, int], ...]
 
+# The verifier's caches are emptied when they outgrow these, so that a big document's passages do
+# not keep every pair and every q-gram index to the end. Emptied, not evicted one by one, so that a
+# hit costs no bookkeeping; a pair verified again gives the same spans. The budgets let a 1,000,000
+# character diff (scripts/bench_diff.py: 39 M units of pairs, 0.26 M characters of indexes) keep all.
+VERIFIED_BUDGET = 48_000_000
+"""Units of the verified pairs: their characters, plus PAIR_OVERHEAD a pair (about 120 MB in all)."""
+PAIR_OVERHEAD = 192
+"""A pair's tuple, dict entry and spans, in characters (of two bytes)."""
+INDEX_BUDGET = 1_000_000
+"""Characters of the reference texts whose q-gram indexes are kept (about 150 bytes a character)."""
+
 
 class Source(Protocol):
     """Where a candidate passage is: a passage of the other document (diff), or one an index gave back."""
@@ -145,6 +156,10 @@ class PassageVerifier:
     seen about once, whose indexes would only hold memory."""
     verified: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
     indexes: dict[str, QgramIndex] = field(default_factory=dict)
+    verified_units: int = 0
+    """Units `verified` holds (see VERIFIED_BUDGET)."""
+    indexed_chars: int = 0
+    """Characters of the reference texts `indexes` holds (see INDEX_BUDGET)."""
     passages: list[Passage] = field(init=False)
     keys: list[str] = field(init=False)
 
@@ -159,15 +174,25 @@ class PassageVerifier:
         if same_key:
             return [Span(0, len(text), 0, len(ref_text))]
         pair = (text, ref_text)
-        if pair not in self.verified:
+        found = self.verified.get(pair)
+        if found is None:
             s = self.settings
             index = None
             if self.keep_indexes:
-                if ref_text not in self.indexes:
-                    self.indexes[ref_text] = qgram_index(ref_text, seed_length(s))
-                index = self.indexes[ref_text]
-            self.verified[pair] = reused_spans(text, ref_text, s, index)
-        return self.verified[pair]
+                index = self.indexes.get(ref_text)
+                if index is None:
+                    if self.indexed_chars > INDEX_BUDGET:
+                        self.indexes.clear()
+                        self.indexed_chars = 0
+                    index = self.indexes[ref_text] = qgram_index(ref_text, seed_length(s))
+                    self.indexed_chars += len(ref_text)
+            found = reused_spans(text, ref_text, s, index)
+            if self.verified_units > VERIFIED_BUDGET:
+                self.verified.clear()
+                self.verified_units = 0
+            self.verified[pair] = found
+            self.verified_units += len(text) + len(ref_text) + PAIR_OVERHEAD
+        return found
 
     def in_document(self, i: int, spans: list[Span]) -> Ranges:
         """The spans as ranges of the target's original text, inside passage i."""
