@@ -18,7 +18,7 @@ from reuse.index.store import Store, check_settings
 from reuse.kinds import BOILERPLATE, NEW, PARTIAL, REUSED, AgainstStatus
 from reuse.settings import BOILERPLATE_MIN_DOCS, Settings
 from reuse.sketch.prepared import PreparedDocument
-from reuse.verify.verifier import VerifiedPassage, merge_ranges
+from reuse.verify.verifier import VerifiedPassage, count_statuses, merge_ranges
 
 
 def index_status(known: VerifiedPassage, boilerplate_min_docs: int) -> str:
@@ -84,8 +84,8 @@ class DocumentAgainst:
         return {s: statuses.count(s) for s in (REUSED, BOILERPLATE, PARTIAL)}
 
     def known_share(self) -> float:
-        total = sum(p.passage.end - p.passage.start for p in self.passages)
-        return round(sum(p.reused_chars for p in self.passages) / total, 4) if total else 0.0
+        """The share of the document's passage characters the index holds: a query's reused share."""
+        return count_statuses(self.passages).reused_share
 
 
 def scan_against(
