@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from reuse.kinds import NEW, PARTIAL, REUSED, STATUSES, ReportedStatus, Status
 from reuse.settings import Settings
@@ -30,6 +30,30 @@ PAIR_OVERHEAD = 192
 """A pair's tuple, dict entry and spans, in characters (of two bytes)."""
 INDEX_BUDGET = 1_000_000
 """Characters of the reference texts whose q-gram indexes are kept (about 150 bytes a character)."""
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Budgeted(Generic[K, V]):
+    """A dict emptied whenever what it holds outgrows a budget (see VERIFIED_BUDGET, INDEX_BUDGET)."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.items: dict[K, V] = {}
+        self.held = 0
+
+    def get(self, key: K) -> V | None:
+        return self.items.get(key)
+
+    def put(self, key: K, value: V, cost: int) -> V:
+        if self.held > self.budget:
+            self.items.clear()
+            self.held = 0
+        self.items[key] = value
+        self.held += cost
+        return value
 
 
 class Source(Protocol):
@@ -154,12 +178,9 @@ class PassageVerifier:
     """Keep each reference text's q-gram index: a diff's references are one document's passages, each
     verified against many target passages; an index query's are stored passages by the thousand, each
     seen about once, whose indexes would only hold memory."""
-    verified: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
-    indexes: dict[str, QgramIndex] = field(default_factory=dict)
-    verified_units: int = 0
-    """Units `verified` holds (see VERIFIED_BUDGET)."""
-    indexed_chars: int = 0
-    """Characters of the reference texts `indexes` holds (see INDEX_BUDGET)."""
+    # Budgets read when the verifier is made, so that a test can shrink them.
+    verified: _Budgeted[tuple[str, str], list[Span]] = field(default_factory=lambda: _Budgeted(VERIFIED_BUDGET))
+    indexes: _Budgeted[str, QgramIndex] = field(default_factory=lambda: _Budgeted(INDEX_BUDGET))
     passages: list[Passage] = field(init=False)
     keys: list[str] = field(init=False)
 
@@ -181,17 +202,9 @@ class PassageVerifier:
             if self.keep_indexes:
                 index = self.indexes.get(ref_text)
                 if index is None:
-                    if self.indexed_chars > INDEX_BUDGET:
-                        self.indexes.clear()
-                        self.indexed_chars = 0
-                    index = self.indexes[ref_text] = qgram_index(ref_text, seed_length(s))
-                    self.indexed_chars += len(ref_text)
+                    index = self.indexes.put(ref_text, qgram_index(ref_text, seed_length(s)), len(ref_text))
             found = reused_spans(text, ref_text, s, index)
-            if self.verified_units > VERIFIED_BUDGET:
-                self.verified.clear()
-                self.verified_units = 0
-            self.verified[pair] = found
-            self.verified_units += len(text) + len(ref_text) + PAIR_OVERHEAD
+            self.verified.put(pair, found, len(text) + len(ref_text) + PAIR_OVERHEAD)
         return found
 
     def in_document(self, i: int, spans: list[Span]) -> Ranges:
