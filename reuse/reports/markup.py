@@ -17,18 +17,17 @@ from __future__ import annotations
 
 import re
 
+from reuse.runtime.output import shown
+
 # The Bidi_Control characters of Unicode: they reorder the display of everything after them ("Trojan Source").
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\u2028\u2029\ud800-\udfff]")
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\u2028\u2029]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
 def _escape(match: re.Match[str]) -> str:
     char = match.group()
     code = ord(char)
-    if 0xDC80 <= code <= 0xDCFF:
-        # a byte of a file name that is not UTF-8 (surrogateescape): shown as that byte, like output.shown
-        return f"\\x{code - 0xDC00:02x}"
     if char in _NAMED:
         return _NAMED[char]
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
@@ -38,7 +37,7 @@ def visible(text: str) -> str:
     """text with every character a terminal would act on shown as an escape (`\\x1b`, `\\u202e`).
 
     Idempotent: what it returns has nothing left to escape."""
-    return _UNSAFE.sub(_escape, text)
+    return _UNSAFE.sub(_escape, shown(text))  # shown: file-name bytes as \\xNN, other lone surrogates \\uXXXX
 
 
 _JSON_RAW = re.compile(f"[\x7f-\x9f{_BIDI}\u2028\u2029\ud800-\udfff]")
