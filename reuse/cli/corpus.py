@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from contextlib import ExitStack
+from typing import TYPE_CHECKING, Self
 
 import click
 
@@ -11,6 +12,7 @@ from reuse.cli.options import (
     against_options,
     corpus_options,
     format_option,
+    inputs_from_options,
     load_inputs,
     output_option,
     settings_from_options,
@@ -19,23 +21,55 @@ from reuse.cli.output import emit, guard, skipped_lines, timings
 from reuse.kinds import BOILERPLATE, FORMULA, REPEAT, REUSED
 
 if TYPE_CHECKING:
+    from distributed import Client
+
+    from reuse.commands.on_cluster import ClusterScan
     from reuse.commands.scan import ScanResult
     from reuse.index.against import DocumentAgainst
 
 
-def _scanned_corpus(corpus: tuple[str, ...], jobs: int | None, for_audit: bool = False) -> ScanResult:
-    """CORPUS read and scanned as the options say, each stage on the result's stopwatch."""
-    from reuse.commands.scan import scan
-    from reuse.runtime.stopwatch import Stopwatch
+class _CorpusRun:
+    """CORPUS read and scanned as the options say, in this process or on the cluster --cluster names,
+    each stage on the result's stopwatch; the cluster's client stays open for audit and clean."""
 
-    stopwatch = Stopwatch()
-    documents = load_inputs(corpus)
-    stopwatch.lap("read and decode inputs")
-    return scan(documents, settings_from_options(), jobs=jobs, for_audit=for_audit, stopwatch=stopwatch)
+    def __init__(self, corpus: tuple[str, ...], jobs: int | None, for_audit: bool = False) -> None:
+        self.corpus, self.jobs, self.for_audit = corpus, jobs, for_audit
+        self.on_cluster: ClusterScan | None = None
+        self.client: Client | None = None
+        self._stack = ExitStack()
 
+    def __enter__(self) -> Self:
+        from reuse.runtime.stopwatch import Stopwatch
 
-def _read_paths(result: ScanResult) -> list[str]:
-    return [prepared.document.path for prepared in result.prepared]
+        params = click.get_current_context().params
+        stopwatch = Stopwatch()
+        if not params.get("cluster"):
+            from reuse.commands.scan import scan
+
+            documents = load_inputs(self.corpus)
+            stopwatch.lap("read and decode inputs")
+            self.result = scan(
+                documents, settings_from_options(), jobs=self.jobs, for_audit=self.for_audit, stopwatch=stopwatch
+            )
+            self.read = [prepared.document.path for prepared in self.result.prepared]
+            return self
+        from reuse.commands.on_cluster import scan_on_cluster
+        from reuse.runtime.cluster import cluster_client
+
+        say = (lambda line: click.echo(line, err=True)) if params.get("verbose") else None
+        with self._stack:
+            self.client = self._stack.enter_context(cluster_client(params["cluster"], params.get("worker_memory"), say))
+            stopwatch.lap("start or reach the cluster")
+            self.on_cluster = scan_on_cluster(
+                self.client, list(self.corpus), inputs_from_options(), settings_from_options(), self.for_audit, stopwatch
+            )
+            self._stack = self._stack.pop_all()
+        self.result = self.on_cluster.result
+        self.read = self.on_cluster.paths
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
 
 
 @click.command()
@@ -68,14 +102,18 @@ def scan(
     from reuse.reports.scan import render
 
     protected = guard(output, corpus, against)
-    result = _scanned_corpus(corpus, jobs)
-    if against:
-        from reuse.index.against import scan_against_index
+    with _CorpusRun(corpus, jobs) as run:
+        result = run.result
+        if against:
+            from reuse.index.against import scan_against_index
 
-        report = _with_against(result, against, scan_against_index(result, against, boilerplate_min_docs), fmt, limit)
-    else:
-        report = render(result, fmt, limit)
-    emit(report, output, protected, _read_paths(result))
+            if run.on_cluster:
+                raise click.UsageError("--against reads each document's passages: run it without --cluster")
+            found = scan_against_index(result, against, boilerplate_min_docs)
+            report = _with_against(result, against, found, fmt, limit)
+        else:
+            report = render(result, fmt, limit)
+        emit(report, output, protected, run.read)
     timings(result.stopwatch, "report")
     return EXIT_OK
 
@@ -129,10 +167,15 @@ def audit(
     from reuse.reports.audit import render
 
     protected = guard(output, corpus)
-    scanned = _scanned_corpus(corpus, jobs, for_audit=True)
-    result = run_audit(scanned, max_boilerplate)
-    emit(render(result, fmt), output, protected, _read_paths(scanned))
-    timings(scanned.stopwatch, "audit and report")
+    with _CorpusRun(corpus, jobs, for_audit=True) as run:
+        if run.on_cluster:
+            from reuse.commands.on_cluster import audit_on_cluster
+
+            result = audit_on_cluster(run.on_cluster, max_boilerplate)
+        else:
+            result = run_audit(run.result, max_boilerplate)
+        emit(render(result, fmt), output, protected, run.read)
+    timings(run.result.stopwatch, "audit and report")
     if fail_over is not None and result.boilerplate_share > fail_over:
         click.echo(f"boilerplate share {result.boilerplate_share:.4f} is over {fail_over}", err=True)
         return EXIT_OVER_THRESHOLD
@@ -185,8 +228,14 @@ def clean(
     kinds = {BOILERPLATE} | ({REPEAT} if not keep_repeats else set())
     kinds |= {FORMULA} if remove_formulae else set()
     kinds |= {REUSED} if remove_reused else set()
-    result = _scanned_corpus(corpus, jobs)
-    written, removed = run_clean(result, out_dir, list(corpus), kinds, manifest)
+    with _CorpusRun(corpus, jobs) as run:
+        result = run.result
+        if run.on_cluster and run.client:
+            from reuse.commands.on_cluster import clean_on_cluster
+
+            written, removed = clean_on_cluster(run.client, run.on_cluster, out_dir, list(corpus), kinds, manifest)
+        else:
+            written, removed = run_clean(result, out_dir, list(corpus), kinds, manifest)
     timings(result.stopwatch, "write cleaned copies and manifest")
     click.echo(
         f"{written} documents written to {out_dir}, {removed} removals ({', '.join(sorted(kinds))}) in the manifest."

@@ -122,12 +122,36 @@ def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def cluster_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Where a corpus command runs: in this process (the default), or on a Dask cluster."""
+    for option in reversed(
+        [
+            click.option(
+                "--cluster",
+                envvar="REUSE_CLUSTER",
+                metavar="ADDRESS",
+                help="Run on a Dask cluster: a scheduler's address (tcp://host:8786), or local[:N] for N "
+                "worker processes here, spilling to disk (env: REUSE_CLUSTER). Same output as without.",
+            ),
+            click.option(
+                "--worker-memory",
+                metavar="SIZE",
+                help="Memory of each worker of a local cluster (e.g. 1.5GB), past which it spills to disk "
+                "(default: this machine's memory shared out).",
+            ),
+            click.option("--verbose", "-v", is_flag=True, help="Say more on standard error (the Dask dashboard)."),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
 def corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """input_options, and how to run over a whole corpus: processes and the time of each stage."""
+    """input_options, and how to run over a whole corpus: processes or a cluster, the time of each stage."""
     command = click.option("--timings", is_flag=True, help="Print the wall time of each stage to standard error.")(
         command
     )
-    return input_options(jobs_option(command))
+    return input_options(jobs_option(cluster_options(command)))
 
 
 def settings_from_options(base: Settings | None = None) -> Settings:

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from reuse.commands.scan import ScanResult
+from reuse.commands.scan import DocumentReport, ScanResult
 from reuse.group.classify import TERMINAL
+from reuse.group.families import Family
 from reuse.group.union_find import UnionFind
 from reuse.kinds import BOILERPLATE
 from reuse.settings import Settings
@@ -80,11 +81,67 @@ def _clusters(pairs: list[tuple[int, int]], n: int) -> list[list[int]]:
 
 def audit(result: ScanResult, max_boilerplate: float = 0.5) -> AuditResult:
     scanned = result.prepared
-    facts = [doc.facts() for doc in scanned]  # a scan for_audit computed them in its workers
     settings = result.settings
-    ids = [doc.id for doc in scanned]
-    # Exact duplicates: the same normalized text.
+    repeats = repeat_counts(result.families)
+    documents = [
+        document_audit(doc, report, repeats.get(doc.id, 0), settings) for doc, report in zip(scanned, result.documents)
+    ]
+    facts = [doc.facts() for doc in scanned]  # a scan for_audit computed them in its workers
+    sigs = np.zeros((len(scanned), settings.num_perm), dtype=np.uint32)
+    for d, f in enumerate(facts):
+        sigs[d] = f.signature
+    usable = np.array([doc.has_shingles for doc in scanned], dtype=bool)
+    share = result.summary()["shares"]
+    assert isinstance(share, dict)
     digests = [f.text_sha256 for f in facts]
+    return corpus_audit(documents, digests, sigs, usable, max_boilerplate, float(share[BOILERPLATE]), settings)
+
+
+def repeat_counts(families: list[Family]) -> dict[str, int]:
+    """Per document, copies beyond the first of any family's passage inside it, whatever the family's kind."""
+    repeats: dict[str, int] = {}
+    for family in families:
+        if family.level == "span":
+            continue
+        per_doc: dict[str, int] = {}
+        for m in family.members:
+            per_doc[m.doc] = per_doc.get(m.doc, 0) + 1
+        for doc_id, count in per_doc.items():
+            repeats[doc_id] = repeats.get(doc_id, 0) + count - 1
+    return repeats
+
+
+def document_audit(doc: PreparedDocument, report: DocumentReport, repeats: int, settings: Settings) -> DocumentAudit:
+    """What audit says of one document, from its preparation (with facts) and its scan report."""
+    f = doc.facts()
+    scripts = f.scripts
+    minority = min(scripts.values())
+    total = sum(scripts.values())
+    mixed = total > 0 and minority >= settings.mixed_min_chars and minority / total >= settings.mixed_minority
+    return DocumentAudit(
+        id=doc.id,
+        empty=not len(doc),
+        boilerplate_share=report.shares[BOILERPLATE],
+        repeats=repeats,
+        scripts=scripts,
+        mixed_scripts=mixed,
+        languages=list(f.languages),
+        fragments=_fragments(doc, report.intervals.get(BOILERPLATE, []), settings),
+    )
+
+
+def corpus_audit(
+    documents: list[DocumentAudit],
+    digests: list[str],
+    signatures: np.ndarray,
+    usable: np.ndarray,
+    max_boilerplate: float,
+    boilerplate_share: float,
+    settings: Settings,
+) -> AuditResult:
+    """The corpus-wide findings from each document's audit, normalized-text digest and MinHash (in id order)."""
+    ids = [d.id for d in documents]
+    # Exact duplicates: the same normalized text.
     exact_pairs = []
     first_of: dict[str, int] = {}
     for i, digest in enumerate(digests):
@@ -94,56 +151,22 @@ def audit(result: ScanResult, max_boilerplate: float = 0.5) -> AuditResult:
             first_of[digest] = i
     exact = _clusters(exact_pairs, len(ids))
     # Near duplicates: the MinHash of each document's shingles, all passages together.
-    sigs = np.zeros((len(scanned), settings.num_perm), dtype=np.uint32)
-    for d, f in enumerate(facts):
-        sigs[d] = f.signature
-    usable = np.array([doc.has_shingles for doc in scanned], dtype=bool)
     near_pairs = []
     exact_members = {i for group in exact for i in group[1:]}
-    for i, j in lsh_pairs(sigs, settings.bands, settings.rows, usable).tolist():
+    for i, j in lsh_pairs(signatures, settings.bands, settings.rows, usable).tolist():
         if i in exact_members or j in exact_members or digests[i] == digests[j]:
             continue
-        if float(np.mean(sigs[i] == sigs[j])) >= settings.near_duplicate:
+        if float(np.mean(signatures[i] == signatures[j])) >= settings.near_duplicate:
             near_pairs.append((i, j))
     near = _clusters(near_pairs, len(ids))
-    # Copies beyond the first of any family's passage inside one document, whatever the family's kind.
-    repeats: dict[str, int] = {d.id: 0 for d in result.documents}
-    for family in result.families:
-        if family.level == "span":
-            continue
-        per_doc: dict[str, int] = {}
-        for m in family.members:
-            per_doc[m.doc] = per_doc.get(m.doc, 0) + 1
-        for doc_id, count in per_doc.items():
-            repeats[doc_id] += count - 1
-    documents = []
-    for doc, f, report in zip(scanned, facts, result.documents):
-        scripts = f.scripts
-        minority = min(scripts.values())
-        total = sum(scripts.values())
-        mixed = total > 0 and minority >= settings.mixed_min_chars and minority / total >= settings.mixed_minority
-        documents.append(
-            DocumentAudit(
-                id=doc.id,
-                empty=not len(doc),
-                boilerplate_share=report.shares[BOILERPLATE],
-                repeats=repeats[doc.id],
-                scripts=scripts,
-                mixed_scripts=mixed,
-                languages=list(f.languages),
-                fragments=_fragments(doc, report.intervals.get(BOILERPLATE, []), settings),
-            )
-        )
     over = [d.id for d in documents if d.boilerplate_share > max_boilerplate]
-    share = result.summary()["shares"]
-    assert isinstance(share, dict)
     return AuditResult(
         documents,
         [[ids[i] for i in g] for g in exact],
         [[ids[i] for i in g] for g in near],
         over,
         max_boilerplate,
-        float(share[BOILERPLATE]),
+        boilerplate_share,
     )
 
 

@@ -55,7 +55,7 @@ class Removal:
 
 
 @dataclass(frozen=True)
-class _Copy:
+class CleanCopy:
     """A cleaned copy to write: where, its bytes, and how they are encoded."""
 
     document: Document
@@ -65,24 +65,37 @@ class _Copy:
     extracted: bool
 
 
+Explained = list[tuple[Member, str, str]]
+"""What families explain in one document: each member with its family's id and kind."""
+
+
+def explained_members(families: list[Family]) -> dict[str, Explained]:
+    """Per document, the members `clean` may remove (see `removals`), with their family's id and kind."""
+    return {
+        doc: [(member, family.id, family.kind) for member, family in pairs]
+        for doc, pairs in removals(families).items()
+    }
+
+
 def plan(result: ScanResult, kinds: set[str]) -> dict[str, list[Removal]]:
     """Non-overlapping removals per document; a removed whole line takes its line break along."""
     texts = {doc.id: doc.text for doc in result.prepared}
-    out: dict[str, list[Removal]] = {}
-    for doc, explained in removals(result.families).items():
-        text = texts[doc]
-        chosen: list[tuple[int, int, Family]] = []
-        for member, family in sorted(explained, key=lambda mf: (mf[0].start, -mf[0].end)):
-            if family.kind not in kinds:
-                continue
-            start, end = _whole_line(text, member)
-            if chosen and start < chosen[-1][1]:
-                if end <= chosen[-1][1]:
-                    continue  # inside a removal already planned
-                start = chosen[-1][1]
-            chosen.append((start, end, family))
-        out[doc] = [Removal(doc, s, e, f.id, f.kind, text[s:e]) for s, e, f in chosen if e > s]
-    return out
+    return {doc: plan_document(doc, texts[doc], found, kinds) for doc, found in explained_members(result.families).items()}
+
+
+def plan_document(doc: str, text: str, explained: Explained, kinds: set[str]) -> list[Removal]:
+    """The removals of one document's text, from what families explain in it."""
+    chosen: list[tuple[int, int, str, str]] = []
+    for member, family, kind in sorted(explained, key=lambda mfk: (mfk[0].start, -mfk[0].end)):
+        if kind not in kinds:
+            continue
+        start, end = _whole_line(text, member)
+        if chosen and start < chosen[-1][1]:
+            if end <= chosen[-1][1]:
+                continue  # inside a removal already planned
+            start = chosen[-1][1]
+        chosen.append((start, end, family, kind))
+    return [Removal(doc, s, e, family, kind, text[s:e]) for s, e, family, kind in chosen if e > s]
 
 
 def _whole_line(text: str, member: Member) -> tuple[int, int]:
@@ -165,21 +178,21 @@ def _is_jsonl_row(doc: Document) -> bool:
     return doc.path.lower().endswith(".jsonl")
 
 
-def _copy_of(doc: Document, out_dir: str) -> _Copy:
+def _copy_of(doc: Document, out_dir: str) -> CleanCopy:
     """Where and how a document's cleaned copy is written (see the module's docstring)."""
     name = doc.relpath or doc.id
     if doc.extracted:  # standard input has no name of its own to keep apart from: it stays stdin.txt
-        return _Copy(doc, output_path(out_dir, name) + (".txt" if doc.path else ""), "utf-8", False, True)
+        return CleanCopy(doc, output_path(out_dir, name) + (".txt" if doc.path else ""), "utf-8", False, True)
     if _is_jsonl_row(doc):
-        return _Copy(doc, output_path(out_dir, name), "utf-8", False, False)
+        return CleanCopy(doc, output_path(out_dir, name), "utf-8", False, False)
     if doc.bom:
-        return _Copy(doc, output_path(out_dir, name), _AFTER_BOM[doc.bom], True, False)
+        return CleanCopy(doc, output_path(out_dir, name), _AFTER_BOM[doc.bom], True, False)
     encoding = codecs.lookup(doc.encoding).name
     if encoding in ("utf-16", "utf-32"):  # read without a mark, so in this machine's byte order
         encoding = f"{encoding}-{'le' if sys.byteorder == 'little' else 'be'}"
     if encoding == "utf-8-sig":  # the mark is written as the bom flag says, not by the codec
-        return _Copy(doc, output_path(out_dir, name), "utf-8", True, False)
-    return _Copy(doc, output_path(out_dir, name), encoding, False, False)
+        return CleanCopy(doc, output_path(out_dir, name), "utf-8", True, False)
+    return CleanCopy(doc, output_path(out_dir, name), encoding, False, False)
 
 
 # Lone surrogates other than those standing for undecodable bytes of a file name (JSON can spell them: \ud800).
@@ -199,11 +212,11 @@ def _name_max(out_dir: str) -> tuple[int, int]:
     return limits[0], limits[1]
 
 
-def _check_names(copies: list[_Copy], out_dir: str, manifest_path: str) -> None:
+def _check_names(copies: list[CleanCopy], out_dir: str, manifest_path: str) -> None:
     """Every copy can be written where planned, checked before anything is written: one line naming the input."""
     name_max, path_max = _name_max(out_dir)
-    files: dict[str, _Copy] = {}
-    folders: dict[str, _Copy] = {}  # every directory a copy needs, with the first copy that needs it
+    files: dict[str, CleanCopy] = {}
+    folders: dict[str, CleanCopy] = {}  # every directory a copy needs, with the first copy that needs it
     for copy in copies:
         where = f"{shown(copy.document.source)}: document id {shown(copy.document.id)!r}"
         if "\0" in copy.path:
@@ -260,7 +273,7 @@ def _parents(path: str, out_dir: str) -> Iterable[str]:
         folder = os.path.dirname(folder)
 
 
-def _encoded(copy: _Copy, text: str) -> bytes:
+def _encoded(copy: CleanCopy, text: str) -> bytes:
     """The copy's bytes, or an InputError when a character has no form in the encoding it must be written in."""
     try:
         data = text.encode(copy.encoding)
@@ -281,30 +294,56 @@ def clean(
 
     Everything that could stop the run (names, encodings, inputs in the way) is checked before the first write.
     """
-    sources = sorted({doc.document.path for doc in result.prepared} - {""})
-    copies = [_copy_of(prepared.document, out_dir) for prepared in result.prepared]
-    manifest_path = manifest or os.path.join(out_dir, MANIFEST)
-    _check_names(copies, out_dir, manifest_path)
-    check_out_dir(out_dir, inputs, [*(copy.path for copy in copies), manifest_path], sources)
-    protected = Protected().add(inputs).add(sources)
-    for path in (*(copy.path for copy in copies), manifest_path):  # hard links, a manifest among the inputs
-        protected.check(path)
+    documents = [prepared.document for prepared in result.prepared]
+    copies, manifest_path, protected = prepare_out_dir(documents, out_dir, inputs, manifest)
     planned = plan(result, kinds)
     contents, lines = [], []
     for copy in copies:
         todo = planned.get(copy.document.id, [])
         contents.append(_encoded(copy, apply(copy.document.text, todo)))
         lines += [_manifest_line(r, copy) for r in todo]
-    manifest_text = "".join(line + "\n" for line in lines)
-    os.makedirs(out_dir, exist_ok=True)
-    for copy, data in zip(copies, contents):
-        os.makedirs(os.path.dirname(copy.path), exist_ok=True)
-        write_atomic(copy.path, data, protected)
-    write_atomic(manifest_path, manifest_text, protected)
+    write_cleaned(copies, contents, protected)
+    write_atomic(manifest_path, "".join(line + "\n" for line in lines), protected)
     return len(copies), len(lines)
 
 
-def _manifest_line(removal: Removal, copy: _Copy) -> str:
+def prepare_out_dir(
+    documents: list[Document], out_dir: str, inputs: list[str], manifest: str | None
+) -> tuple[list[CleanCopy], str, Protected]:
+    """Where each document's copy and the manifest go, checked (names, inputs in the way); nothing is written.
+
+    documents: in id order; only their metadata is read (a cluster's client has no texts)."""
+    sources = sorted({doc.path for doc in documents} - {""})
+    copies = [_copy_of(doc, out_dir) for doc in documents]
+    manifest_path = manifest or os.path.join(out_dir, MANIFEST)
+    _check_names(copies, out_dir, manifest_path)
+    check_out_dir(out_dir, inputs, [*(copy.path for copy in copies), manifest_path], sources)
+    protected = Protected().add(inputs).add(sources)
+    for path in (*(copy.path for copy in copies), manifest_path):  # hard links, a manifest among the inputs
+        protected.check(path)
+    return copies, manifest_path, protected
+
+
+def cleaned_copies(
+    copies: list[CleanCopy], texts: list[str], explained: list[Explained], kinds: set[str]
+) -> tuple[list[bytes], list[list[str]]]:
+    """The bytes of some documents' cleaned copies and the manifest lines of each (copies, texts and explained
+    members alike ordered); an InputError names the first copy that cannot be encoded."""
+    contents, lines = [], []
+    for copy, text, found in zip(copies, texts, explained):
+        todo = plan_document(copy.document.id, text, found, kinds)
+        contents.append(_encoded(copy, apply(text, todo)))
+        lines.append([_manifest_line(r, copy) for r in todo])
+    return contents, lines
+
+
+def write_cleaned(copies: list[CleanCopy], contents: list[bytes], protected: Protected) -> None:
+    for copy, data in zip(copies, contents):
+        os.makedirs(os.path.dirname(copy.path), exist_ok=True)
+        write_atomic(copy.path, data, protected)
+
+
+def _manifest_line(removal: Removal, copy: CleanCopy) -> str:
     row = {
         **removal.__dict__,
         "doc": shown(removal.doc),

@@ -101,7 +101,7 @@ def explained_ranges(families: list[Family]) -> dict[str, dict[str, list[tuple[i
     return out
 
 
-def _report(doc: PreparedDocument, by_kind: dict[str, list[tuple[int, int]]] | None) -> DocumentReport:
+def document_report(doc: PreparedDocument, by_kind: dict[str, list[tuple[int, int]]] | None) -> DocumentReport:
     length = len(doc.text)
     in_passage = _covered(length, np.stack([doc.starts, doc.ends], axis=1))
     claimed = ~in_passage  # characters outside passages are nobody's
@@ -187,6 +187,6 @@ def _scan(corpus: Corpus, settings: Settings, jobs: int, for_audit: bool, stopwa
     stopwatch.lap("shingle document frequencies")
     families = finder.finish(frequent, jobs, stopwatch)
     explained = explained_ranges(families)
-    reports = [_report(sd, explained.get(sd.id)) for sd in prepared]
+    reports = [document_report(sd, explained.get(sd.id)) for sd in prepared]
     stopwatch.lap("per-document shares")
     return ScanResult(settings, reports, families, list(corpus.skipped), prepared, stopwatch)

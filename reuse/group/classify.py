@@ -9,11 +9,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
 
 from reuse.group.units import Unit
 from reuse.kinds import BOILERPLATE, FORMULA, REPEAT, REUSED, Kind
 from reuse.settings import Settings
-from reuse.sketch.prepared import PreparedDocument
+
+LineCounts = Sequence[int] | Mapping[int, int]
+"""The number of lines of each document, by the index units know it by."""
 
 TERMINAL = re.compile(r"[。！？!?….;；]['\"”’」』)）\]】》]*\s*$")
 """The end of a sentence (with its closing quotes and brackets): furniture is open-ended."""
@@ -33,13 +36,17 @@ def frequent_threshold(n_docs: int, settings: Settings) -> int:
 
 
 def unit_kind(
-    units: list[Unit], group: list[int], docs: list[PreparedDocument], paragraphs: list[int], settings: Settings
+    members: list[Unit],
+    n_docs: int,
+    paragraphs: LineCounts,
+    terminal: Callable[[Unit], bool],
+    settings: Settings,
 ) -> Kind:
-    """The kind of a family of whole lines or sentences; paragraphs: the number of lines of each document."""
-    in_docs = {units[i].doc for i in group}
+    """The kind of a family of whole lines or sentences (members in any order) in a corpus of n_docs;
+    paragraphs[u.doc]: the number of lines of a member's document; terminal(u): a member ends a sentence."""
+    in_docs = {u.doc for u in members}
     if len(in_docs) == 1:
         return REPEAT
-    members = [units[i] for i in group]
     if not all(u.whole_line for u in members):
         return REUSED
     keys_by_doc: dict[int, set[str]] = defaultdict(set)
@@ -49,13 +56,12 @@ def unit_kind(
         return REUSED  # dressed differently twice in one page: a headline (contents list and heading)
     if sum(u.headline for u in members) >= settings.headline_share * len(members):
         return REUSED
-    n_docs = len(docs)
     # In most of the corpus, a recurring open line is furniture; in fewer documents (a minor site of
     # a mixed corpus) it must also stand at the same place on its pages, as headers and footers do
     # and syndicated paragraphs do not.
     common = len(in_docs) >= common_threshold(n_docs, settings)
     frequent = len(in_docs) >= frequent_threshold(n_docs, settings) and _same_place(members, paragraphs, settings)
-    if (common or frequent) and not any(TERMINAL.search(docs[u.doc].text, u.start, u.end) for u in members):
+    if (common or frequent) and not any(terminal(u) for u in members):
         return BOILERPLATE  # open-ended: no member ends a sentence
     # A line repeated exactly at a page's edge in every page it is on is furniture (a slogan, a
     # breadcrumb, a footer); titles sit just below and are content, even when two pages share one.
@@ -72,7 +78,7 @@ def span_kind(opens_paragraphs: bool, documents: int, n_docs: int, settings: Set
     return BOILERPLATE if opens_paragraphs and documents >= frequent_threshold(n_docs, settings) else FORMULA
 
 
-def _same_place(members: list[Unit], paragraphs: list[int], settings: Settings) -> bool:
+def _same_place(members: list[Unit], paragraphs: LineCounts, settings: Settings) -> bool:
     """Do most members stand on the same line counted from the top, or from the bottom, of their page?"""
     from_top = Counter(u.paragraph for u in members).most_common(1)[0][1]
     from_bottom = Counter(paragraphs[u.doc] - 1 - u.paragraph for u in members).most_common(1)[0][1]

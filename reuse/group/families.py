@@ -16,12 +16,13 @@ spans), union_find.py (grouping); FamilyFinder runs them in order.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 import numpy as np
 
-from reuse.group.classify import span_kind, unit_kind
+from reuse.group.classify import TERMINAL, span_kind, unit_kind
 from reuse.group.spans import document_spans, opens_paragraph
 from reuse.group.templates import same_template, template_text
 from reuse.group.union_find import UnionFind
@@ -125,8 +126,14 @@ class FamilyFinder:
             return []
         docs = self.docs
         paragraphs = [doc.paragraph_count for doc in docs]
+
+        def terminal(u: Unit) -> bool:
+            return TERMINAL.search(docs[u.doc].text, u.start, u.end) is not None
+
         return [
-            self._family(units, group, unit_kind(units, group, docs, paragraphs, self.settings), level)
+            self._family(
+                units, group, unit_kind([units[i] for i in group], len(docs), paragraphs, terminal, self.settings), level
+            )
             for group in self._groups(units)
         ]
 
@@ -181,21 +188,42 @@ class FamilyFinder:
             if key in family_of_key:
                 family_of_key[key].members = sorted(family_of_key[key].members + members)
                 continue
-            documents = len({m.doc for m in members})
-            if documents < 2:
-                continue
-            opens = all(opens_paragraph(docs[doc_index[m.doc]], m.passage, m.start) for m in members)
-            out.append(Family(span_kind(opens, documents, len(docs), self.settings), "span", members, keys={key}))
+            family = span_family(
+                key, members, len(docs), lambda m: opens_paragraph(docs[doc_index[m.doc]], m.passage, m.start), self.settings
+            )
+            if family is not None:
+                out.append(family)
         return out
 
     def _describe(self, families: list[Family], doc_index: dict[str, int]) -> None:
-        """Representative text, template with slots, and ids in a stable order."""
         docs = self.docs
-        for f in families:
-            texts = [docs[doc_index[m.doc]].text[m.start : m.end] for m in f.members]
-            f.text = texts[0]
-            f.template = template_text(texts, self.settings)
-        order = {kind: i for i, kind in enumerate(KINDS)}
-        families.sort(key=lambda f: (order[f.kind], -f.documents, -f.occurrences, f.text, f.members[0]))
-        for number, f in enumerate(families, 1):
-            f.id = f"F{number}"
+        describe(families, lambda m: docs[doc_index[m.doc]].text[m.start : m.end], self.settings)
+
+
+def span_family(
+    key: str, members: list[Member], n_docs: int, opens: Callable[[Member], bool], settings: Settings
+) -> Family | None:
+    """The family of a span's members (sorted, distinct), when they are in two documents or more;
+    opens(m): the member opens its paragraph."""
+    documents = len({m.doc for m in members})
+    if documents < 2:
+        return None
+    kind = span_kind(all(opens(m) for m in members), documents, n_docs, settings)
+    return Family(kind, "span", members, keys={key})
+
+
+def described_members(family: Family, settings: Settings) -> list[Member]:
+    """The members whose texts describe a family: its text is the first's, its template compares the next few."""
+    return family.members[: settings.template_members + 1]
+
+
+def describe(families: list[Family], text_of: Callable[[Member], str], settings: Settings) -> None:
+    """Representative text, template with slots, and ids in a stable order; text_of(m): a member's text."""
+    for f in families:
+        texts = [text_of(m) for m in described_members(f, settings)]
+        f.text = texts[0]
+        f.template = template_text(texts, settings)
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    families.sort(key=lambda f: (order[f.kind], -f.documents, -f.occurrences, f.text, f.members[0]))
+    for number, f in enumerate(families, 1):
+        f.id = f"F{number}"

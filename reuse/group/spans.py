@@ -49,9 +49,17 @@ def opens_paragraph(doc: PreparedDocument, passage: int, start: int) -> bool:
 
 
 def _spans_of(d: int) -> list[Span]:
-    """(passage, start, end, key) of every shared span of document d outside the families so far."""
     docs, in_family, frequent_hashes, known, settings = shared()
-    doc: PreparedDocument = docs[d]
+    return spans_of_document(docs[d], in_family[d], frequent_hashes, known, settings)
+
+
+def spans_of_document(
+    doc: PreparedDocument, in_family: np.ndarray, frequent_hashes: np.ndarray, known: set[str], settings: Settings
+) -> list[Span]:
+    """(passage, start, end, key) of every shared span of a document outside the families so far
+    (in_family: which of its passages a family holds)."""
+    if frequent_hashes.size == 0:
+        return []
     shingles = doc.shingles()  # a scan's documents are compact: computed here, not kept
     tokens, hashes, passages, firsts = shingles.tokens, shingles.hashes, shingles.passages, shingles.firsts
     # Look the document's distinct hashes up in sorted order: far fewer cache misses in a big table.
@@ -60,7 +68,7 @@ def _spans_of(d: int) -> list[Span]:
     mask = (frequent_hashes[at] == distinct)[inverse]
     out: list[Span] = []
     for passage, lo_tok, hi_tok in _chains(tokens, passages[mask], firsts[mask], settings):
-        if in_family[d][passage]:
+        if in_family[passage]:
             continue
         start, end, key = _span(doc, tokens, passage, lo_tok, hi_tok, known)
         if key and end > start:

@@ -6,7 +6,7 @@ import fnmatch
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -113,45 +113,86 @@ def _jsonl(source: str, text: str, encoding: str, options: InputOptions, path: s
     return docs
 
 
+@dataclass(frozen=True)
+class Source:
+    """One file to read, as listed from the inputs (see `listed`)."""
+
+    id: str
+    path: str
+    relpath: str
+    named: bool
+    """Named on the command line itself (it may be a pipe, <(cmd)); not found in a directory."""
+
+
+def listed(paths: list[str], options: InputOptions) -> Iterator[Source | Skipped]:
+    """The files the paths name ('-' excepted), in reading order, or an input that cannot be listed when
+    options.skip_bad (raised otherwise)."""
+    for path in paths:
+        try:
+            if not os.path.exists(path):
+                raise InputError(f"{shown(path)}: no such file or directory")
+            files = list(_files(path, options.glob))
+            if not files and os.path.isdir(path):
+                raise InputError(f"{shown(path)}: no files{' matching ' + repr(options.glob) if options.glob else ''}")
+        except InputError as err:
+            if not options.skip_bad:
+                raise
+            yield Skipped(shown(path), str(err))
+            continue
+        for doc_id, file_path, relpath in files:
+            yield Source(doc_id, file_path, relpath, file_path == path)
+
+
+def read_source(source: Source, options: InputOptions) -> list[Document] | Skipped:
+    """The documents of one listed file, or why it was skipped (when options.skip_bad; raised otherwise)."""
+    try:
+        data = read_bytes(source.path, named=source.named)
+        return _documents(source.id, source.path, data, options, source.relpath)
+    except InputError as err:
+        if not options.skip_bad:
+            raise
+        return Skipped(shown(source.path), str(err))
+
+
+def check_ids(documents: Iterable[tuple[str, str]]) -> None:
+    """Refuse a document id used twice: (id, source) pairs in reading order."""
+    seen: dict[str, str] = {}
+    for doc_id, source in documents:
+        if doc_id in seen:
+            raise InputError(f"{source}: document id {doc_id!r} already used by {seen[doc_id]}")
+        seen[doc_id] = source
+
+
+def no_documents(skipped: list[Skipped]) -> InputError:
+    reasons = "; ".join(s.reason for s in skipped)
+    return InputError(f"no documents to read{': ' + reasons if reasons else ''}")
+
+
 def load_corpus(paths: list[str], options: InputOptions | None = None, stdin: BinaryIO | None = None) -> Corpus:
     """Every document named by paths ('-' reads stdin), ids unique, sorted by id; bad inputs raise or are skipped."""
     options = options or InputOptions()
     corpus = Corpus([])
     for path in paths:
-        try:
-            if path == "-":
+        if path == "-":
+            try:
                 if stdin is None:
                     raise InputError("-: no standard input to read")
                 corpus.documents.extend(_documents("-", "-", stdin.read(), options, "stdin.txt"))
-                continue
-            if not os.path.exists(path):
-                raise InputError(f"{shown(path)}: no such file or directory")
-            listed = list(_files(path, options.glob))
-            if not listed and os.path.isdir(path):
-                raise InputError(f"{shown(path)}: no files{' matching ' + repr(options.glob) if options.glob else ''}")
-        except InputError as err:
-            if not options.skip_bad:
-                raise
-            corpus.skipped.append(Skipped(shown(path), str(err)))
-            continue
-        for doc_id, file_path, relpath in listed:
-            try:
-                # A path named on the command line may be a pipe (<(cmd)); one found in a directory may not.
-                data = read_bytes(file_path, named=file_path == path)
-                corpus.documents.extend(_documents(doc_id, file_path, data, options, relpath))
             except InputError as err:
                 if not options.skip_bad:
                     raise
-                corpus.skipped.append(Skipped(shown(file_path), str(err)))
-    seen: dict[str, str] = {}
-    for doc in corpus.documents:
-        if doc.id in seen:
-            raise InputError(f"{doc.source}: document id {doc.id!r} already used by {seen[doc.id]}")
-        seen[doc.id] = doc.source
+                corpus.skipped.append(Skipped("-", str(err)))
+            continue
+        for item in listed([path], options):
+            found = item if isinstance(item, Skipped) else read_source(item, options)
+            if isinstance(found, Skipped):
+                corpus.skipped.append(found)
+            else:
+                corpus.documents.extend(found)
+    check_ids((doc.id, doc.source) for doc in corpus.documents)
     corpus.documents.sort(key=lambda d: d.id)
     if not corpus.documents:
-        reasons = "; ".join(s.reason for s in corpus.skipped)
-        raise InputError(f"no documents to read{': ' + reasons if reasons else ''}")
+        raise no_documents(corpus.skipped)
     return corpus
 
 

@@ -1,0 +1,315 @@
+"""`scan`, `audit` and `clean` on a Dask cluster: chunks.py's stages on the workers, partitions.py's reductions
+between them, and only families and per-document figures through the client.
+
+The stages, with what each reads and gives (M chunks of files, P partitions):
+
+1. analyse (per chunk): files → Chunk, kept on its worker: prepared documents, their shingle hashes by value range.
+2. ids (client): every document's id → its place in corpus (id) order; ids used twice refused.
+3. frequent (per hash range): the chunks' hashes → the hashes found in two documents or more.
+4. lines, then sentences (per chunk → per key partition → per band partition → client):
+   units by key → equal keys grouped, first units' LSH bands → candidate pairs → verified pairs
+   (same_template) → groups joined on the client → families, and the passages they hold (sent back
+   to the chunks, whose next level skips them).
+5. spans (per chunk → per key partition): spans of frequent shingles → span families, and spans joining
+   a line or sentence family of the same key.
+6. texts (per chunk): the few member texts that name each family and its template; ids (client).
+7. finish (per chunk): each document's shares (and audit); clean's copies, written by the workers.
+
+In-process, FamilyFinder runs the same per-document functions and decisions in one process; tests
+check that both give the same bytes.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import os
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from reuse.commands import chunks, partitions
+from reuse.commands.audit import AuditResult, corpus_audit, repeat_counts
+from reuse.commands.clean import CleanCopy, explained_members, prepare_out_dir
+from reuse.commands.scan import ScanResult, explained_ranges
+from reuse.errors import InputError
+from reuse.group.families import Family, Level, Member, describe, described_members
+from reuse.group.union_find import UnionFind
+from reuse.kinds import BOILERPLATE
+from reuse.load.corpus import InputOptions, Skipped, Source, check_ids, listed, no_documents
+from reuse.runtime.stopwatch import Stopwatch
+from reuse.settings import Settings
+
+if TYPE_CHECKING:
+    from distributed import Client, Future
+
+
+@dataclass
+class ClusterScan:
+    """A scan run on a cluster: its result, and its chunks, still on the workers, for audit or clean."""
+
+    result: ScanResult
+    chunks: list[Future]
+    gidx: list[list[int]]
+    audit_parts: list[chunks.Finished] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+    """Every file read (to refuse an output over one)."""
+
+
+class _Run:
+    def __init__(self, client: Client, settings: Settings, parts: int) -> None:
+        self.client = client
+        self.settings = settings
+        self.parts = parts
+
+    def submit(self, func: Callable[..., Any], *args: Any) -> Future:
+        return self.client.submit(func, *args, pure=False)
+
+    def split(self, future: Future, count: int) -> list[Future]:
+        """The items of a task's result (a list or tuple of count), each a future of its own."""
+        return [self.submit(operator.getitem, future, i) for i in range(count)]
+
+    def gather(self, futures: Sequence[Future]) -> list[Any]:
+        return list(self.client.gather(list(futures)))
+
+
+def _chunk_sources(sources: list[tuple[int, Source]], workers: int) -> list[list[tuple[int, Source]]]:
+    """Files in chunks: several per worker, so that a slow or lost one delays little, and none very large."""
+    size = max(1, min(1000, math.ceil(len(sources) / max(1, 8 * workers))))
+    return [sources[i : i + size] for i in range(0, len(sources), size)]
+
+
+def scan_on_cluster(
+    client: Client,
+    paths: list[str],
+    options: InputOptions,
+    settings: Settings,
+    for_audit: bool = False,
+    stopwatch: Stopwatch | None = None,
+    chunk_size: int | None = None,
+    parts: int | None = None,
+) -> ClusterScan:
+    """What `scan` gives, computed by the cluster's workers; the same bytes whatever the chunks or partitions."""
+    stopwatch = stopwatch or Stopwatch()
+    if "-" in paths:
+        raise InputError("-: standard input cannot be read by a cluster's workers; write it to a file first")
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    run = _Run(client, settings, parts or max(2, 2 * workers))
+    items = list(enumerate(listed(paths, options)))
+    skipped = [(position, item) for position, item in items if isinstance(item, Skipped)]
+    sources = [(position, item) for position, item in items if isinstance(item, Source)]
+    groups = _chunk_sources(sources, workers) if chunk_size is None else [
+        sources[i : i + chunk_size] for i in range(0, len(sources), chunk_size)
+    ]
+    futures = [run.submit(chunks.analyse, group, options, settings, for_audit, run.parts) for group in groups]
+    listing = run.gather([run.submit(chunks.chunk_ids, f) for f in futures])
+    stopwatch.lap(f"documents: read, normalize, segment, shingle (cluster, {workers} workers)")
+    failures = [failure for _, _, failure in listing if failure is not None]
+    if failures:
+        raise InputError(min(failures)[1])
+    ids = [pair for found, _, _ in listing for pair in found]
+    check_ids(ids)
+    skipped += [pair for _, found, _ in listing for pair in found]
+    skipped_list = [s for _, s in sorted(skipped, key=lambda ps: ps[0])]
+    if not ids:
+        raise no_documents(skipped_list)
+    order = {doc_id: g for g, doc_id in enumerate(sorted(doc_id for doc_id, _ in ids))}
+    gidx = [sorted(order[doc_id] for doc_id, _ in found) for found, _, _ in listing]
+    chunk_of = {g: c for c, found in enumerate(gidx) for g in found}
+    n_docs = len(order)
+
+    frequent = [
+        run.submit(partitions.frequent, [run.submit(chunks.chunk_hashes, f, p) for f in futures])
+        for p in range(run.parts)
+    ]
+    line_parts = [run.submit(chunks.line_records, f, g, settings, run.parts) for f, g in zip(futures, gidx)]
+    lines, line_covered = _families(run, line_parts, n_docs, "paragraph")
+    stopwatch.lap("families of lines")
+    sentence_parts = [
+        run.submit(chunks.sentence_records, f, g, _for_chunk(line_covered, chunk_of, c), settings, run.parts)
+        for c, (f, g) in enumerate(zip(futures, gidx))
+    ]
+    sentences, sentence_covered = _families(run, sentence_parts, n_docs, "passage")
+    families = lines + sentences
+    stopwatch.lap("families of sentences")
+    families += _span_families(run, futures, gidx, chunk_of, line_covered + sentence_covered, frequent, families, n_docs)
+    stopwatch.lap("families of spans")
+    by_id = {doc_id: chunk_of[g] for doc_id, g in order.items()}
+    _describe(run, futures, families, by_id)
+    stopwatch.lap("family texts and templates")
+
+    explained = explained_ranges(families)
+    repeats = repeat_counts(families) if for_audit else None
+    finished = run.gather(
+        [
+            run.submit(chunks.finish, f, {doc: explained[doc] for doc in _ids_in(g, order) if doc in explained}, repeats, settings)
+            for f, g in zip(futures, gidx)
+        ]
+    )
+    reports = sorted((r for part in finished for r in part[0]), key=lambda r: order[r.id])
+    stopwatch.lap("per-document shares")
+    result = ScanResult(settings, reports, families, skipped_list, [], stopwatch)
+    paths_read = sorted({source.path for _, source in sources})
+    return ClusterScan(result, futures, gidx, finished if for_audit else [], paths_read)
+
+
+def _ids_in(gidx: list[int], order: dict[str, int]) -> list[str]:
+    ids = {g: doc_id for doc_id, g in order.items() if g in set(gidx)}
+    return [ids[g] for g in gidx]
+
+
+def _for_chunk(covered: chunks.Covered, chunk_of: dict[int, int], c: int) -> list[chunks.Covered]:
+    return [[entry for entry in covered if chunk_of[entry[0]] == c]]
+
+
+def _families(run: _Run, unit_parts: list[Future], n_docs: int, level: Level) -> tuple[list[Family], chunks.Covered]:
+    """Families of one level from the chunks' unit records (see the module's docstring, stage 4)."""
+    parts, settings = run.parts, run.settings
+    split = [run.split(f, 2) for f in unit_parts]
+    records = [run.split(units, parts) for units, _ in split]
+    bands = [run.split(signed, parts) for _, signed in split]
+    keyed = [
+        run.submit(partitions.group_keys, [r[p] for r in records], [b[p] for b in bands]) for p in range(parts)
+    ]
+    band_split = [run.split(run.submit(partitions.band_records, k, parts), parts) for k in keyed]
+    found = run.gather(
+        [run.submit(partitions.band_pairs, [b[p] for b in band_split], settings) for p in range(parts)]
+    )
+    pairs = np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)
+    pairs = np.unique(pairs, axis=0) if pairs.size else pairs.reshape(0, 2)
+    joined: dict[int, int] = {}
+    if pairs.size:
+        wanted = set(pairs.reshape(-1).tolist())
+        keys: dict[int, str] = {}
+        for part in run.gather([run.submit(partitions.keys_of, k, wanted) for k in keyed]):
+            keys.update(part)
+        rows = [(a, b, keys[a], keys[b]) for a, b in pairs.tolist()]
+        step = max(1, math.ceil(len(rows) / (4 * parts)))
+        edges = [
+            edge
+            for part in run.gather(
+                [run.submit(partitions.verified, rows[i : i + step], settings) for i in range(0, len(rows), step)]
+            )
+            for edge in part
+        ]
+        joined = _components(edges)
+    made = run.gather([run.submit(partitions.partition_families, k, joined, n_docs, level, settings) for k in keyed])
+    families: list[Family] = []
+    covered: chunks.Covered = []
+    elsewhere: dict[int, list[chunks.UnitRecord]] = defaultdict(list)
+    for found_families, found_covered, found_elsewhere in made:
+        families += found_families
+        covered += found_covered
+        for root, units in found_elsewhere.items():
+            elsewhere[root] += units
+    for root in sorted(elsewhere):
+        units = sorted(elsewhere[root], key=lambda u: u.order)
+        families.append(partitions.unit_family(units, n_docs, level, settings))
+        covered += partitions.covered_by(units)
+    return families, covered
+
+
+def _components(edges: list[tuple[int, int]]) -> dict[int, int]:
+    """For every order in an edge, the smallest order of its connected group."""
+    nodes = sorted({n for edge in edges for n in edge})
+    index = {n: i for i, n in enumerate(nodes)}
+    uf = UnionFind(len(nodes))
+    for a, b in edges:
+        uf.union(index[a], index[b])
+    return {n: nodes[uf.find(index[n])] for n in nodes}
+
+
+def _span_families(
+    run: _Run,
+    futures: list[Future],
+    gidx: list[list[int]],
+    chunk_of: dict[int, int],
+    covered: chunks.Covered,
+    frequent: list[Future],
+    families: list[Family],
+    n_docs: int,
+) -> list[Family]:
+    # Later families win a key, as in FamilyFinder: a sentence family's over a line family's.
+    family_of_key = {key: f for f in families for key in f.keys}
+    known = set(family_of_key)
+    parts, settings = run.parts, run.settings
+    spans = [
+        run.split(run.submit(chunks.span_records, f, g, _for_chunk(covered, chunk_of, c), frequent, known, settings, parts), parts)
+        for c, (f, g) in enumerate(zip(futures, gidx))
+    ]
+    made = run.gather(
+        [run.submit(partitions.span_families, [s[p] for s in spans], known, n_docs, settings) for p in range(parts)]
+    )
+    out: list[Family] = []
+    for found, joins in made:
+        out += found
+        for key, members in joins.items():
+            family = family_of_key[key]
+            family.members = sorted(family.members + members)
+    return out
+
+
+def _describe(run: _Run, futures: list[Future], families: list[Family], chunk_of_doc: dict[str, int]) -> None:
+    wanted: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+    for family in families:
+        for m in described_members(family, run.settings):
+            wanted[chunk_of_doc[m.doc]].append((m.doc, m.start, m.end))
+    asked = sorted(wanted)
+    texts: dict[tuple[str, int, int], str] = {}
+    for c, found in zip(asked, run.gather([run.submit(chunks.member_texts, futures[c], wanted[c]) for c in asked])):
+        texts.update(zip(wanted[c], found))
+
+    def text_of(m: Member) -> str:
+        return texts[(m.doc, m.start, m.end)]
+
+    describe(families, text_of, run.settings)
+
+
+def audit_on_cluster(scanned: ClusterScan, max_boilerplate: float) -> AuditResult:
+    """`audit` of a scan run for_audit on a cluster: the workers audited each document in its finish stage."""
+    result, parts = scanned.result, scanned.audit_parts
+    documents = sorted((a for part in parts for a in part[1]), key=lambda a: a.id)
+    order = {a.id: i for i, a in enumerate(documents)}
+    rows = sorted(
+        ((doc_id, digest, sig, usable)
+         for part in parts
+         for doc_id, digest, sig, usable in zip((a.id for a in part[1]), part[2], part[3], part[4])),
+        key=lambda row: order[row[0]],
+    )  # fmt: skip
+    settings = result.settings
+    signatures = np.stack([row[2] for row in rows]) if rows else np.zeros((0, settings.num_perm), dtype=np.uint32)
+    usable = np.array([row[3] for row in rows], dtype=bool)
+    share = result.summary()["shares"]
+    assert isinstance(share, dict)
+    digests = [row[1] for row in rows]
+    return corpus_audit(documents, digests, signatures, usable, max_boilerplate, float(share[BOILERPLATE]), settings)
+
+
+def clean_on_cluster(
+    client: Client, scanned: ClusterScan, out_dir: str, inputs: list[str], kinds: set[str], manifest: str | None = None
+) -> tuple[int, int]:
+    """`clean` with the copies encoded and written, and the manifest written, by the workers.
+
+    Every copy is encoded (the step that can refuse a character) before the first is written."""
+    run = _Run(client, scanned.result.settings, 1)
+    per_chunk = run.gather([run.submit(chunks.chunk_documents, f) for f in scanned.chunks])
+    documents = sorted((doc for found in per_chunk for doc in found), key=lambda d: d.id)
+    copies, manifest_path, protected = prepare_out_dir(documents, out_dir, inputs, manifest)
+    copy_of = {copy.document.id: copy for copy in copies}
+    explained = explained_members(scanned.result.families)
+    done: list[tuple[list[CleanCopy], Future]] = []
+    for future, found in zip(scanned.chunks, per_chunk):
+        chunk_copies = [copy_of[doc.id] for doc in found]
+        todo = [explained.get(doc.id, []) for doc in found]
+        done.append((chunk_copies, run.submit(chunks.cleaned, future, chunk_copies, todo, kinds)))
+    errors = [e for e in run.gather([run.submit(chunks.cleaned_error, f) for _, f in done]) if e is not None]
+    if errors:
+        raise InputError(min(errors)[1])
+    os.makedirs(out_dir, exist_ok=True)
+    run.gather([run.submit(chunks.write_chunk, f, chunk_copies, protected) for chunk_copies, f in done])
+    ids = [copy.document.id for copy in copies]
+    removed = run.gather([run.submit(chunks.write_manifest, manifest_path, ids, done, protected)])[0]
+    return len(copies), int(removed)
