@@ -122,10 +122,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if not os.path.isdir("/proc"):
         return
     deadline = time.monotonic() + 10
-    left = _descendants(os.getpid())
+
+    def left_behind() -> list[tuple[int, str]]:
+        # multiprocessing's resource tracker, which a Dask LocalCluster's spawned workers start, serves this
+        # interpreter itself until it exits (its pipe closes then): it is no test's leftover.
+        return [(pid, command) for pid, command in _descendants(os.getpid()) if "resource_tracker" not in command]
+
+    left = left_behind()
     while left and time.monotonic() < deadline:
         time.sleep(0.2)
-        left = _descendants(os.getpid())
+        left = left_behind()
     if left:
         lines = "\n".join(f"  {pid}: {command}" for pid, command in left)
         session.config.get_terminal_writer().line(f"\nprocesses left behind by the tests:\n{lines}", red=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import ExitStack
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING
 
 import click
 
@@ -38,7 +38,7 @@ class _CorpusRun:
         self.client: Client | None = None
         self._stack = ExitStack()
 
-    def __enter__(self) -> Self:
+    def __enter__(self) -> _CorpusRun:  # noqa: PYI034 (Self needs Python 3.11)
         from reuse.runtime.stopwatch import Stopwatch
 
         params = click.get_current_context().params
@@ -61,7 +61,12 @@ class _CorpusRun:
             self.client = self._stack.enter_context(cluster_client(params["cluster"], params.get("worker_memory"), say))
             stopwatch.lap("start or reach the cluster")
             self.on_cluster = scan_on_cluster(
-                self.client, list(self.corpus), inputs_from_options(), settings_from_options(), self.for_audit, stopwatch
+                self.client,
+                list(self.corpus),
+                inputs_from_options(),
+                settings_from_options(),
+                self.for_audit,
+                stopwatch,
             )
             self._stack = self._stack.pop_all()
         self.result = self.on_cluster.result

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
 import click
 
 from reuse.cli.app import EXIT_OK
@@ -10,6 +12,7 @@ from reuse.cli.options import (
     format_option,
     index_option,
     input_options,
+    inputs_from_options,
     load_inputs,
     output_option,
     settings_from_options,
@@ -38,15 +41,30 @@ def _index_corpus(corpus: tuple[str, ...], index_spec: str, create: bool, force:
     if "://" not in index_spec:
         Protected().add(corpus).check(index_spec)
     stopwatch = Stopwatch()
-    documents = load_inputs(corpus)
-    stopwatch.lap("read and decode inputs")
-    if create:
-        opened = open_index(index_spec, "create", settings_from_options(), force=force)
-    else:
-        opened = open_index(index_spec, "write")
-    with opened as store:
-        check_settings(store.spec, store.settings, settings_from_options(store.settings))
-        added = add_documents(store, documents.documents, jobs)
+    params = click.get_current_context().params
+    with ExitStack() as stack:
+        if params.get("cluster"):
+            from reuse.runtime.cluster import cluster_client
+
+            say = (lambda line: click.echo(line, err=True)) if params.get("verbose") else None
+            client = stack.enter_context(cluster_client(params["cluster"], params.get("worker_memory"), say))
+            stopwatch.lap("start or reach the cluster")
+        else:
+            documents = load_inputs(corpus)
+            skipped = documents.skipped
+            stopwatch.lap("read and decode inputs")
+        if create:
+            opened = open_index(index_spec, "create", settings_from_options(), force=force)
+        else:
+            opened = open_index(index_spec, "write")
+        with opened as store:
+            check_settings(store.spec, store.settings, settings_from_options(store.settings))
+            if params.get("cluster"):
+                from reuse.index.cluster_add import add_on_cluster
+
+                added, skipped = add_on_cluster(client, store, list(corpus), inputs_from_options())
+            else:
+                added = add_documents(store, documents.documents, jobs)
     rate = f", {added.rate:,.0f} passages/s" if added.rate is not None else ""
     click.echo(
         f"{added.written} documents ({added.passages} passages) indexed in {display_spec(index_spec)} "
@@ -54,7 +72,7 @@ def _index_corpus(corpus: tuple[str, ...], index_spec: str, create: bool, force:
         + (f"; {added.replaced} replaced documents with the same id." if added.replaced else ".")
     )
     timings(stopwatch, "analyse and write (analysis in worker processes)")
-    skipped_lines(documents.skipped)
+    skipped_lines(skipped)
 
 
 @index.command("build")

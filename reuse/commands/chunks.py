@@ -11,7 +11,7 @@ document_report, document_audit, cleaned_copies): only where their inputs come f
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -22,7 +22,6 @@ from reuse.errors import InputError
 from reuse.group.classify import TERMINAL
 from reuse.group.spans import opens_paragraph, spans_of_document
 from reuse.group.units import (
-    Lines,
     Unit,
     is_headline,
     line_core,
@@ -70,6 +69,10 @@ class Chunk:
     """(id, source) of its documents in reading order: ids used twice are refused across chunks."""
     hash_parts: list[np.ndarray]
     """Each document's distinct shingle hashes, all documents together, split by value into partitions."""
+    line_units: list[Unit] = field(default_factory=list)
+    """Every whole line of its documents (doc: the document's place in `prepared`), headlines marked."""
+    lines: dict[int, dict[str, set[str]]] = field(default_factory=dict)
+    """Per document (its place in `prepared`), the keys of its lines by their core (see units.is_headline)."""
     failure: tuple[int, str] | None = None
     """The first file that could not be read (its place in reading order, the error), without --skip-bad."""
 
@@ -89,12 +92,13 @@ def analyse(
     sources: list[tuple[int, Source]], options: InputOptions, settings: Settings, for_audit: bool, parts: int
 ) -> Chunk:
     """Read and prepare some files (with their places in reading order); what later stages read of them."""
-    documents, skipped = [], []
+    documents: list[Document] = []
+    skipped: list[tuple[int, Skipped]] = []
     for position, source in sources:
         try:
             found = read_source(source, options)
         except InputError as err:  # the client reports the first in reading order, as in-process
-            return Chunk([], skipped, [], [], (position, str(err)))
+            return Chunk([], skipped, [], [], failure=(position, str(err)))
         if isinstance(found, Skipped):
             skipped.append((position, found))
         else:
@@ -109,7 +113,8 @@ def analyse(
             doc.facts()  # kept through compact()
         prepared.append(doc.compact())
     hashes = np.concatenate(distinct) if distinct else np.zeros(0, dtype=np.uint32)
-    return Chunk(prepared, skipped, ids, hash_partitions(hashes, parts))
+    line_units, lines = _lines_of(prepared)
+    return Chunk(prepared, skipped, ids, hash_partitions(hashes, parts), line_units, lines)
 
 
 def chunk_ids(chunk: Chunk) -> tuple[list[tuple[str, str]], list[tuple[int, Skipped]], tuple[int, str] | None]:
@@ -130,9 +135,7 @@ UnitParts = tuple[list[list[UnitRecord]], list[dict[int, tuple[np.ndarray, bool]
 of each key in this chunk, by its order."""
 
 
-def _records(
-    chunk: Chunk, gidx: list[int], units: list[Unit], settings: Settings, parts: int
-) -> UnitParts:
+def _records(chunk: Chunk, gidx: list[int], units: list[Unit], settings: Settings, parts: int) -> UnitParts:
     docs = chunk.prepared
     records: list[list[UnitRecord]] = [[] for _ in range(parts)]
     bands: list[dict[int, tuple[np.ndarray, bool]]] = [{} for _ in range(parts)]
@@ -157,7 +160,7 @@ def _records(
     return records, bands
 
 
-def _lines_of(docs: list[PreparedDocument]) -> tuple[list[Unit], Lines]:
+def _lines_of(docs: list[PreparedDocument]) -> tuple[list[Unit], dict[int, dict[str, set[str]]]]:
     """Every whole line of the documents, headlines marked, as FamilyFinder.add makes them."""
     lines = new_lines()
     units: list[Unit] = []
@@ -168,13 +171,13 @@ def _lines_of(docs: list[PreparedDocument]) -> tuple[list[Unit], Lines]:
         for u in found:
             u.headline = is_headline(u, lines)
         units += found
-    return units, lines
+    # Plain dictionaries: a chunk travels between processes, and a defaultdict's factory does not pickle.
+    return units, {d: dict(cores) for d, cores in lines.items()}
 
 
 def line_records(chunk: Chunk, gidx: list[int], settings: Settings, parts: int) -> UnitParts:
     """The first level's units: every whole line."""
-    units, _ = _lines_of(chunk.prepared)
-    return _records(chunk, gidx, units, settings, parts)
+    return _records(chunk, gidx, chunk.line_units, settings, parts)
 
 
 def _in_family(chunk: Chunk, gidx: list[int], covered: list[Covered]) -> list[np.ndarray]:
@@ -190,8 +193,7 @@ def sentence_records(
     chunk: Chunk, gidx: list[int], covered: list[Covered], settings: Settings, parts: int
 ) -> UnitParts:
     """The second level's units: the sentences no line family holds (covered: what those families hold)."""
-    _, lines = _lines_of(chunk.prepared)
-    units = sentence_units(chunk.prepared, _in_family(chunk, gidx, covered), lines)
+    units = sentence_units(chunk.prepared, _in_family(chunk, gidx, covered), chunk.lines)
     return _records(chunk, gidx, units, settings, parts)
 
 

@@ -72,15 +72,16 @@ Explained = list[tuple[Member, str, str]]
 def explained_members(families: list[Family]) -> dict[str, Explained]:
     """Per document, the members `clean` may remove (see `removals`), with their family's id and kind."""
     return {
-        doc: [(member, family.id, family.kind) for member, family in pairs]
-        for doc, pairs in removals(families).items()
+        doc: [(member, family.id, family.kind) for member, family in pairs] for doc, pairs in removals(families).items()
     }
 
 
 def plan(result: ScanResult, kinds: set[str]) -> dict[str, list[Removal]]:
     """Non-overlapping removals per document; a removed whole line takes its line break along."""
     texts = {doc.id: doc.text for doc in result.prepared}
-    return {doc: plan_document(doc, texts[doc], found, kinds) for doc, found in explained_members(result.families).items()}
+    return {
+        doc: plan_document(doc, texts[doc], found, kinds) for doc, found in explained_members(result.families).items()
+    }
 
 
 def plan_document(doc: str, text: str, explained: Explained, kinds: set[str]) -> list[Removal]:

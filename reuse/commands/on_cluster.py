@@ -33,6 +33,7 @@ import numpy as np
 
 from reuse.commands import chunks, partitions
 from reuse.commands.audit import AuditResult, corpus_audit, repeat_counts
+from reuse.commands.chunks import Finished
 from reuse.commands.clean import CleanCopy, explained_members, prepare_out_dir
 from reuse.commands.scan import ScanResult, explained_ranges
 from reuse.errors import InputError
@@ -54,7 +55,7 @@ class ClusterScan:
     result: ScanResult
     chunks: list[Future]
     gidx: list[list[int]]
-    audit_parts: list[chunks.Finished] = field(default_factory=list)
+    audit_parts: list[Finished] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
     """Every file read (to refuse an output over one)."""
 
@@ -101,9 +102,11 @@ def scan_on_cluster(
     items = list(enumerate(listed(paths, options)))
     skipped = [(position, item) for position, item in items if isinstance(item, Skipped)]
     sources = [(position, item) for position, item in items if isinstance(item, Source)]
-    groups = _chunk_sources(sources, workers) if chunk_size is None else [
-        sources[i : i + chunk_size] for i in range(0, len(sources), chunk_size)
-    ]
+    groups = (
+        _chunk_sources(sources, workers)
+        if chunk_size is None
+        else [sources[i : i + chunk_size] for i in range(0, len(sources), chunk_size)]
+    )
     futures = [run.submit(chunks.analyse, group, options, settings, for_audit, run.parts) for group in groups]
     listing = run.gather([run.submit(chunks.chunk_ids, f) for f in futures])
     stopwatch.lap(f"documents: read, normalize, segment, shingle (cluster, {workers} workers)")
@@ -135,7 +138,9 @@ def scan_on_cluster(
     sentences, sentence_covered = _families(run, sentence_parts, n_docs, "passage")
     families = lines + sentences
     stopwatch.lap("families of sentences")
-    families += _span_families(run, futures, gidx, chunk_of, line_covered + sentence_covered, frequent, families, n_docs)
+    families += _span_families(
+        run, futures, gidx, chunk_of, line_covered + sentence_covered, frequent, families, n_docs
+    )
     stopwatch.lap("families of spans")
     by_id = {doc_id: chunk_of[g] for doc_id, g in order.items()}
     _describe(run, futures, families, by_id)
@@ -145,7 +150,13 @@ def scan_on_cluster(
     repeats = repeat_counts(families) if for_audit else None
     finished = run.gather(
         [
-            run.submit(chunks.finish, f, {doc: explained[doc] for doc in _ids_in(g, order) if doc in explained}, repeats, settings)
+            run.submit(
+                chunks.finish,
+                f,
+                {doc: explained[doc] for doc in _ids_in(g, order) if doc in explained},
+                repeats,
+                settings,
+            )
             for f, g in zip(futures, gidx)
         ]
     )
@@ -171,13 +182,9 @@ def _families(run: _Run, unit_parts: list[Future], n_docs: int, level: Level) ->
     split = [run.split(f, 2) for f in unit_parts]
     records = [run.split(units, parts) for units, _ in split]
     bands = [run.split(signed, parts) for _, signed in split]
-    keyed = [
-        run.submit(partitions.group_keys, [r[p] for r in records], [b[p] for b in bands]) for p in range(parts)
-    ]
+    keyed = [run.submit(partitions.group_keys, [r[p] for r in records], [b[p] for b in bands]) for p in range(parts)]
     band_split = [run.split(run.submit(partitions.band_records, k, parts), parts) for k in keyed]
-    found = run.gather(
-        [run.submit(partitions.band_pairs, [b[p] for b in band_split], settings) for p in range(parts)]
-    )
+    found = run.gather([run.submit(partitions.band_pairs, [b[p] for b in band_split], settings) for p in range(parts)])
     pairs = np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)
     pairs = np.unique(pairs, axis=0) if pairs.size else pairs.reshape(0, 2)
     joined: dict[int, int] = {}
@@ -237,7 +244,10 @@ def _span_families(
     known = set(family_of_key)
     parts, settings = run.parts, run.settings
     spans = [
-        run.split(run.submit(chunks.span_records, f, g, _for_chunk(covered, chunk_of, c), frequent, known, settings, parts), parts)
+        run.split(
+            run.submit(chunks.span_records, f, g, _for_chunk(covered, chunk_of, c), frequent, known, settings, parts),
+            parts,
+        )
         for c, (f, g) in enumerate(zip(futures, gidx))
     ]
     made = run.gather(

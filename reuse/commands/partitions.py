@@ -35,7 +35,9 @@ class KeyPartition:
     """LSH band keys of each key's first unit (by its order), and whether it has shingles."""
 
 
-def group_keys(unit_parts: list[list[UnitRecord]], band_parts: list[dict[int, tuple[np.ndarray, bool]]]) -> KeyPartition:
+def group_keys(
+    unit_parts: list[list[UnitRecord]], band_parts: list[dict[int, tuple[np.ndarray, bool]]]
+) -> KeyPartition:
     """The units of one partition of keys, from every chunk, grouped by key (equal lines are one family)."""
     units = sorted((u for part in unit_parts for u in part), key=lambda u: u.order)
     by_key: dict[str, list[UnitRecord]] = {}

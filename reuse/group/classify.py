@@ -10,10 +10,13 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 from reuse.group.units import Unit
 from reuse.kinds import BOILERPLATE, FORMULA, REPEAT, REUSED, Kind
 from reuse.settings import Settings
+
+U = TypeVar("U", bound=Unit)
 
 LineCounts = Sequence[int] | Mapping[int, int]
 """The number of lines of each document, by the index units know it by."""
@@ -36,10 +39,10 @@ def frequent_threshold(n_docs: int, settings: Settings) -> int:
 
 
 def unit_kind(
-    members: list[Unit],
+    members: Sequence[U],
     n_docs: int,
     paragraphs: LineCounts,
-    terminal: Callable[[Unit], bool],
+    terminal: Callable[[U], bool],
     settings: Settings,
 ) -> Kind:
     """The kind of a family of whole lines or sentences (members in any order) in a corpus of n_docs;
@@ -78,7 +81,7 @@ def span_kind(opens_paragraphs: bool, documents: int, n_docs: int, settings: Set
     return BOILERPLATE if opens_paragraphs and documents >= frequent_threshold(n_docs, settings) else FORMULA
 
 
-def _same_place(members: list[Unit], paragraphs: LineCounts, settings: Settings) -> bool:
+def _same_place(members: Sequence[Unit], paragraphs: LineCounts, settings: Settings) -> bool:
     """Do most members stand on the same line counted from the top, or from the bottom, of their page?"""
     from_top = Counter(u.paragraph for u in members).most_common(1)[0][1]
     from_bottom = Counter(paragraphs[u.doc] - 1 - u.paragraph for u in members).most_common(1)[0][1]

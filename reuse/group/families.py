@@ -132,7 +132,10 @@ class FamilyFinder:
 
         return [
             self._family(
-                units, group, unit_kind([units[i] for i in group], len(docs), paragraphs, terminal, self.settings), level
+                units,
+                group,
+                unit_kind([units[i] for i in group], len(docs), paragraphs, terminal, self.settings),
+                level,
             )
             for group in self._groups(units)
         ]
@@ -189,7 +192,11 @@ class FamilyFinder:
                 family_of_key[key].members = sorted(family_of_key[key].members + members)
                 continue
             family = span_family(
-                key, members, len(docs), lambda m: opens_paragraph(docs[doc_index[m.doc]], m.passage, m.start), self.settings
+                key,
+                members,
+                len(docs),
+                lambda m: opens_paragraph(docs[doc_index[m.doc]], m.passage, m.start),
+                self.settings,
             )
             if family is not None:
                 out.append(family)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import socket
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -57,9 +58,7 @@ def cluster_client(
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise ClusterError(
-            '--cluster needs Dask, which is not installed: pip install "readout-reuse[dask]"'
-        ) from None
+        raise ClusterError('--cluster needs Dask, which is not installed: pip install "readout-reuse[dask]"') from None
     workers = local_workers(address)
     with ExitStack() as stack:
         if workers is not None:
@@ -77,6 +76,7 @@ def cluster_client(
             )
             client = stack.enter_context(Client(cluster, set_as_default=False))
         else:
+            _check_reachable(address)
             try:
                 client = stack.enter_context(Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False))
             except (OSError, TimeoutError, ValueError) as err:
@@ -87,3 +87,17 @@ def cluster_client(
         if say:
             say(f"Dask dashboard: {client.dashboard_link}")
         yield client
+
+
+def _check_reachable(address: str) -> None:
+    """Refuse at once a tcp:// address where nothing listens (Dask would retry until its timeout)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme not in ("tcp", "") or parts.hostname is None or parts.port is None:
+        return  # other transports (tls://, ucx://, inproc://): Dask's own connection says
+    try:
+        socket.create_connection((parts.hostname, parts.port), timeout=CONNECT_TIMEOUT).close()
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        raise ClusterError(f"--cluster {shown(address)}: cannot reach a Dask scheduler ({reason})") from None
