@@ -121,7 +121,10 @@ def test_usage_error_exits_1_with_one_error_line(run) -> None:  # type: ignore[n
         "see 'reuse diff --help'\n"
     )
     result = run("index", "query", OLD)
-    assert (result.exit_code, result.output) == (1, "Error: Missing option '--index' (or set REUSE_INDEX); see 'reuse index query --help'\n")
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: Missing option '--index' (or set REUSE_INDEX); see 'reuse index query --help'\n",
+    )
     result = run("frob")
     assert (result.exit_code, result.output) == (1, "Error: No such command 'frob'; see 'reuse --help'\n")
 

@@ -14,7 +14,9 @@ from reuse.cli import cli
 from .conftest import ROOT
 
 
-def test_library_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_library_examples_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## As a library") : readme.index("## How it works")]
     blocks = re.findall(r"```python\n(.*?)```", section, re.DOTALL)

@@ -91,7 +91,9 @@ def test_members_point_into_the_original_text(seeds_scan) -> None:  # type: igno
 
 
 def test_same_template_allows_slots_not_predicates() -> None:
-    assert same_template("发布时间0 0来源新华网作者责任编辑曹川川", "发布时间0 0来源新华网作者责任编辑张芃芃", Settings())
+    assert same_template(
+        "发布时间0 0来源新华网作者责任编辑曹川川", "发布时间0 0来源新华网作者责任编辑张芃芃", Settings()
+    )
     assert not same_template("习近平同俄罗斯总统普京会谈", "习近平同俄罗斯总统普京举行视频会晤", Settings())
 
 

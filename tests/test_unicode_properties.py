@@ -137,7 +137,9 @@ def check_passage(text: str, start: int, end: int, passage_text: str) -> None:
     assert text[start:end] == passage_text
 
 
-def check_diff_results(target: Document, reference: Document, results: list[VerifiedPassage], settings: Settings) -> None:
+def check_diff_results(
+    target: Document, reference: Document, results: list[VerifiedPassage], settings: Settings
+) -> None:
     reference_passages = segment(reference.id, reference.text, settings.unit)
     for r in results:
         p = r.passage
