@@ -76,6 +76,11 @@ class Chunk:
     failure: tuple[int, str] | None = None
     """The first file that could not be read (its place in reading order, the error), without --skip-bad."""
 
+    def __sizeof__(self) -> int:  # what Dask weighs when it places tasks (near the chunk) and spills
+        size = sum(doc.size_estimate() for doc in self.prepared)
+        size += sum(part.nbytes for part in self.hash_parts)
+        return int(size + sum(200 + 2 * len(u.key) for u in self.line_units))
+
 
 def key_partition(key: str, parts: int) -> int:
     """The partition of a key: a hash that every process computes alike (not Python's salted hash)."""
@@ -130,34 +135,104 @@ def chunk_documents(chunk: Chunk) -> list[Document]:
     return [replace(doc.document, text="") for doc in chunk.prepared]
 
 
-UnitParts = tuple[list[list[UnitRecord]], list[dict[int, tuple[np.ndarray, bool]]]]
-"""Per partition: unit records, and the LSH band keys (with whether it has shingles) of the first unit
-of each key in this chunk, by its order."""
+_INTS = ("doc", "first", "last", "start", "end", "paragraph", "order", "lines")
+_FLAGS = ("whole_line", "headline", "terminal")
 
 
-def _records(chunk: Chunk, gidx: list[int], units: list[Unit], settings: Settings, parts: int) -> UnitParts:
+@dataclass
+class UnitTable:
+    """Units as columns (records of millions of units cross between processes: arrays and lists of strings
+    pickle fast, objects do not); `record(i)` gives one as a UnitRecord."""
+
+    ints: np.ndarray
+    """(n, 8) int64: doc (index in the corpus), first, last, start, end, paragraph, order, lines."""
+    flags: np.ndarray
+    """(n, 3) bool: whole_line, headline, terminal."""
+    keys: list[str]
+    doc_ids: list[str]
+    signed: np.ndarray
+    """Orders of the units whose LSH band keys are given (the first of each key in its chunk)."""
+    band_keys: np.ndarray
+    """(len(signed), bands) int64."""
+    usable: np.ndarray
+    """Whether each signed unit has shingles at all."""
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __sizeof__(self) -> int:  # what Dask weighs when it places tasks and spills
+        text = sum(len(k) for k in self.keys) * 2
+        return int(self.ints.nbytes + self.flags.nbytes + self.band_keys.nbytes + text + 100 * len(self.keys))
+
+    def record(self, i: int) -> UnitRecord:
+        doc, first, last, start, end, paragraph, order, lines = self.ints[i].tolist()
+        whole_line, headline, terminal = self.flags[i].tolist()
+        return UnitRecord(
+            doc, first, last, start, end, self.keys[i], paragraph, whole_line, headline,
+            self.doc_ids[i], order, terminal, lines,
+        )  # fmt: skip
+
+    @staticmethod
+    def concat(tables: list[UnitTable], bands: int) -> UnitTable:
+        if not tables:
+            return UnitTable.empty(bands)
+        return UnitTable(
+            np.concatenate([t.ints for t in tables]),
+            np.concatenate([t.flags for t in tables]),
+            [k for t in tables for k in t.keys],
+            [d for t in tables for d in t.doc_ids],
+            np.concatenate([t.signed for t in tables]),
+            np.concatenate([t.band_keys for t in tables]),
+            np.concatenate([t.usable for t in tables]),
+        )
+
+    @staticmethod
+    def empty(bands: int) -> UnitTable:
+        return UnitTable(
+            np.zeros((0, len(_INTS)), dtype=np.int64), np.zeros((0, len(_FLAGS)), dtype=bool), [], [],
+            np.zeros(0, dtype=np.int64), np.zeros((0, bands), dtype=np.int64), np.zeros(0, dtype=bool),
+        )  # fmt: skip
+
+
+def _records(chunk: Chunk, gidx: list[int], units: list[Unit], settings: Settings, parts: int) -> list[UnitTable]:
+    """The units as tables, one per partition of their keys, with the band keys of each key's first unit."""
     docs = chunk.prepared
-    records: list[list[UnitRecord]] = [[] for _ in range(parts)]
-    bands: list[dict[int, tuple[np.ndarray, bool]]] = [{} for _ in range(parts)]
+    if not units:
+        return [UnitTable.empty(settings.bands) for _ in range(parts)]
     first_of_key: dict[str, int] = {}
     for n, u in enumerate(units):
         first_of_key.setdefault(u.key, n)
-    firsts = sorted(first_of_key.values())
-    keys, usable = unit_band_keys([units[n] for n in firsts], docs, settings)
-    signed = {n: (keys[i], bool(usable[i])) for i, n in enumerate(firsts)}
-    for n, u in enumerate(units):
-        doc = docs[u.doc]
-        g = gidx[u.doc]
-        order = (g << PASSAGE_BITS) | u.first
-        record = UnitRecord(
-            g, u.first, u.last, u.start, u.end, u.key, u.paragraph, u.whole_line, u.headline,
-            doc.id, order, TERMINAL.search(doc.text, u.start, u.end) is not None, doc.paragraph_count,
-        )  # fmt: skip
-        p = key_partition(u.key, parts)
-        records[p].append(record)
-        if n in signed:
-            bands[p][order] = signed[n]
-    return records, bands
+    firsts = np.array(sorted(first_of_key.values()), dtype=np.int64)
+    band_keys, usable = unit_band_keys([units[n] for n in firsts.tolist()], docs, settings)
+    ints = np.array(
+        [(gidx[u.doc], u.first, u.last, u.start, u.end, u.paragraph, 0, docs[u.doc].paragraph_count) for u in units],
+        dtype=np.int64,
+    )
+    ints[:, 6] = (ints[:, 0] << PASSAGE_BITS) | ints[:, 1]
+    flags = np.array(
+        [(u.whole_line, u.headline, TERMINAL.search(docs[u.doc].text, u.start, u.end) is not None) for u in units],
+        dtype=bool,
+    )
+    keys = [u.key for u in units]
+    doc_ids = [docs[u.doc].id for u in units]
+    where = np.fromiter((key_partition(k, parts) for k in keys), dtype=np.int64, count=len(keys))
+    tables = []
+    for p in range(parts):
+        rows = np.flatnonzero(where == p)
+        mine = firsts[where[firsts] == p]
+        signed_rows = np.searchsorted(firsts, mine)
+        tables.append(
+            UnitTable(
+                ints[rows],
+                flags[rows],
+                [keys[i] for i in rows.tolist()],
+                [doc_ids[i] for i in rows.tolist()],
+                ints[mine, 6],
+                band_keys[signed_rows],
+                usable[signed_rows],
+            )
+        )
+    return tables
 
 
 def _lines_of(docs: list[PreparedDocument]) -> tuple[list[Unit], dict[int, dict[str, set[str]]]]:
@@ -175,7 +250,7 @@ def _lines_of(docs: list[PreparedDocument]) -> tuple[list[Unit], dict[int, dict[
     return units, {d: dict(cores) for d, cores in lines.items()}
 
 
-def line_records(chunk: Chunk, gidx: list[int], settings: Settings, parts: int) -> UnitParts:
+def line_records(chunk: Chunk, gidx: list[int], settings: Settings, parts: int) -> list[UnitTable]:
     """The first level's units: every whole line."""
     return _records(chunk, gidx, chunk.line_units, settings, parts)
 
@@ -191,7 +266,7 @@ def _in_family(chunk: Chunk, gidx: list[int], covered: list[Covered]) -> list[np
 
 def sentence_records(
     chunk: Chunk, gidx: list[int], covered: list[Covered], settings: Settings, parts: int
-) -> UnitParts:
+) -> list[UnitTable]:
     """The second level's units: the sentences no line family holds (covered: what those families hold)."""
     units = sentence_units(chunk.prepared, _in_family(chunk, gidx, covered), chunk.lines)
     return _records(chunk, gidx, units, settings, parts)

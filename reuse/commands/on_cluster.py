@@ -73,6 +73,10 @@ class _Run:
         """The items of a task's result (a list or tuple of count), each a future of its own."""
         return [self.submit(operator.getitem, future, i) for i in range(count)]
 
+    def share(self, data: Any) -> Future:
+        """Data many tasks read, sent to the cluster once (not once per task)."""
+        return self.client.scatter([data], hash=False)[0]  # a list: a dict or set alone would be scattered item by item
+
     def gather(self, futures: Sequence[Future]) -> list[Any]:
         return list(self.client.gather(list(futures)))
 
@@ -132,8 +136,8 @@ def scan_on_cluster(
     lines, line_covered = _families(run, line_parts, n_docs, "paragraph")
     stopwatch.lap("families of lines")
     sentence_parts = [
-        run.submit(chunks.sentence_records, f, g, _for_chunk(line_covered, chunk_of, c), settings, run.parts)
-        for c, (f, g) in enumerate(zip(futures, gidx))
+        run.submit(chunks.sentence_records, f, g, [covered], settings, run.parts)
+        for f, g, covered in zip(futures, gidx, _by_chunk(line_covered, chunk_of, len(futures)))
     ]
     sentences, sentence_covered = _families(run, sentence_parts, n_docs, "passage")
     families = lines + sentences
@@ -148,16 +152,18 @@ def scan_on_cluster(
 
     explained = explained_ranges(families)
     repeats = repeat_counts(families) if for_audit else None
+    by_gidx = sorted(order, key=order.__getitem__)
+    chunk_ids = [[by_gidx[i] for i in g] for g in gidx]
     finished = run.gather(
         [
             run.submit(
                 chunks.finish,
                 f,
-                {doc: explained[doc] for doc in _ids_in(g, order) if doc in explained},
-                repeats,
+                {doc: explained[doc] for doc in ids_of_chunk if doc in explained},
+                None if repeats is None else {doc: repeats[doc] for doc in ids_of_chunk if doc in repeats},
                 settings,
             )
-            for f, g in zip(futures, gidx)
+            for f, ids_of_chunk in zip(futures, chunk_ids)
         ]
     )
     reports = sorted((r for part in finished for r in part[0]), key=lambda r: order[r.id])
@@ -167,22 +173,19 @@ def scan_on_cluster(
     return ClusterScan(result, futures, gidx, finished if for_audit else [], paths_read)
 
 
-def _ids_in(gidx: list[int], order: dict[str, int]) -> list[str]:
-    ids = {g: doc_id for doc_id, g in order.items() if g in set(gidx)}
-    return [ids[g] for g in gidx]
-
-
-def _for_chunk(covered: chunks.Covered, chunk_of: dict[int, int], c: int) -> list[chunks.Covered]:
-    return [[entry for entry in covered if chunk_of[entry[0]] == c]]
+def _by_chunk(covered: chunks.Covered, chunk_of: dict[int, int], count: int) -> list[chunks.Covered]:
+    """The covered passages split by the chunk their document is in."""
+    out: list[chunks.Covered] = [[] for _ in range(count)]
+    for entry in covered:
+        out[chunk_of[entry[0]]].append(entry)
+    return out
 
 
 def _families(run: _Run, unit_parts: list[Future], n_docs: int, level: Level) -> tuple[list[Family], chunks.Covered]:
     """Families of one level from the chunks' unit records (see the module's docstring, stage 4)."""
     parts, settings = run.parts, run.settings
-    split = [run.split(f, 2) for f in unit_parts]
-    records = [run.split(units, parts) for units, _ in split]
-    bands = [run.split(signed, parts) for _, signed in split]
-    keyed = [run.submit(partitions.group_keys, [r[p] for r in records], [b[p] for b in bands]) for p in range(parts)]
+    tables = [run.split(f, parts) for f in unit_parts]
+    keyed = [run.submit(partitions.group_keys, [t[p] for t in tables], settings.bands) for p in range(parts)]
     band_split = [run.split(run.submit(partitions.band_records, k, parts), parts) for k in keyed]
     found = run.gather([run.submit(partitions.band_pairs, [b[p] for b in band_split], settings) for p in range(parts)])
     pairs = np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)
@@ -203,7 +206,10 @@ def _families(run: _Run, unit_parts: list[Future], n_docs: int, level: Level) ->
             for edge in part
         ]
         joined = _components(edges)
-    made = run.gather([run.submit(partitions.partition_families, k, joined, n_docs, level, settings) for k in keyed])
+    shared_joined = run.share(joined)
+    made = run.gather(
+        [run.submit(partitions.partition_families, k, shared_joined, n_docs, level, settings) for k in keyed]
+    )
     families: list[Family] = []
     covered: chunks.Covered = []
     elsewhere: dict[int, list[chunks.UnitRecord]] = defaultdict(list)
@@ -243,15 +249,16 @@ def _span_families(
     family_of_key = {key: f for f in families for key in f.keys}
     known = set(family_of_key)
     parts, settings = run.parts, run.settings
+    shared_known = run.share(known)
     spans = [
-        run.split(
-            run.submit(chunks.span_records, f, g, _for_chunk(covered, chunk_of, c), frequent, known, settings, parts),
-            parts,
-        )
-        for c, (f, g) in enumerate(zip(futures, gidx))
+        run.split(run.submit(chunks.span_records, f, g, [part], frequent, shared_known, settings, parts), parts)
+        for f, g, part in zip(futures, gidx, _by_chunk(covered, chunk_of, len(futures)))
     ]
     made = run.gather(
-        [run.submit(partitions.span_families, [s[p] for s in spans], known, n_docs, settings) for p in range(parts)]
+        [
+            run.submit(partitions.span_families, [s[p] for s in spans], shared_known, n_docs, settings)
+            for p in range(parts)
+        ]
     )
     out: list[Family] = []
     for found, joins in made:

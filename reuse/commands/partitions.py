@@ -9,11 +9,12 @@ that neither the number of partitions nor the order records arrive in changes an
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 import numpy as np
 
-from reuse.commands.chunks import Covered, SpanRecord, UnitRecord
+from reuse.commands.chunks import Covered, SpanRecord, UnitRecord, UnitTable
 from reuse.commands.scan import frequent_hashes
 from reuse.group.classify import unit_kind
 from reuse.group.families import Family, Level, Member, span_family
@@ -29,34 +30,38 @@ def frequent(parts: list[np.ndarray]) -> np.ndarray:
 
 @dataclass
 class KeyPartition:
-    units: dict[str, list[UnitRecord]]
-    """The units of each key, in corpus order; keys in the order of their first units."""
-    bands: dict[int, tuple[np.ndarray, bool]]
-    """LSH band keys of each key's first unit (by its order), and whether it has shingles."""
+    table: UnitTable
+    """Its units, from every chunk, in corpus order."""
+    rows: dict[str, list[int]]
+    """The rows of each key's units, in corpus order; keys in the order of their first units."""
+    bands: tuple[np.ndarray, np.ndarray, np.ndarray]
+    """Orders of each key's first unit, their LSH band keys, and whether they have shingles."""
+
+    def __sizeof__(self) -> int:
+        return sys.getsizeof(self.table) + 100 * len(self.rows)
 
 
-def group_keys(
-    unit_parts: list[list[UnitRecord]], band_parts: list[dict[int, tuple[np.ndarray, bool]]]
-) -> KeyPartition:
+def group_keys(tables: list[UnitTable], bands: int) -> KeyPartition:
     """The units of one partition of keys, from every chunk, grouped by key (equal lines are one family)."""
-    units = sorted((u for part in unit_parts for u in part), key=lambda u: u.order)
-    by_key: dict[str, list[UnitRecord]] = {}
-    for u in units:
-        by_key.setdefault(u.key, []).append(u)
-    signed: dict[int, tuple[np.ndarray, bool]] = {}
-    for part in band_parts:
-        signed.update(part)
+    table = UnitTable.concat(tables, bands)
+    order = np.argsort(table.ints[:, 6], kind="stable")
+    keys = table.keys
+    rows: dict[str, list[int]] = {}
+    for i in order.tolist():
+        rows.setdefault(keys[i], []).append(i)
     # A chunk signs the first unit of each of its keys; the corpus's first is some chunk's first.
-    return KeyPartition(by_key, {found[0].order: signed[found[0].order] for found in by_key.values()})
+    firsts = table.ints[[found[0] for found in rows.values()], 6] if rows else np.zeros(0, dtype=np.int64)
+    sorter = np.argsort(table.signed, kind="stable")
+    picked = sorter[np.searchsorted(table.signed, firsts, sorter=sorter)]
+    return KeyPartition(table, rows, (firsts, table.band_keys[picked], table.usable[picked]))
 
 
 def band_records(partition: KeyPartition, parts: int) -> list[np.ndarray]:
     """(band, band key, order) of every first unit with shingles, split by band key into partitions."""
-    rows = [(order, keys) for order, (keys, usable) in partition.bands.items() if usable]
-    if not rows:
+    firsts, keys, usable = partition.bands
+    orders, keys = firsts[usable], keys[usable].astype(np.int64)
+    if orders.size == 0:
         return [np.zeros((0, 3), dtype=np.int64) for _ in range(parts)]
-    orders = np.array([order for order, _ in rows], dtype=np.int64)
-    keys = np.stack([k for _, k in rows]).astype(np.int64)
     bands = keys.shape[1]
     table = np.stack(
         (np.tile(np.arange(bands, dtype=np.int64), orders.size), keys.reshape(-1), np.repeat(orders, bands)), axis=1
@@ -77,7 +82,8 @@ def band_pairs(parts: list[np.ndarray], settings: Settings) -> np.ndarray:
 
 def keys_of(partition: KeyPartition, orders: set[int]) -> dict[int, str]:
     """The keys of the first units among orders that this partition holds."""
-    return {found[0].order: key for key, found in partition.units.items() if found[0].order in orders}
+    order = partition.table.ints[:, 6]
+    return {int(order[found[0]]): key for key, found in partition.rows.items() if int(order[found[0]]) in orders}
 
 
 def verified(pairs: list[tuple[int, int, str, str]], settings: Settings) -> list[tuple[int, int]]:
@@ -109,11 +115,16 @@ def partition_families(
     families: list[Family] = []
     covered: Covered = []
     elsewhere: dict[int, list[UnitRecord]] = {}
-    for units in partition.units.values():
-        root = joined.get(units[0].order)
+    table = partition.table
+    order = table.ints[:, 6]
+    for rows in partition.rows.values():
+        root = joined.get(int(order[rows[0]]))
+        if root is None and len(rows) < 2:
+            continue  # most keys: one line, no family, and no object made for it
+        units = [table.record(i) for i in rows]
         if root is not None:
             elsewhere.setdefault(root, []).extend(units)
-        elif len(units) > 1:
+        else:
             families.append(unit_family(units, n_docs, level, settings))
             covered += covered_by(units)
     return families, covered, elsewhere

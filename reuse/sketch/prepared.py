@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
@@ -103,6 +104,18 @@ class PreparedDocument:
     @property
     def paragraph_count(self) -> int:
         return int(self.paragraphs[-1]) + 1 if self.paragraphs.size else 0
+
+    def size_estimate(self) -> int:
+        """Bytes this preparation holds, about (its text, normalized text and arrays): what a scheduler weighs."""
+        arrays = (self.starts, self.ends, self.paragraphs, self.range_starts, self.range_ends, self.weights)
+        normalized = self.normalized
+        return (
+            sys.getsizeof(self.document.text)
+            + sys.getsizeof(normalized.text)
+            + normalized.starts.nbytes
+            + normalized.ends.nbytes
+            + sum(a.nbytes for a in arrays)
+        )
 
     def paragraph_bounds(self) -> list[tuple[int, int]]:
         """(first, last) passage of every paragraph, in order."""
