@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
@@ -104,20 +105,21 @@ def scan(
     CORPUS is files, directories (read recursively), JSONL files (one document per line) or - for
     standard input. Exit codes: 0 done, 1 bad input or usage.
     """
-    from reuse.reports.scan import render
+    from reuse.reports.scan import render_pieces
 
+    if against and options.get("cluster"):
+        raise click.UsageError("--against looks each passage up in the index from this process: drop --cluster")
     protected = guard(output, corpus, against)
     with _CorpusRun(corpus, jobs) as run:
         result = run.result
+        report: str | Iterable[str]
         if against:
             from reuse.index.against import scan_against_index
 
-            if run.on_cluster:
-                raise click.UsageError("--against reads each document's passages: run it without --cluster")
             found = scan_against_index(result, against, boilerplate_min_docs)
             report = _with_against(result, against, found, fmt, limit)
         else:
-            report = render(result, fmt, limit)
+            report = render_pieces(result, fmt, limit)
         emit(report, output, protected, run.read)
     timings(result.stopwatch, "report")
     return EXIT_OK

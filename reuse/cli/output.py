@@ -23,12 +23,21 @@ def guard(output: str | None, inputs: Iterable[str], index: str | None = None) -
     return protected
 
 
-def emit(report: str, output: str | None, protected: Protected, read: Iterable[str] = ()) -> None:
-    """The report to -o (never over an input, its files read included) or to standard output."""
+def emit(report: str | Iterable[str], output: str | None, protected: Protected, read: Iterable[str] = ()) -> None:
+    """The report (or its pieces, written as they come) to -o (never over an input, its files read
+    included) or to standard output."""
     from reuse.runtime.output import write_atomic
 
     if not output:
-        click.echo(report, nl=False)
+        batch: list[str] = []
+        size = 0
+        for piece in [report] if isinstance(report, str) else report:
+            batch.append(piece)
+            size += len(piece)
+            if size >= 1 << 20:  # a megabyte at a time: click.echo flushes on every call
+                click.echo("".join(batch), nl=False)
+                batch, size = [], 0
+        click.echo("".join(batch), nl=False)
         return
     protected.add(read)  # a hard link or another name of a file read from inside a directory
     write_atomic(output, report, protected)

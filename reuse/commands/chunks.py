@@ -32,6 +32,7 @@ from reuse.group.units import (
 )
 from reuse.load.corpus import InputOptions, Skipped, Source, read_source
 from reuse.load.document import Document
+from reuse.runtime.gc_pause import without_cyclic_gc
 from reuse.runtime.output import Protected, write_atomic
 from reuse.settings import Settings
 from reuse.sketch.prepared import PreparedDocument, prepare
@@ -67,8 +68,9 @@ class Chunk:
     """Files skipped (--skip-bad), with their place in reading order."""
     ids: list[tuple[str, str]]
     """(id, source) of its documents in reading order: ids used twice are refused across chunks."""
-    hash_parts: list[np.ndarray]
-    """Each document's distinct shingle hashes, all documents together, split by value into partitions."""
+    hash_parts: list[tuple[np.ndarray, np.ndarray]]
+    """Its documents' shingle hashes split by value into partitions: in each, the distinct hashes (sorted)
+    and in how many of its documents each is."""
     line_units: list[Unit] = field(default_factory=list)
     """Every whole line of its documents (doc: the document's place in `prepared`), headlines marked."""
     lines: dict[int, dict[str, set[str]]] = field(default_factory=dict)
@@ -78,7 +80,7 @@ class Chunk:
 
     def __sizeof__(self) -> int:  # what Dask weighs when it places tasks (near the chunk) and spills
         size = sum(doc.size_estimate() for doc in self.prepared)
-        size += sum(part.nbytes for part in self.hash_parts)
+        size += sum(values.nbytes + counts.nbytes for values, counts in self.hash_parts)
         return int(size + sum(200 + 2 * len(u.key) for u in self.line_units))
 
 
@@ -87,10 +89,15 @@ def key_partition(key: str, parts: int) -> int:
     return zlib.crc32(key.encode("utf-8", "surrogatepass")) % parts
 
 
-def hash_partitions(hashes: np.ndarray, parts: int) -> list[np.ndarray]:
-    """32-bit hashes split into `parts` ranges of values, in order: concatenated, sorted parts stay sorted."""
+def hash_partitions(hashes: np.ndarray, parts: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Hashes (each document's distinct ones, together) split into `parts` ranges of values, in order; in
+    each, the distinct values, sorted, and how often each occurs (in how many documents)."""
     which = (hashes.astype(np.uint64) * np.uint64(parts)) >> np.uint64(32)
-    return [hashes[which == p] for p in range(parts)]
+    out = []
+    for p in range(parts):
+        values, counts = np.unique(hashes[which == p], return_counts=True)
+        out.append((values, counts.astype(np.int32)))
+    return out
 
 
 def analyse(
@@ -126,7 +133,7 @@ def chunk_ids(chunk: Chunk) -> tuple[list[tuple[str, str]], list[tuple[int, Skip
     return chunk.ids, chunk.skipped, chunk.failure
 
 
-def chunk_hashes(chunk: Chunk, part: int) -> np.ndarray:
+def chunk_hashes(chunk: Chunk, part: int) -> tuple[np.ndarray, np.ndarray]:
     return chunk.hash_parts[part]
 
 
@@ -250,6 +257,7 @@ def _lines_of(docs: list[PreparedDocument]) -> tuple[list[Unit], dict[int, dict[
     return units, {d: dict(cores) for d, cores in lines.items()}
 
 
+@without_cyclic_gc
 def line_records(chunk: Chunk, gidx: list[int], settings: Settings, parts: int) -> list[UnitTable]:
     """The first level's units: every whole line."""
     return _records(chunk, gidx, chunk.line_units, settings, parts)
@@ -264,6 +272,7 @@ def _in_family(chunk: Chunk, gidx: list[int], covered: list[Covered]) -> list[np
     return marks
 
 
+@without_cyclic_gc
 def sentence_records(
     chunk: Chunk, gidx: list[int], covered: list[Covered], settings: Settings, parts: int
 ) -> list[UnitTable]:
@@ -272,6 +281,7 @@ def sentence_records(
     return _records(chunk, gidx, units, settings, parts)
 
 
+@without_cyclic_gc
 def span_records(
     chunk: Chunk,
     gidx: list[int],
@@ -281,9 +291,15 @@ def span_records(
     settings: Settings,
     parts: int,
 ) -> list[list[SpanRecord]]:
-    """The third level: spans of shingles found in other documents (frequent: the sorted hashes found in
-    two documents or more, by partition) inside passages no family holds; known: the families' keys."""
-    hashes = np.concatenate(frequent) if frequent else np.zeros(0, dtype=np.uint32)
+    """The third level: spans of shingles found in other documents inside passages no family holds (frequent:
+    per partition, which of the chunk's distinct hashes are in two documents or more, as packed bits;
+    known: the families' keys)."""
+    # Partitions are ranges of values in order: their frequent hashes, joined, are sorted.
+    found = [
+        values[np.unpackbits(mask, count=values.size).astype(bool)]
+        for (values, _), mask in zip(chunk.hash_parts, frequent)
+    ]
+    hashes = np.concatenate(found) if found else np.zeros(0, dtype=np.uint32)
     out: list[list[SpanRecord]] = [[] for _ in range(parts)]
     for doc, in_family in zip(chunk.prepared, _in_family(chunk, gidx, covered)):
         for passage, start, end, key in spans_of_document(doc, in_family, hashes, known, settings):
@@ -303,6 +319,7 @@ Finished = tuple[list[DocumentReport], list[DocumentAudit], list[str], np.ndarra
 whether it has shingles."""
 
 
+@without_cyclic_gc
 def finish(
     chunk: Chunk,
     explained: dict[str, dict[str, list[tuple[int, int]]]],
@@ -312,16 +329,18 @@ def finish(
     """Shares of what families explain in each document (explained: as scan.explained_ranges gives);
     with repeats (per document, for an audit), each document's audit too."""
     reports = [document_report(doc, explained.get(doc.id)) for doc in chunk.prepared]
+    # The client needs the shares; the ranges behind them (as many as the families' members) stay here.
+    light = [replace(report, intervals={}) for report in reports]
     if repeats is None:
         empty = np.zeros((0, settings.num_perm), dtype=np.uint32)
-        return reports, [], [], empty, np.zeros(0, dtype=bool)
+        return light, [], [], empty, np.zeros(0, dtype=bool)
     audits = [document_audit(doc, r, repeats.get(doc.id, 0), settings) for doc, r in zip(chunk.prepared, reports)]
     facts = [doc.facts() for doc in chunk.prepared]
     signatures = np.zeros((len(facts), settings.num_perm), dtype=np.uint32)
     for d, f in enumerate(facts):
         signatures[d] = f.signature
     usable = np.array([doc.has_shingles for doc in chunk.prepared], dtype=bool)
-    return reports, audits, [f.text_sha256 for f in facts], signatures, usable
+    return light, audits, [f.text_sha256 for f in facts], signatures, usable
 
 
 Cleaned = tuple[list[bytes], list[list[str]], tuple[str, str] | None]
@@ -329,6 +348,7 @@ Cleaned = tuple[list[bytes], list[list[str]], tuple[str, str] | None]
 written, if any (the client reports the first in id order, as in-process)."""
 
 
+@without_cyclic_gc
 def cleaned(chunk: Chunk, copies: list[CleanCopy], explained: list[Explained], kinds: set[str]) -> Cleaned:
     """This chunk's cleaned copies (copies and explained in the chunk's order) and their manifest lines."""
     contents, lines = [], []

@@ -41,6 +41,7 @@ from reuse.group.families import Family, Level, Member, describe, described_memb
 from reuse.group.union_find import UnionFind
 from reuse.kinds import BOILERPLATE
 from reuse.load.corpus import InputOptions, Skipped, Source, check_ids, listed, no_documents
+from reuse.runtime.gc_pause import without_cyclic_gc
 from reuse.runtime.stopwatch import Stopwatch
 from reuse.settings import Settings
 
@@ -50,7 +51,10 @@ if TYPE_CHECKING:
 
 @dataclass
 class ClusterScan:
-    """A scan run on a cluster: its result, and its chunks, still on the workers, for audit or clean."""
+    """A scan run on a cluster: its result, and its chunks, still on the workers, for audit or clean.
+
+    The result's documents carry their shares, not the ranges behind them (`intervals` is empty: a
+    corpus has as many as its families have members, and the workers use them where they are)."""
 
     result: ScanResult
     chunks: list[Future]
@@ -65,9 +69,19 @@ class _Run:
         self.client = client
         self.settings = settings
         self.parts = parts
+        self.where: dict[Any, list[str]] = {}
 
     def submit(self, func: Callable[..., Any], *args: Any) -> Future:
+        """func(*args) as a task; a task on a chunk (its first argument) runs where the chunk is, unless
+        that worker is gone: moving a chunk costs more than waiting for its worker."""
+        where = self.where.get(getattr(args[0], "key", None)) if args else None
+        if where:
+            return self.client.submit(func, *args, pure=False, workers=where, allow_other_workers=True)
         return self.client.submit(func, *args, pure=False)
+
+    def locate(self, futures: list[Future]) -> None:
+        """Remember where these (finished) futures are held, for submit."""
+        self.where = {key: list(workers) for key, workers in self.client.who_has(futures).items() if workers}
 
     def split(self, future: Future, count: int) -> list[Future]:
         """The items of a task's result (a list or tuple of count), each a future of its own."""
@@ -87,6 +101,7 @@ def _chunk_sources(sources: list[tuple[int, Source]], workers: int) -> list[list
     return [sources[i : i + size] for i in range(0, len(sources), size)]
 
 
+@without_cyclic_gc
 def scan_on_cluster(
     client: Client,
     paths: list[str],
@@ -113,6 +128,7 @@ def scan_on_cluster(
     )
     futures = [run.submit(chunks.analyse, group, options, settings, for_audit, run.parts) for group in groups]
     listing = run.gather([run.submit(chunks.chunk_ids, f) for f in futures])
+    run.locate(futures)
     stopwatch.lap(f"documents: read, normalize, segment, shingle (cluster, {workers} workers)")
     failures = [failure for _, _, failure in listing if failure is not None]
     if failures:
@@ -128,10 +144,14 @@ def scan_on_cluster(
     chunk_of = {g: c for c, found in enumerate(gidx) for g in found}
     n_docs = len(order)
 
-    frequent = [
-        run.submit(partitions.frequent, [run.submit(chunks.chunk_hashes, f, p) for f in futures])
+    frequent_parts = [
+        run.split(
+            run.submit(partitions.frequent_for_chunks, [run.submit(chunks.chunk_hashes, f, p) for f in futures]),
+            len(futures),
+        )
         for p in range(run.parts)
     ]
+    frequent = [[part[c] for part in frequent_parts] for c in range(len(futures))]
     line_parts = [run.submit(chunks.line_records, f, g, settings, run.parts) for f, g in zip(futures, gidx)]
     lines, line_covered = _families(run, line_parts, n_docs, "paragraph")
     stopwatch.lap("families of lines")
@@ -241,7 +261,7 @@ def _span_families(
     gidx: list[list[int]],
     chunk_of: dict[int, int],
     covered: chunks.Covered,
-    frequent: list[Future],
+    frequent: list[list[Future]],
     families: list[Family],
     n_docs: int,
 ) -> list[Family]:
@@ -251,8 +271,8 @@ def _span_families(
     parts, settings = run.parts, run.settings
     shared_known = run.share(known)
     spans = [
-        run.split(run.submit(chunks.span_records, f, g, [part], frequent, shared_known, settings, parts), parts)
-        for f, g, part in zip(futures, gidx, _by_chunk(covered, chunk_of, len(futures)))
+        run.split(run.submit(chunks.span_records, f, g, [part], found, shared_known, settings, parts), parts)
+        for f, g, part, found in zip(futures, gidx, _by_chunk(covered, chunk_of, len(futures)), frequent)
     ]
     made = run.gather(
         [
@@ -312,6 +332,7 @@ def clean_on_cluster(
 
     Every copy is encoded (the step that can refuse a character) before the first is written."""
     run = _Run(client, scanned.result.settings, 1)
+    run.locate(scanned.chunks)
     per_chunk = run.gather([run.submit(chunks.chunk_documents, f) for f in scanned.chunks])
     documents = sorted((doc for found in per_chunk for doc in found), key=lambda d: d.id)
     copies, manifest_path, protected = prepare_out_dir(documents, out_dir, inputs, manifest)

@@ -15,17 +15,36 @@ from dataclasses import dataclass
 import numpy as np
 
 from reuse.commands.chunks import Covered, SpanRecord, UnitRecord, UnitTable
-from reuse.commands.scan import frequent_hashes
 from reuse.group.classify import unit_kind
 from reuse.group.families import Family, Level, Member, span_family
 from reuse.group.templates import same_template
+from reuse.runtime.gc_pause import without_cyclic_gc
 from reuse.settings import Settings
 from reuse.sketch.candidates import pairs_within_groups
 
 
-def frequent(parts: list[np.ndarray]) -> np.ndarray:
-    """The hashes of one value range found in two documents or more (each part: documents' distinct hashes)."""
-    return frequent_hashes(parts)
+@without_cyclic_gc
+def frequent_for_chunks(parts: list[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
+    """For each chunk, which of its distinct hashes of one value range are in two documents or more of the
+    corpus, as packed bits (parts: each chunk's distinct hashes, sorted, and in how many of its documents)."""
+    if not parts:
+        return []
+    values = np.concatenate([v for v, _ in parts])
+    counts = np.concatenate([c for _, c in parts])
+    order = np.argsort(values, kind="stable")
+    values, counts = values[order], counts[order]
+    if values.size:
+        starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+        totals = np.add.reduceat(counts, starts)
+        found = values[starts][totals >= 2]
+    else:
+        found = values
+    masks = []
+    for mine, _ in parts:
+        at = np.minimum(np.searchsorted(found, mine), max(found.size - 1, 0))
+        hit = found[at] == mine if found.size else np.zeros(mine.size, dtype=bool)
+        masks.append(np.packbits(hit))
+    return masks
 
 
 @dataclass
@@ -41,6 +60,7 @@ class KeyPartition:
         return sys.getsizeof(self.table) + 100 * len(self.rows)
 
 
+@without_cyclic_gc
 def group_keys(tables: list[UnitTable], bands: int) -> KeyPartition:
     """The units of one partition of keys, from every chunk, grouped by key (equal lines are one family)."""
     table = UnitTable.concat(tables, bands)
@@ -108,6 +128,7 @@ PartitionFamilies = tuple[list[Family], Covered, dict[int, list[UnitRecord]]]
 to keys elsewhere (by the order of their group's first unit), which the client makes families of."""
 
 
+@without_cyclic_gc
 def partition_families(
     partition: KeyPartition, joined: dict[int, int], n_docs: int, level: Level, settings: Settings
 ) -> PartitionFamilies:
@@ -134,6 +155,7 @@ SpanFamilies = tuple[list[Family], dict[str, list[Member]]]
 """New families of spans, and the members of spans whose key is a known family's (which they join)."""
 
 
+@without_cyclic_gc
 def span_families(parts: list[list[SpanRecord]], known: set[str], n_docs: int, settings: Settings) -> SpanFamilies:
     """Spans grouped by key: FamilyFinder's third level, for one partition of keys."""
     by_key: dict[str, dict[Member, bool]] = {}

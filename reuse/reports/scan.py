@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from reuse.commands.scan import SHARE_KINDS, ScanResult
@@ -69,7 +69,15 @@ def to_json(result: ScanResult, encoded_families: bool = False) -> dict[str, Any
 
 
 def render_json(result: ScanResult) -> str:
-    return json_inert(json_layout.dumps(to_json(result, encoded_families=True)))
+    return "".join(json_pieces(result))
+
+
+def json_pieces(result: ScanResult) -> Iterator[str]:
+    """The JSON report in pieces, each family encoded as it is written: a corpus's report is never held whole."""
+    data = to_json(result)
+    doc_json: dict[str, str] = {}
+    data["families"] = json_layout.Items(family_line(f, doc_json) for f in result.families)
+    return (json_inert(piece) for piece in json_layout.pieces(data))
 
 
 def _summary_lines(result: ScanResult, escape: Callable[[str], str]) -> list[str]:
@@ -124,6 +132,11 @@ def render_markdown(result: ScanResult, limit: int = 100) -> str:
     if len(result.documents) > limit:
         lines += ["", f"… {len(result.documents) - limit} more documents"]
     return "\n".join(lines) + "\n"
+
+
+def render_pieces(result: ScanResult, fmt: str, limit: int) -> Iterable[str]:
+    """render(), in pieces for JSON (written as they come)."""
+    return json_pieces(result) if fmt == "json" else [render(result, fmt, limit)]
 
 
 def render(result: ScanResult, fmt: str, limit: int) -> str:

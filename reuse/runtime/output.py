@@ -119,13 +119,14 @@ def check_target(path: str, protected: Protected) -> str:
     return target
 
 
-def write_atomic(path: str, content: str | bytes, protected: Protected) -> None:
-    """Write content (text as UTF-8) to path through a temporary file and a rename.
+def write_atomic(path: str, content: str | bytes | Iterable[str], protected: Protected) -> None:
+    """Write content (text as UTF-8; or pieces of text, written as they come) to path through a temporary
+    file and a rename.
 
     A new file gets the mode the user's umask gives (mkstemp's 0600 otherwise); a replaced file keeps its own.
     """
     target = check_target(path, protected)
-    data = content.encode("utf-8", "surrogateescape") if isinstance(content, str) else content
+    pieces = [content] if isinstance(content, (str, bytes)) else content
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)
     except FileNotFoundError:
@@ -138,7 +139,8 @@ def write_atomic(path: str, content: str | bytes, protected: Protected) -> None:
         raise InputError(f"{shown(path)}: cannot write ({err.strerror or err})") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in pieces:
+                handle.write(piece.encode("utf-8", "surrogateescape") if isinstance(piece, str) else piece)
             os.fchmod(handle.fileno(), mode)
         os.replace(temp, target)
     except BaseException as err:
