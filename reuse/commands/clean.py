@@ -151,11 +151,21 @@ def restore_bytes(cleaned: bytes, removals_of_doc: list[Removal]) -> bytes:
 def output_path(out_dir: str, relpath: str) -> str:
     """Where a document's cleaned copy goes: its relative path, never outside out_dir."""
     parts = [p for p in re.split(r"[\\/]+", relpath) if p not in ("", ".", "..")]
+    if "://" in out_dir:
+        return "/".join([out_dir.rstrip("/"), *(parts or ["stdin.txt"])])
     return os.path.join(out_dir, *(parts or ["stdin.txt"]))
 
 
 def check_out_dir(out_dir: str, inputs: list[str], outputs: list[str], sources: list[str]) -> None:
     """Refuse an output directory inside an input directory, and any output that would replace an input."""
+    if "://" in out_dir:
+        from reuse.runtime.urls import as_local, check_out_url
+
+        out_dir = as_local(out_dir)
+        inputs, outputs, sources = ([as_local(p) for p in group] for group in (inputs, outputs, sources))
+        if "://" in out_dir:
+            check_out_url(out_dir, inputs, outputs, sources)
+            return
     target = os.path.realpath(out_dir)
     if os.path.exists(out_dir) and not os.path.isdir(out_dir):
         raise InputError(f"{shown(out_dir)}: exists and is not a directory")
@@ -215,7 +225,11 @@ def _name_max(out_dir: str) -> tuple[int, int]:
 
 def _check_names(copies: list[CleanCopy], out_dir: str, manifest_path: str) -> None:
     """Every copy can be written where planned, checked before anything is written: one line naming the input."""
-    name_max, path_max = _name_max(out_dir)
+    # A URL (file:// ones were made local paths by prepare_out_dir) has no file system to ask: its names
+    # are checked for clashes only, and the store refuses what it cannot hold when written.
+    local = "://" not in out_dir
+    name_max, path_max = _name_max(out_dir) if local else (1 << 16, 1 << 16)
+    norm = os.path.normpath if local else _no_change
     files: dict[str, CleanCopy] = {}
     folders: dict[str, CleanCopy] = {}  # every directory a copy needs, with the first copy that needs it
     for copy in copies:
@@ -223,7 +237,7 @@ def _check_names(copies: list[CleanCopy], out_dir: str, manifest_path: str) -> N
         if "\0" in copy.path:
             raise InputError(f"{where} holds a NUL character, which no file name can hold; give it another id")
         try:
-            encoded = os.fsencode(os.path.abspath(copy.path))
+            encoded = os.fsencode(os.path.abspath(copy.path)) if local else copy.path.encode("utf-8")
         except UnicodeEncodeError:
             raise InputError(
                 f"{where} holds a lone surrogate, which no file name can hold; give it another id"
@@ -233,17 +247,17 @@ def _check_names(copies: list[CleanCopy], out_dir: str, manifest_path: str) -> N
             raise InputError(f"{where} makes a file name of {len(longest)} bytes; the file system allows {name_max}")
         if len(encoded) >= path_max:
             raise InputError(f"{where} makes a path of {len(encoded)} bytes; the file system allows {path_max - 1}")
-        key = os.path.normpath(copy.path)
+        key = norm(copy.path)
         if key in files:
             raise InputError(
                 f"{shown(out_dir)}: documents {shown(files[key].document.id)!r} and "
                 f"{shown(copy.document.id)!r} would be written to the same path; clean the inputs separately"
             )
         files[key] = copy
-        for folder in _parents(key, os.path.normpath(out_dir)):
+        for folder in _parents(key, norm(out_dir)):
             folders.setdefault(folder, copy)
-    if os.path.normpath(manifest_path) in files:
-        clash = files[os.path.normpath(manifest_path)].document
+    if norm(manifest_path) in files:
+        clash = files[norm(manifest_path)].document
         raise InputError(
             f"{shown(clash.source)}: document id {shown(clash.id)!r} would be written to the manifest's "
             f"path {shown(manifest_path)}; pass --manifest elsewhere"
@@ -255,11 +269,15 @@ def _check_names(copies: list[CleanCopy], out_dir: str, manifest_path: str) -> N
                 f"{shown(file.source)}: document id {shown(file.id)!r} would be a file where document "
                 f"{shown(other.id)!r} ({shown(other.source)}) needs a directory; clean them separately"
             )
-        if os.path.lexists(folder) and not os.path.isdir(folder):
+        if local and os.path.lexists(folder) and not os.path.isdir(folder):
             raise InputError(f"{shown(folder)}: exists and is not a directory, and copies go inside it")
     for key in files:
-        if os.path.isdir(key):
+        if local and os.path.isdir(key):
             raise InputError(f"{shown(key)}: is a directory, where a cleaned copy should go")
+
+
+def _no_change(path: str) -> str:
+    return path
 
 
 def _components(path: bytes) -> list[bytes]:
@@ -315,8 +333,14 @@ def prepare_out_dir(
 
     documents: in id order; only their metadata is read (a cluster's client has no texts)."""
     sources = sorted({doc.path for doc in documents} - {""})
+    if "://" in out_dir or (manifest and "://" in manifest):
+        from reuse.runtime.urls import as_local  # file:// URLs: written and checked as the local paths they are
+
+        out_dir, manifest = as_local(out_dir), manifest and as_local(manifest)
     copies = [_copy_of(doc, out_dir) for doc in documents]
-    manifest_path = manifest or os.path.join(out_dir, MANIFEST)
+    manifest_path = manifest or (
+        output_path(out_dir, MANIFEST) if "://" in out_dir else os.path.join(out_dir, MANIFEST)
+    )
     _check_names(copies, out_dir, manifest_path)
     check_out_dir(out_dir, inputs, [*(copy.path for copy in copies), manifest_path], sources)
     protected = Protected().add(inputs).add(sources)
@@ -339,8 +363,15 @@ def cleaned_copies(
 
 
 def write_cleaned(copies: list[CleanCopy], contents: list[bytes], protected: Protected) -> None:
+    """Each copy written (atomically: see write_atomic), its directories made first (on a store that has
+    directories; a URL's object is written whole)."""
     for copy, data in zip(copies, contents):
-        os.makedirs(os.path.dirname(copy.path), exist_ok=True)
+        if "://" in copy.path:
+            from reuse.runtime.urls import make_dirs, parent
+
+            make_dirs(parent(copy.path))
+        else:
+            os.makedirs(os.path.dirname(copy.path), exist_ok=True)
         write_atomic(copy.path, data, protected)
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 import operator
-import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -41,12 +40,18 @@ from reuse.group.families import Family, Level, Member, describe, described_memb
 from reuse.group.union_find import UnionFind
 from reuse.kinds import BOILERPLATE
 from reuse.load.corpus import InputOptions, Skipped, Source, check_ids, listed, no_documents
+from reuse.runtime.cluster import ClusterError
 from reuse.runtime.gc_pause import without_cyclic_gc
 from reuse.runtime.stopwatch import Stopwatch
+from reuse.runtime.urls import make_dirs
 from reuse.settings import Settings
 
 if TYPE_CHECKING:
     from distributed import Client, Future
+
+
+CHUNK_FILES = 250
+"""The most files in one chunk."""
 
 
 @dataclass
@@ -70,6 +75,7 @@ class _Run:
         self.settings = settings
         self.parts = parts
         self.where: dict[Any, list[str]] = {}
+        self.chunk_of: dict[int, int] = {}
 
     def submit(self, func: Callable[..., Any], *args: Any) -> Future:
         """func(*args) as a task; a task on a chunk (its first argument) runs where the chunk is, unless
@@ -92,12 +98,22 @@ class _Run:
         return self.client.scatter([data], hash=False)[0]  # a list: a dict or set alone would be scattered item by item
 
     def gather(self, futures: Sequence[Future]) -> list[Any]:
-        return list(self.client.gather(list(futures)))
+        from distributed import KilledWorker
+
+        try:
+            return list(self.client.gather(list(futures)))
+        except KilledWorker as err:
+            task = str(err.args[0]).rsplit("-", 5)[0] if err.args else "a task"
+            raise ClusterError(
+                f"workers kept dying while running {task} (out of memory?): give each more memory "
+                "(--worker-memory, or the workers' own --memory-limit) or use more workers"
+            ) from None
 
 
 def _chunk_sources(sources: list[tuple[int, Source]], workers: int) -> list[list[tuple[int, Source]]]:
-    """Files in chunks: several per worker, so that a slow or lost one delays little, and none very large."""
-    size = max(1, min(1000, math.ceil(len(sources) / max(1, 8 * workers))))
+    """Files in chunks: several per worker, so that a slow or lost one delays little, and none large (a worker
+    holds a chunk whole while it works on it; spilling to disk moves whole chunks)."""
+    size = max(1, min(CHUNK_FILES, math.ceil(len(sources) / max(1, 8 * workers))))
     return [sources[i : i + size] for i in range(0, len(sources), size)]
 
 
@@ -152,19 +168,23 @@ def scan_on_cluster(
         for p in range(run.parts)
     ]
     frequent = [[part[c] for part in frequent_parts] for c in range(len(futures))]
+    run.chunk_of = chunk_of
+    chunk_of_gidx = np.zeros(n_docs, dtype=np.int32)
+    for c, found in enumerate(gidx):
+        chunk_of_gidx[found] = c
+    shared_chunk_of = run.share((chunk_of_gidx, len(futures)))
     line_parts = [run.submit(chunks.line_records, f, g, settings, run.parts) for f, g in zip(futures, gidx)]
-    lines, line_covered = _families(run, line_parts, n_docs, "paragraph")
+    lines, line_covered = _families(run, line_parts, n_docs, "paragraph", shared_chunk_of)
     stopwatch.lap("families of lines")
     sentence_parts = [
-        run.submit(chunks.sentence_records, f, g, [covered], settings, run.parts)
-        for f, g, covered in zip(futures, gidx, _by_chunk(line_covered, chunk_of, len(futures)))
+        run.submit(chunks.sentence_records, f, g, covered, settings, run.parts)
+        for f, g, covered in zip(futures, gidx, line_covered)
     ]
-    sentences, sentence_covered = _families(run, sentence_parts, n_docs, "passage")
+    sentences, sentence_covered = _families(run, sentence_parts, n_docs, "passage", shared_chunk_of)
     families = lines + sentences
     stopwatch.lap("families of sentences")
-    families += _span_families(
-        run, futures, gidx, chunk_of, line_covered + sentence_covered, frequent, families, n_docs
-    )
+    covered = [a + b for a, b in zip(line_covered, sentence_covered)]
+    families += _span_families(run, futures, gidx, covered, frequent, families, n_docs)
     stopwatch.lap("families of spans")
     by_id = {doc_id: chunk_of[g] for doc_id, g in order.items()}
     _describe(run, futures, families, by_id)
@@ -201,8 +221,11 @@ def _by_chunk(covered: chunks.Covered, chunk_of: dict[int, int], count: int) -> 
     return out
 
 
-def _families(run: _Run, unit_parts: list[Future], n_docs: int, level: Level) -> tuple[list[Family], chunks.Covered]:
-    """Families of one level from the chunks' unit records (see the module's docstring, stage 4)."""
+def _families(
+    run: _Run, unit_parts: list[Future], n_docs: int, level: Level, chunk_of: Future
+) -> tuple[list[Family], list[list[Any]]]:
+    """Families of one level from the chunks' unit records (see the module's docstring, stage 4), and for
+    each chunk what they hold of its passages (futures of lists left on the workers, and one list made here)."""
     parts, settings = run.parts, run.settings
     tables = [run.split(f, parts) for f in unit_parts]
     keyed = [run.submit(partitions.group_keys, [t[p] for t in tables], settings.bands) for p in range(parts)]
@@ -227,22 +250,25 @@ def _families(run: _Run, unit_parts: list[Future], n_docs: int, level: Level) ->
         ]
         joined = _components(edges)
     shared_joined = run.share(joined)
-    made = run.gather(
-        [run.submit(partitions.partition_families, k, shared_joined, n_docs, level, settings) for k in keyed]
-    )
+    made = [
+        run.split(run.submit(partitions.partition_families, k, shared_joined, n_docs, level, chunk_of, settings), 3)
+        for k in keyed
+    ]
     families: list[Family] = []
     covered: chunks.Covered = []
     elsewhere: dict[int, list[chunks.UnitRecord]] = defaultdict(list)
-    for found_families, found_covered, found_elsewhere in made:
+    for found_families, found_elsewhere in zip(run.gather([m[0] for m in made]), run.gather([m[2] for m in made])):
         families += found_families
-        covered += found_covered
         for root, units in found_elsewhere.items():
             elsewhere[root] += units
     for root in sorted(elsewhere):
         units = sorted(elsewhere[root], key=lambda u: u.order)
         families.append(partitions.unit_family(units, n_docs, level, settings))
         covered += partitions.covered_by(units)
-    return families, covered
+    count = len(unit_parts)
+    by_chunk = [run.split(m[1], count) for m in made]
+    here = _by_chunk(covered, run.chunk_of, count)
+    return families, [[*(part[c] for part in by_chunk), here[c]] for c in range(count)]
 
 
 def _components(edges: list[tuple[int, int]]) -> dict[int, int]:
@@ -259,8 +285,7 @@ def _span_families(
     run: _Run,
     futures: list[Future],
     gidx: list[list[int]],
-    chunk_of: dict[int, int],
-    covered: chunks.Covered,
+    covered: list[list[Any]],
     frequent: list[list[Future]],
     families: list[Family],
     n_docs: int,
@@ -271,8 +296,8 @@ def _span_families(
     parts, settings = run.parts, run.settings
     shared_known = run.share(known)
     spans = [
-        run.split(run.submit(chunks.span_records, f, g, [part], found, shared_known, settings, parts), parts)
-        for f, g, part, found in zip(futures, gidx, _by_chunk(covered, chunk_of, len(futures)), frequent)
+        run.split(run.submit(chunks.span_records, f, g, part, found, shared_known, settings, parts), parts)
+        for f, g, part, found in zip(futures, gidx, covered, frequent)
     ]
     made = run.gather(
         [
@@ -346,7 +371,7 @@ def clean_on_cluster(
     errors = [e for e in run.gather([run.submit(chunks.cleaned_error, f) for _, f in done]) if e is not None]
     if errors:
         raise InputError(min(errors)[1])
-    os.makedirs(out_dir, exist_ok=True)
+    make_dirs(out_dir)
     run.gather([run.submit(chunks.write_chunk, f, chunk_copies, protected) for chunk_copies, f in done])
     ids = [copy.document.id for copy in copies]
     removed = run.gather([run.submit(chunks.write_manifest, manifest_path, ids, done, protected)])[0]

@@ -123,18 +123,26 @@ def covered_by(units: list[UnitRecord]) -> Covered:
     return [(u.doc, u.first, u.last) for u in units]
 
 
-PartitionFamilies = tuple[list[Family], Covered, dict[int, list[UnitRecord]]]
-"""Families made in one partition, the passages they hold, and the units of keys joined by near duplicates
+PartitionFamilies = tuple[list[Family], list[Covered], dict[int, list[UnitRecord]]]
+"""Families made in one partition, the passages they hold (by chunk), and the units of keys joined by near duplicates
 to keys elsewhere (by the order of their group's first unit), which the client makes families of."""
 
 
 @without_cyclic_gc
 def partition_families(
-    partition: KeyPartition, joined: dict[int, int], n_docs: int, level: Level, settings: Settings
+    partition: KeyPartition,
+    joined: dict[int, int],
+    n_docs: int,
+    level: Level,
+    chunk_of: tuple[np.ndarray, int],
+    settings: Settings,
 ) -> PartitionFamilies:
-    """Families of this partition's keys; joined: for each first unit verified near another, its group's first."""
+    """Families of this partition's keys; joined: for each first unit verified near another, its group's first;
+    chunk_of: the chunk of each document (by its index in the corpus) and the number of chunks, to split what
+    the families hold by."""
     families: list[Family] = []
-    covered: Covered = []
+    chunk_of_doc, count = chunk_of
+    covered: list[Covered] = [[] for _ in range(count)]
     elsewhere: dict[int, list[UnitRecord]] = {}
     table = partition.table
     order = table.ints[:, 6]
@@ -147,7 +155,8 @@ def partition_families(
             elsewhere.setdefault(root, []).extend(units)
         else:
             families.append(unit_family(units, n_docs, level, settings))
-            covered += covered_by(units)
+            for entry in covered_by(units):
+                covered[chunk_of_doc[entry[0]]].append(entry)
     return families, covered, elsewhere
 
 

@@ -41,7 +41,15 @@ def _files(path: str, glob: str | None) -> Iterator[tuple[str, str, str]]:
     """(document id, file path, relative path) for a file, or every file under a directory, sorted.
 
     Ids are printable (shown: a file name's bytes that are not UTF-8 escaped); paths are the real ones.
+    A URL (one with '://') is listed through fsspec by the same rules: its files' URLs are the URL as given
+    joined with their relative paths, and serve as both id and path.
     """
+    if "://" in path:
+        from reuse.runtime.urls import files
+
+        for url, relative in files(path, glob):
+            yield shown(url), url, relative
+        return
     if not os.path.isdir(path):
         yield shown(path), path, os.path.basename(path)
         return
@@ -129,10 +137,12 @@ def listed(paths: list[str], options: InputOptions) -> Iterator[Source | Skipped
     options.skip_bad (raised otherwise)."""
     for path in paths:
         try:
-            if not os.path.exists(path):
+            url = "://" in path
+            if not url and not os.path.exists(path):
                 raise InputError(f"{shown(path)}: no such file or directory")
             files = list(_files(path, options.glob))
-            if not files and os.path.isdir(path):
+            # A URL naming a file lists that file: one listing nothing named a directory (or a prefix).
+            if not files and (url or os.path.isdir(path)):
                 raise InputError(f"{shown(path)}: no files{' matching ' + repr(options.glob) if options.glob else ''}")
         except InputError as err:
             if not options.skip_bad:
@@ -205,7 +215,8 @@ def load_one(path: str, options: InputOptions | None = None, stdin: BinaryIO | N
             raise InputError("-: no standard input to read")
         documents = _documents("-", "-", stdin.read(), options, "stdin.txt")
     else:
-        documents = _documents(shown(path), path, read_bytes(path), options, os.path.basename(path))
+        name = path.rstrip("/").rsplit("/", 1)[-1] if "://" in path else os.path.basename(path)
+        documents = _documents(shown(path), path, read_bytes(path), options, name)
     if len(documents) != 1:
         raise InputError(f"{shown(path)}: holds {len(documents)} documents; diff compares one document with one")
     return documents[0]

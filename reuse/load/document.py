@@ -292,7 +292,12 @@ def read_bytes(path: str, named: bool = True) -> bytes:
 
     Only regular files are read, so that a device (/dev/zero) or a pipe inside a directory cannot hang a
     run; a pipe the user named (`<(cmd)`, /dev/stdin, a FIFO) is read when something writes to it.
+    A URL (one with '://') is read through fsspec (reuse.runtime.urls.read).
     """
+    if "://" in path:
+        from reuse.runtime.urls import read
+
+        return read(path)
     name = shown(path)
     try:
         mode = os.stat(path).st_mode

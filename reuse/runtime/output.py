@@ -32,6 +32,12 @@ class Protected:
 
     Paths are compared resolved (symbolic links followed) and, for files that exist, by device and
     inode too, so a hard link or another spelling of an input is refused as well.
+
+    URLs (see reuse.runtime.urls): a file:// URL is the local path it names, with every check above. Any
+    other URL is compared as fsspec spells it (memory://a/ and memory:///a are one), and an output under
+    an input URL counts as inside an input directory; not checked on remote stores: another spelling of
+    the same object (an s3:// and an https:// URL of one bucket, an alias, a versioned key), and objects
+    a store links or copies behind the scenes.
     """
 
     def __init__(self) -> None:
@@ -39,23 +45,43 @@ class Protected:
         self._files: dict[str, tuple[str, str]] = {}
         self._inodes: dict[tuple[int, int], tuple[str, str]] = {}
         self._dirs: dict[str, str] = {}
+        self._urls: dict[str, tuple[str, str]] = {}
 
     def add(self, paths: Iterable[str], what: str = "an input of this run") -> Protected:
         """Protect paths (files or directories; '-' and '' are standard input and skipped)."""
         for path in paths:
-            if path in ("", "-") or "://" in path:
+            if path in ("", "-"):
                 continue
-            real = os.path.realpath(path)
-            if os.path.isdir(real):
-                self._dirs.setdefault(real, shown(path))
+            if "://" in path:
+                self._add_url(path, what)
                 continue
-            self._files.setdefault(real, (shown(path), what))
-            try:
-                info = os.stat(real)
-            except OSError:
-                continue
-            self._inodes.setdefault((info.st_dev, info.st_ino), (shown(path), what))
+            self._add_local(path, shown(path), what)
         return self
+
+    def _add_local(self, path: str, named: str, what: str) -> None:
+        real = os.path.realpath(path)
+        if os.path.isdir(real):
+            self._dirs.setdefault(real, named)
+            return
+        self._files.setdefault(real, (named, what))
+        try:
+            info = os.stat(real)
+        except OSError:
+            return
+        self._inodes.setdefault((info.st_dev, info.st_ino), (named, what))
+
+    def _add_url(self, url: str, what: str) -> None:
+        from reuse.runtime.urls import key, local_path
+
+        try:
+            local = local_path(url)
+            if local is not None:
+                self._add_local(local, shown(url), what)
+                return
+            spelled = key(url)
+        except InputError:  # no backend for it: the read will say so (or --skip-bad skip it); compare as given
+            spelled = url.rstrip("/")
+        self._urls.setdefault(spelled, (shown(url), what))
 
     def add_index(self, spec: str | None) -> Protected:
         """The SQLite index in use, with its journal files (a Redis index is not a path)."""
@@ -65,6 +91,29 @@ class Protected:
 
     def check(self, path: str) -> None:
         """Raise InputError when writing path would replace or add to something this run reads."""
+        if "://" in path:
+            self._check_url(path)
+            return
+        self._check_local(path, shown(path))
+
+    def _check_url(self, url: str) -> None:
+        from reuse.runtime.urls import key, local_path
+
+        local = local_path(url)
+        if local is not None:
+            self._check_local(local, shown(url))
+            return
+        spelled = key(url)
+        clash = self._urls.get(spelled)
+        if clash is not None:
+            named, what = clash
+            also = "" if named == shown(url) else f" ({named})"
+            raise InputError(f"{shown(url)}: is {what}{also}; refusing to overwrite it")
+        for inside, (named, _) in self._urls.items():
+            if spelled.startswith(inside + "/"):
+                raise InputError(f"{shown(url)}: is inside the input directory {named}; write it outside the inputs")
+
+    def _check_local(self, path: str, name: str) -> None:
         real = os.path.realpath(path)
         clash = self._files.get(real)
         if clash is None:
@@ -76,8 +125,8 @@ class Protected:
                 clash = self._inodes.get((info.st_dev, info.st_ino))
         if clash is not None:
             named, what = clash
-            also = "" if named == shown(path) else f" ({named})"
-            raise InputError(f"{shown(path)}: is {what}{also}; refusing to overwrite it")
+            also = "" if named == name else f" ({named})"
+            raise InputError(f"{name}: is {what}{also}; refusing to overwrite it")
         folder = real
         while True:
             parent = os.path.dirname(folder)
@@ -86,7 +135,7 @@ class Protected:
             folder = parent
             if folder in self._dirs:
                 raise InputError(
-                    f"{shown(path)}: is inside the input directory {self._dirs[folder]}; write it outside the inputs"
+                    f"{name}: is inside the input directory {self._dirs[folder]}; write it outside the inputs"
                 )
 
 
@@ -106,16 +155,33 @@ def _umask() -> int:
 
 
 def check_target(path: str, protected: Protected) -> str:
-    """The resolved file path to write, after every refusal a user should get before any work is done."""
+    """The resolved file path to write, after every refusal a user should get before any work is done.
+
+    A URL (see reuse.runtime.urls): a file:// URL is checked as the local path it names; any other is
+    returned as it is, refused when it ends in '/', names a directory, or is (inside) an input URL."""
+    if "://" in path:
+        from reuse.runtime.urls import check_writable, local_path
+
+        local = local_path(path)
+        if local is None:
+            check_writable(path)
+            protected.check(path)
+            return path
+        return _check_local_target(local, shown(path), protected)
+    return _check_local_target(path, shown(path), protected)
+
+
+def _check_local_target(path: str, name: str, protected: Protected) -> str:
     if path.endswith(("/", os.sep)) or os.path.isdir(path):
-        raise InputError(f"{shown(path)}: is a directory; give a file name to write")
-    protected.check(path)
+        raise InputError(f"{name}: is a directory; give a file name to write")
+    protected._check_local(path, name)
     target = os.path.realpath(path)
     directory = os.path.dirname(target) or "."
     if not os.path.isdir(directory):
-        raise InputError(f"{shown(path)}: directory {shown(os.path.dirname(path) or '.')} does not exist")
+        shown_directory = os.path.dirname(name) if "://" in name else shown(os.path.dirname(path) or ".")
+        raise InputError(f"{name}: directory {shown_directory} does not exist")
     if os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode):
-        raise InputError(f"{shown(path)}: exists and is not a regular file; refusing to replace it")
+        raise InputError(f"{name}: exists and is not a regular file; refusing to replace it")
     return target
 
 
@@ -124,19 +190,27 @@ def write_atomic(path: str, content: str | bytes | Iterable[str], protected: Pro
     file and a rename.
 
     A new file gets the mode the user's umask gives (mkstemp's 0600 otherwise); a replaced file keeps its own.
+    A file:// URL is written so too; any other URL is written whole through fsspec, as object stores have no
+    rename to make it atomic (see reuse.runtime.urls.write).
     """
     target = check_target(path, protected)
     pieces = [content] if isinstance(content, (str, bytes)) else content
+    if "://" in target:
+        from reuse.runtime.urls import write
+
+        write(target, pieces)
+        return
+    name = shown(path)
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)
     except FileNotFoundError:
         mode = 0o666 & ~_umask()
     except OSError as err:
-        raise InputError(f"{shown(path)}: cannot write ({err.strerror or err})") from None
+        raise InputError(f"{name}: cannot write ({err.strerror or err})") from None
     try:
         fd, temp = tempfile.mkstemp(prefix=".reuse-", dir=os.path.dirname(target))
     except OSError as err:
-        raise InputError(f"{shown(path)}: cannot write ({err.strerror or err})") from None
+        raise InputError(f"{name}: cannot write ({err.strerror or err})") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             for piece in pieces:
@@ -147,5 +221,5 @@ def write_atomic(path: str, content: str | bytes | Iterable[str], protected: Pro
         if os.path.exists(temp):
             os.unlink(temp)
         if isinstance(err, OSError):
-            raise InputError(f"{shown(path)}: cannot write ({err.strerror or err})") from None
+            raise InputError(f"{name}: cannot write ({err.strerror or err})") from None
         raise
