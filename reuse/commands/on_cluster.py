@@ -40,7 +40,7 @@ from reuse.group.families import Family, Level, Member, describe, described_memb
 from reuse.group.union_find import UnionFind
 from reuse.kinds import BOILERPLATE
 from reuse.load.corpus import InputOptions, Skipped, Source, check_ids, listed, no_documents
-from reuse.runtime.cluster import ClusterError
+from reuse.runtime.cluster import gathered
 from reuse.runtime.gc_pause import without_cyclic_gc
 from reuse.runtime.stopwatch import Stopwatch
 from reuse.runtime.urls import make_dirs
@@ -98,16 +98,7 @@ class _Run:
         return self.client.scatter([data], hash=False)[0]  # a list: a dict or set alone would be scattered item by item
 
     def gather(self, futures: Sequence[Future]) -> list[Any]:
-        from distributed import KilledWorker
-
-        try:
-            return list(self.client.gather(list(futures)))
-        except KilledWorker as err:
-            task = str(err.args[0]).rsplit("-", 5)[0] if err.args else "a task"
-            raise ClusterError(
-                f"workers kept dying while running {task} (out of memory?): give each more memory "
-                "(--worker-memory, or the workers' own --memory-limit) or use more workers"
-            ) from None
+        return gathered(self.client, futures)
 
 
 def _chunk_sources(sources: list[tuple[int, Source]], workers: int) -> list[list[tuple[int, Source]]]:

@@ -19,6 +19,7 @@ from reuse.index import Added
 from reuse.index.store import IndexEntry, Store, index_entry
 from reuse.load.corpus import InputOptions, Skipped, Source, check_ids, listed, no_documents, read_source
 from reuse.load.document import Document
+from reuse.runtime.cluster import gathered
 from reuse.settings import Settings
 from reuse.sketch.prepared import prepare
 
@@ -68,7 +69,7 @@ def add_on_cluster(
         client.submit(analyse_for_index, sources[i : i + _CHUNK], options, store.settings, pure=False)
         for i in range(0, len(sources), _CHUNK)
     ]
-    listing = client.gather([client.submit(_listing, f, pure=False) for f in futures])
+    listing = gathered(client, [client.submit(_listing, f, pure=False) for f in futures])
     failures = [failure for _, _, failure in listing if failure is not None]
     if failures:
         raise InputError(min(failures)[1])
@@ -80,7 +81,7 @@ def add_on_cluster(
     passages = 0
 
     def entries(future: Future) -> Iterator[IndexEntry]:
-        yield from client.gather(future)[0]
+        yield from gathered(client, [future])[0][0]
         future.release()  # written: the worker may let it go
 
     def counted(merged: Iterable[IndexEntry]) -> Iterator[IndexEntry]:

@@ -10,15 +10,15 @@ import logging
 import re
 import socket
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reuse.errors import InputError
 from reuse.runtime.output import shown
 
 if TYPE_CHECKING:
-    from distributed import Client
+    from distributed import Client, Future
 
 ENVIRONMENT = "REUSE_CLUSTER"
 CONNECT_TIMEOUT = 10.0
@@ -101,3 +101,23 @@ def _check_reachable(address: str) -> None:
     except OSError as err:
         reason = err.strerror or type(err).__name__
         raise ClusterError(f"--cluster {shown(address)}: cannot reach a Dask scheduler ({reason})") from None
+
+
+def gathered(client: Client, futures: Sequence[Future]) -> list[Any]:
+    """The results of futures, in order; the cluster's own failures (workers that keep dying, work given
+    up) as one-line ClusterErrors, a task's own exception (an InputError) as it is."""
+    from concurrent.futures import CancelledError
+
+    from distributed import KilledWorker
+
+    try:
+        return list(client.gather(list(futures)))
+    except CancelledError as err:  # the scheduler gave the work up: lost workers, or a client cut off
+        reason = str(err).split("reason: ", 1)[-1].rstrip(".") if "reason: " in str(err) else "cancelled"
+        raise ClusterError(f"the cluster gave up part of the work ({reason}): workers lost?") from None
+    except KilledWorker as err:
+        task = str(err.args[0]).rsplit("-", 5)[0] if err.args else "a task"
+        raise ClusterError(
+            f"workers kept dying while running {task} (out of memory?): give each more memory "
+            "(--worker-memory, or the workers' own --memory-limit) or use more workers"
+        ) from None
