@@ -217,3 +217,14 @@ def test_an_index_built_on_the_cluster_holds_the_same_rows(
     dumps = ["\n".join(sqlite3.connect(index).iterdump()) for index in (here, there)]
     assert dumps[0] == dumps[1]
     assert "INSERT INTO" in dumps[0]
+
+
+def test_a_redis_index_built_on_the_cluster_answers_alike(address: str, mixed: Path, redis_url: str) -> None:
+    here, there = f"{redis_url}?prefix=cluster-here", f"{redis_url}?prefix=cluster-there"
+    assert _cli("index", "build", str(mixed), "--index", here, "--force")[0] == 0
+    code, output = _cli("index", "build", str(mixed), "--index", there, "--force", "--cluster", address)
+    assert code == 0, output
+    seed = str(sorted(SEEDS.glob("*.txt"))[0])
+    answers = [_cli("index", "query", seed, "--index", spec, "--format", "json")[1] for spec in (here, there)]
+    assert answers[0].replace("cluster-here", "cluster-there") == answers[1]
+    assert '"status": "reused"' in answers[0]
