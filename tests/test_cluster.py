@@ -224,7 +224,7 @@ def test_a_redis_index_built_on_the_cluster_answers_alike(address: str, mixed: P
     assert _cli("index", "build", str(mixed), "--index", here, "--force")[0] == 0
     code, output = _cli("index", "build", str(mixed), "--index", there, "--force", "--cluster", address)
     assert code == 0, output
-    seed = str(sorted(SEEDS.glob("*.txt"))[0])
+    seed = str(min(SEEDS.glob("*.txt")))
     answers = [_cli("index", "query", seed, "--index", spec, "--format", "json")[1] for spec in (here, there)]
     assert answers[0].replace("cluster-here", "cluster-there") == answers[1]
     assert '"status": "reused"' in answers[0]
