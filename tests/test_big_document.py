@@ -11,6 +11,7 @@ import itertools
 import random
 import re
 
+import numpy as np
 import pytest
 
 from reuse.commands.clean import apply, plan, restore
@@ -115,3 +116,57 @@ def test_bounded_caches_and_chunked_signatures_change_nothing(monkeypatch: pytes
     assert json_module.dumps(to_json(diff(old, new, settings))) == before
     chunked = prepared.prepare(from_text(old.text + new.text), settings).document_signature()
     assert chunked.tolist() == whole.tolist()
+
+
+def test_blocks_change_no_token_and_no_shingle(monkeypatch: pytest.MonkeyPatch, big_text: str) -> None:
+    """Tokens, owners and shingles are computed a block at a time to bound a big document's memory: with
+    blocks of a few characters (cut inside words, Han runs and passages alike), every array is the same."""
+    from reuse.settings import Settings
+    from reuse.sketch import shingle
+    from reuse.sketch.prepared import passage_ranges
+    from reuse.text.normalize import normalize
+
+    settings = Settings()
+    text = (
+        big_text[:20_000] + "\n" + (ROOT / "seeds" / SEED_FILES[0]).read_text(encoding="utf-8") + " ".join(LATIN * 30)
+    )
+    starts, ends, _ = segment_bounds(text)
+    normalized = normalize(text, settings)
+    lo, hi = passage_ranges(normalized, starts, ends)
+
+    def arrays() -> list[np.ndarray]:
+        tokens, hashes, owners, firsts = shingle.passage_shingles(
+            normalized.text, lo, hi, settings.k_han, settings.k_word
+        )
+        return [tokens.starts, tokens.ends, tokens.values, tokens.han, hashes, owners, firsts]
+
+    whole = arrays()
+    assert whole[4].size > 1000
+    for block in (5, 97, 4096):
+        monkeypatch.setattr(shingle, "_BLOCK", block)
+        for a, b in zip(whole, arrays(), strict=True):
+            assert a.dtype == b.dtype and np.array_equal(a, b), block
+
+
+def test_json_report_in_pieces_is_json_dumps() -> None:
+    """The diff and index reports are written in pieces, never held whole: the same bytes as json.dumps with indent=2."""
+    import json as json_module
+
+    from reuse import diff, load_document
+    from reuse.reports.diff import indented_pieces, render_pieces, to_json
+    from reuse.reports.json_layout import Items
+    from reuse.reports.markup import json_inert
+
+    old = load_document(str(SEEDS / "001_663fe8751431e96d.txt"))
+    new = load_document(str(SEEDS / "003_b1f2f82659ca7572.txt"))
+    result = diff(old, new)
+    expected = json_inert(json_module.dumps(to_json(result), ensure_ascii=False, indent=2)) + "\n"
+    pieces = list(render_pieces(result, "json"))
+    assert len(pieces) > len(result.passages) and "".join(pieces) == expected
+    odd = {
+        "a": Items([]),
+        "b": [1.5, float("inf"), None, True, '\u2028é"', (), {}],
+        "c": Items([{"d": Items(iter([1, {}]))}]),
+    }
+    plain = {"a": [], "b": odd["b"], "c": [{"d": [1, {}]}]}
+    assert "".join(indented_pieces(odd)) == json_module.dumps(plain, ensure_ascii=False, indent=2)

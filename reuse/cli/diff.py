@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 
 import click
 
@@ -61,7 +62,7 @@ def diff(
     from reuse.commands.diff import diff as run_diff
     from reuse.errors import InputError
     from reuse.load.corpus import load_one
-    from reuse.reports.diff import render
+    from reuse.reports.diff import render_pieces
 
     protected = guard(output, [old, new], against)
     settings = settings_from_options()
@@ -70,6 +71,7 @@ def diff(
     inputs = inputs_from_options()
     stdin = sys.stdin.buffer
     result = run_diff(load_one(old, inputs, stdin), load_one(new, inputs, stdin), settings)
+    report: str | Iterable[str]
     if against:
         from reuse.index.against import diff_against_index
         from reuse.reports.against import render_diff_against
@@ -77,7 +79,7 @@ def diff(
         found = diff_against_index(result, against, boilerplate_min_docs)
         result, report = found.diff, render_diff_against(found, fmt)
     else:
-        report = render(result, fmt)
+        report = render_pieces(result, fmt)
     emit(report, output, protected)
     if fail_if_reused_over is not None and result.summary.reused_share > fail_if_reused_over:
         click.echo(f"reused share {result.summary.reused_share:.4f} is over {fail_if_reused_over}", err=True)

@@ -122,14 +122,14 @@ def index_query(
     from reuse.index import display_spec, open_index
     from reuse.index.query import query
     from reuse.index.store import check_settings
-    from reuse.reports.index import render
+    from reuse.reports.index import render_pieces
 
     protected = guard(output, corpus, index_spec)
     documents = load_inputs(corpus)
     with open_index(index_spec, "read") as store:
         check_settings(store.spec, store.settings, settings_from_options(store.settings))
         results = [query(store, doc, max_matches=max_matches) for doc in documents.documents]
-        report = render(display_spec(index_spec), store.settings, results, fmt)
+        report = render_pieces(display_spec(index_spec), store.settings, results, fmt)
     emit(report, output, protected, [doc.path for doc in documents.documents])
     return EXIT_OK
 

@@ -17,7 +17,7 @@ import numpy as np
 from reuse.kinds import DROPPED, NEW
 from reuse.load.document import Document
 from reuse.settings import Settings
-from reuse.sketch.candidates import cross_pairs, lsh_cross_pairs
+from reuse.sketch.candidates import cross_pairs, lsh_cross_pairs, sorted_unique
 from reuse.sketch.prepared import PreparedDocument, prepare
 from reuse.verify.verifier import PassageVerifier, StatusCounts, VerifiedPassage, count_statuses
 
@@ -39,14 +39,21 @@ class DiffResult:
     """OLD and NEW as prepared: what --against looks NEW up with, rather than prepare it again."""
 
 
-def candidate_pairs(target: PreparedDocument, reference: PreparedDocument, settings: Settings) -> dict[int, set[int]]:
-    """For each target passage, the reference passages worth verifying."""
-    found: dict[int, set[int]] = defaultdict(set)
+def candidate_pairs(target: PreparedDocument, reference: PreparedDocument, settings: Settings) -> np.ndarray:
+    """(target passage, reference passage) pairs worth verifying, distinct and sorted, as an (n, 2) int64 array
+    (a set per passage would cost a few hundred bytes each on a big document)."""
     by_key: dict[str, list[int]] = defaultdict(list)
     for j, key in enumerate(reference.keys()):
         by_key[key].append(j)
+    exact_i: list[int] = []
+    exact_j: list[int] = []
     for i, key in enumerate(target.keys()):
-        found[i].update(by_key.get(key, ()))
+        found = by_key.get(key)
+        if found:
+            exact_i.extend([i] * len(found))
+            exact_j.extend(found)
+    del by_key
+    exact = np.stack((np.array(exact_i, dtype=np.int64), np.array(exact_j, dtype=np.int64)), axis=1)
 
     lsh = lsh_cross_pairs(
         target.signatures(),
@@ -71,18 +78,31 @@ def candidate_pairs(target: PreparedDocument, reference: PreparedDocument, setti
     distinct = target.distinct_shingles()
     if shared.size:
         shared = shared[counts >= np.minimum(settings.min_shared_shingles, distinct[shared[:, 0]])]
-    for i, j in np.concatenate((lsh, shared)).tolist():
-        found[i].add(j)
-    return found
+    width = len(reference) + 1
+    pairs = np.concatenate((exact, lsh, shared))
+    codes = sorted_unique(pairs[:, 0] * width + pairs[:, 1])
+    return np.stack((codes // width, codes % width), axis=1)
 
 
-def compare(target: PreparedDocument, reference: PreparedDocument, settings: Settings) -> list[VerifiedPassage]:
+def _shed(document: PreparedDocument) -> None:
+    """Forget the signatures and shingles: only the candidate search uses them, and on a big document they
+    hold more than the text (a signature is 512 bytes a passage); asked for again, they are computed again."""
+    for name in ("_signatures", "_shingles"):
+        document.__dict__.pop(name, None)
+
+
+def compare(
+    target: PreparedDocument, reference: PreparedDocument, settings: Settings, candidates: np.ndarray | None = None
+) -> list[VerifiedPassage]:
     """Status, matches and reused spans of every target passage with respect to the reference."""
-    candidates = candidate_pairs(target, reference, settings)
+    if candidates is None:
+        candidates = candidate_pairs(target, reference, settings)
     verifier = PassageVerifier(target, settings)
     passages, keys, norm_text = reference.passages(), reference.keys(), reference.norm_text
+    bounds = np.searchsorted(candidates[:, 0], np.arange(len(target) + 1)).tolist()
+    theirs = candidates[:, 1].tolist()
     return [
-        verifier.verify(i, [(passages[j], keys[j], norm_text(j)) for j in sorted(candidates.get(i, ()))])
+        verifier.verify(i, [(passages[j], keys[j], norm_text(j)) for j in theirs[bounds[i] : bounds[i + 1]]])
         for i in range(len(target))
     ]
 
@@ -96,10 +116,15 @@ def diff(old: Document, new: Document, settings: Settings | None = None) -> Diff
     settings = settings or Settings()
     old_prepared = prepare(old, settings)
     new_prepared = prepare(new, settings)
-    passages = compare(new_prepared, old_prepared, settings)
+    new_candidates = candidate_pairs(new_prepared, old_prepared, settings)
+    old_candidates = candidate_pairs(old_prepared, new_prepared, settings)
+    _shed(old_prepared)
+    _shed(new_prepared)
+    passages = compare(new_prepared, old_prepared, settings, new_candidates)
+    del new_candidates
     dropped = [
         replace(result, status=DROPPED)
-        for result in compare(old_prepared, new_prepared, settings)
+        for result in compare(old_prepared, new_prepared, settings, old_candidates)
         if result.status == NEW
     ]
     return DiffResult(

@@ -9,13 +9,14 @@ match comes from the per-key document counts the index keeps, not from fetching 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from reuse.index.store import Store, StoredDocument, StoredPassage, check_settings, index_entry
 from reuse.kinds import Status
 from reuse.load.document import Document
 from reuse.settings import MAX_MATCHES, Settings
+from reuse.sketch.candidates import sorted_unique
 from reuse.sketch.prepared import PreparedDocument, prepare
 from reuse.verify.verifier import PassageVerifier, StatusCounts, VerifiedPassage, count_statuses
 
@@ -58,38 +59,70 @@ def query_prepared(
     own = store.document(target.document.id) if exclude_self else None
     n = entry.passages
     key_members = store.key_members(entry.key_hashes, settings.key_cap + (own.passages if own else 0))
-    wanted_bands = entry.band_keys[entry.usable].ravel().tolist()
-    band_members = store.band_members(wanted_bands, settings.band_cap) if wanted_bands else {}
-
-    band_rows = entry.band_keys.tolist()
-    ranked: list[list[int]] = []
-    for i in range(n):
-        score: dict[int, int] = {}
-        for pid in key_members.get(entry.key_hashes[i], ()):
-            score[pid] = settings.bands + 1
-        if entry.usable[i]:
-            for key in band_rows[i]:
-                for pid in band_members.get(key, ()):
-                    score[pid] = score.get(pid, 0) + 1
-        if own is not None:
-            score = {pid: s for pid, s in score.items() if not own.holds(pid)}
-        ranked.append(sorted(score, key=lambda pid: (-score[pid], pid))[: settings.max_candidates])
-    stored = store.passages([pid for pids in ranked for pid in pids])
-    documents = store.key_documents([p.key_hash for p in stored.values()])
+    # Each band key once, and a block of them at a time (each is looked up on its own, with its own
+    # cap, so the answer is the same): a big readout has tens of millions, costly as Python lists.
+    wanted_bands = sorted_unique(entry.band_keys[entry.usable].ravel())
+    band_members: dict[int, list[int]] = {}
+    for start in range(0, wanted_bands.size, _KEYS_BLOCK):
+        band_members.update(store.band_members(wanted_bands[start : start + _KEYS_BLOCK].tolist(), settings.band_cap))
+    del wanted_bands
+    # The band keys are in the entry: the shingles are let go (computed again if asked for).
+    target.__dict__.pop("_shingles", None)
     verifier = PassageVerifier(target, target.settings, keep_indexes=False)
-    held = _documents_holding(documents, own)
-    return IndexQuery(
-        target.document,
-        [
+    verified: list[VerifiedPassage] = []
+    # Passages a block at a time: the stored candidates fetched for one block are let go before the
+    # next, so that a big readout never holds the text of all its candidates at once.
+    for lo in range(0, n, _BLOCK):
+        hi = min(lo + _BLOCK, n)
+        ranked = [
+            _ranked(
+                entry.key_hashes[i],
+                entry.band_keys[i].tolist() if entry.usable[i] else (),
+                key_members,
+                band_members,
+                own,
+                settings,
+            )
+            for i in range(lo, hi)
+        ]
+        stored = store.passages([pid for pids in ranked for pid in pids])
+        held = _documents_holding(store.key_documents([p.key_hash for p in stored.values()]), own)
+        verified += [
             verifier.verify(
                 i,
-                [(p, p.key, p.norm_text) for p in (stored[pid] for pid in ranked[i] if pid in stored)],
+                [(p, p.key, p.norm_text) for p in (stored[pid] for pid in ranked[i - lo] if pid in stored)],
                 held,
                 max_matches,
             )
-            for i in range(n)
-        ],
-    )
+            for i in range(lo, hi)
+        ]
+    return IndexQuery(target.document, verified)
+
+
+_BLOCK = 8192
+"""Passages of a readout whose candidates are fetched and verified together."""
+_KEYS_BLOCK = 1 << 16
+"""Band keys looked up together."""
+
+
+def _ranked(
+    key_hash: int,
+    band_keys: Iterable[int],
+    key_members: dict[int, list[int]],
+    band_members: dict[int, list[int]],
+    own: StoredDocument | None,
+    settings: Settings,
+) -> list[int]:
+    """The stored passages to verify one passage against: those with its exact key first, then by bands shared."""
+    score: dict[int, int] = {}
+    for pid in key_members.get(key_hash, ()):
+        score[pid] = settings.bands + 1
+    for key in band_keys:
+        for pid in band_members.get(key, ()):
+            score[pid] = score.get(pid, 0) + 1
+    if own is not None:
+        score = {pid: s for pid, s in score.items() if not own.holds(pid)}
+    return sorted(score, key=lambda pid: (-score[pid], pid))[: settings.max_candidates]
 
 
 def _documents_holding(documents: dict[int, int], own: StoredDocument | None) -> Callable[[StoredPassage], int]:

@@ -44,6 +44,10 @@ def _guarded(method: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
+_ROWS = 1 << 16
+"""Band rows handed to SQLite at once."""
+
+
 class SqliteStore(Store):
     def __init__(self, path: str, mode: str, settings: Settings | None = None, force: bool = False) -> None:
         """mode: 'create' (a new index with settings; force replaces an existing index), 'write' or 'read'."""
@@ -114,7 +118,8 @@ class SqliteStore(Store):
         if staged:
             pairs = np.concatenate(staged)
             pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
-            self.db.executemany("INSERT INTO bands VALUES (?, ?)", pairs.tolist())
+            for start in range(0, len(pairs), _ROWS):  # a list of Python rows per block, never of all of them
+                self.db.executemany("INSERT INTO bands VALUES (?, ?)", pairs[start : start + _ROWS].tolist())
         self.db.executemany(
             "INSERT INTO keys VALUES (?, ?) ON CONFLICT (key_hash) DO UPDATE SET docs = docs + excluded.docs",
             sorted(counts.items()),

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterator
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from reuse.commands.diff import DiffResult
 from reuse.kinds import PARTIAL, REUSED
+from reuse.reports.json_layout import Items
 from reuse.reports.markup import json_inert, md_code, md_text, visible
 from reuse.reports.tables import TABLE_WIDTH, fit_table
 from reuse.text.segment import Passage
@@ -50,6 +53,13 @@ def passage_json(result: VerifiedPassage) -> dict[str, Any]:
 
 
 def to_json(result: DiffResult) -> dict[str, Any]:
+    return {
+        name: list(value.items) if isinstance(value, Items) else value for name, value in _lazy_json(result).items()
+    }
+
+
+def _lazy_json(result: DiffResult) -> dict[str, Any]:
+    """to_json(result) with its lists of passages given lazily, one dict at a time."""
     s = result.summary
     return {
         "old": result.old.id,
@@ -63,13 +73,97 @@ def to_json(result: DiffResult) -> dict[str, Any]:
             "reused_share": s.reused_share,
             "dropped": s.dropped,
         },
-        "passages": [passage_json(p) for p in result.passages],
-        "dropped": [passage_json(p) for p in result.dropped],
+        "passages": Items(passage_json(p) for p in result.passages),
+        "dropped": Items(passage_json(p) for p in result.dropped),
     }
 
 
+def indented_pieces(value: Any, level: int = 0) -> Iterator[str]:
+    """json.dumps(value, ensure_ascii=False, indent=2) at that depth, in pieces: an Items list is written
+    item by item, and a dict holding one is opened up, so that a big report is never held whole, as a
+    dict or as text. Items are encoded one at a time, exactly as the whole document would be."""
+    if isinstance(value, Items):
+        items = iter(value.items)
+        first = next(items, _NOTHING)
+        if first is _NOTHING:
+            yield "[]"
+            return
+        inner = "\n" + "  " * (level + 1)
+        yield "[" + inner
+        yield from indented_pieces(first, level + 1)
+        for item in items:
+            yield "," + inner
+            yield from indented_pieces(item, level + 1)
+        yield "\n" + "  " * level + "]"
+    elif isinstance(value, dict) and any(isinstance(v, Items) for v in value.values()):
+        inner = "\n" + "  " * (level + 1)
+        for number, (key, item) in enumerate(value.items()):
+            yield ("," if number else "{") + inner + json.dumps(key, ensure_ascii=False) + ": "
+            yield from indented_pieces(item, level + 1)
+        yield "\n" + "  " * level + "}"
+    else:
+        yield _indented(value, level)
+
+
+_NOTHING = object()
+
+
+def _indented(value: Any, level: int) -> str:
+    """json.dumps(value, ensure_ascii=False, indent=2) at that depth.
+
+    Not json.dumps itself: with an indent it runs the pure-Python encoder, whose nested functions form
+    reference cycles at every call, left for the cyclic collector, which the CLI pauses (runtime/gc_pause):
+    called once per passage, they held more memory than the report. Same output, checked by the tests."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return _float(value)
+    inner = "\n" + "  " * (level + 1)
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        return "[" + ",".join(inner + _indented(item, level + 1) for item in value) + "\n" + "  " * level + "]"
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        if not value:
+            return "{}"
+        body = ",".join(
+            inner + encode_basestring(key) + ": " + _indented(item, level + 1) for key, item in value.items()
+        )
+        return "{" + body + "\n" + "  " * level + "}"
+    encoded = json.dumps(value, ensure_ascii=False, indent=2)  # anything else, as json would (or its error)
+    return encoded.replace("\n", "\n" + "  " * level)
+
+
+def _float(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+def json_pieces(report: dict[str, Any]) -> Iterator[str]:
+    """json_inert(json.dumps(report, ensure_ascii=False, indent=2)) + "\n", in pieces (see indented_pieces)."""
+    for piece in indented_pieces(report):
+        yield json_inert(piece)
+    yield "\n"
+
+
+def render_json_pieces(result: DiffResult) -> Iterator[str]:
+    """The JSON report in pieces, for writing as they come (reuse.cli.output.emit takes them)."""
+    return json_pieces(_lazy_json(result))
+
+
 def render_json(result: DiffResult) -> str:
-    return json_inert(json.dumps(to_json(result), ensure_ascii=False, indent=2)) + "\n"
+    return "".join(render_json_pieces(result))
 
 
 def marked(result: VerifiedPassage, left: str, right: str, escape: Callable[[str], str] = str) -> str:
@@ -145,6 +239,13 @@ def render_markdown(result: DiffResult) -> str:
         lines += ["", "## Dropped from OLD", "", "| # | lang | text |", "|---:|---|---|"]
         lines += [f"| {r.passage.index} | {r.passage.lang} | {md_text(r.passage.text)} |" for r in result.dropped]
     return "\n".join(lines) + "\n"
+
+
+def render_pieces(result: DiffResult, fmt: str) -> Iterator[str]:
+    """render(result, fmt) in pieces: a big JSON report is never held whole."""
+    if fmt == "json":
+        return render_json_pieces(result)
+    return iter([render(result, fmt)])
 
 
 def render(result: DiffResult, fmt: str) -> str:

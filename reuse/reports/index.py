@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from reuse.index.query import IndexQuery
 from reuse.index.store import Stats
 from reuse.kinds import REUSED
-from reuse.reports.diff import marked, passage_fields
+from reuse.reports.diff import json_pieces, marked, passage_fields
+from reuse.reports.json_layout import Items
 from reuse.reports.markup import json_inert, md_code, md_text, visible
 from reuse.reports.tables import fit_table, shorten
 from reuse.settings import Settings
@@ -41,15 +43,25 @@ def query_json(result: IndexQuery) -> dict[str, Any]:
     return {
         "doc": result.document.id,
         "summary": {"passages": len(result.passages), **result.counts(), "reused_share": result.reused_share()},
-        "passages": [passage_json(p) for p in result.passages],
+        "passages": Items(passage_json(p) for p in result.passages),
     }
 
 
 def to_json(spec: str, settings: Settings, results: list[IndexQuery]) -> dict[str, Any]:
+    report = _lazy_json(spec, settings, results)
+    report["documents"] = [
+        {name: list(value.items) if isinstance(value, Items) else value for name, value in document.items()}
+        for document in report["documents"].items
+    ]
+    return report
+
+
+def _lazy_json(spec: str, settings: Settings, results: list[IndexQuery]) -> dict[str, Any]:
+    """to_json's report with its lists of documents and passages given lazily, one dict at a time."""
     return {
         "index": spec,
         "settings": {"fingerprint": settings.fingerprint(), **settings.as_dict()},
-        "documents": [query_json(r) for r in results],
+        "documents": Items(query_json(r) for r in results),
     }
 
 
@@ -105,9 +117,16 @@ def render_markdown(spec: str, results: list[IndexQuery]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_pieces(spec: str, settings: Settings, results: list[IndexQuery], fmt: str) -> Iterator[str]:
+    """render(...) in pieces: a big JSON report is never held whole (reuse.cli.output.emit takes them)."""
+    if fmt == "json":
+        return json_pieces(_lazy_json(spec, settings, results))
+    return iter([render(spec, settings, results, fmt)])
+
+
 def render(spec: str, settings: Settings, results: list[IndexQuery], fmt: str) -> str:
     if fmt == "json":
-        return json_inert(json.dumps(to_json(spec, settings, results), ensure_ascii=False, indent=2)) + "\n"
+        return "".join(render_pieces(spec, settings, results, fmt))
     if fmt == "markdown":
         return render_markdown(spec, results)
     return render_table(spec, results)

@@ -55,6 +55,19 @@ def stable_band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarra
     keys serves all bands. Different rows collide with probability 2⁻⁶⁴, and verification follows anyway.
     """
     n = signatures.shape[0]
+    out = np.empty((n, bands), dtype=np.int64)
+    # A block of passages at a time: the uint64 copy of all signatures would be 1 KB a passage.
+    for lo in range(0, max(n, 1), _BAND_BLOCK):
+        out[lo : lo + _BAND_BLOCK] = _stable_band_keys(signatures[lo : lo + _BAND_BLOCK], bands, rows)
+    return out
+
+
+_BAND_BLOCK = 1 << 15
+"""Passages whose band keys are computed together (their signatures as uint64: 32 MB)."""
+
+
+def _stable_band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    n = signatures.shape[0]
     out = np.empty((bands, n), dtype=np.uint64)
     # Transposed, each signature position is one contiguous row, offset once for all rows.
     values = np.ascontiguousarray(signatures.T, dtype=np.uint64)
@@ -65,7 +78,7 @@ def stable_band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarra
             for row in range(band * rows, (band + 1) * rows):
                 h = fmix(h ^ values[row], 64)
             out[band] = h
-    return np.ascontiguousarray(out.T).view(np.int64)
+    return out.T.view(np.int64)
 
 
 def lsh_pairs(
@@ -83,6 +96,27 @@ def lsh_pairs(
     return pairs_within_groups(group, member, max_group)
 
 
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """np.unique(values) of a 1-D array, by sorting: numpy 2.3+'s hash-based unique is several times slower
+    on the millions of int64 codes a big document gives."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if values.size else values
+
+
+def _unique_rows(keys: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """The distinct (key, id) rows, sorted: np.unique(np.stack((keys, ids), axis=1), axis=0).
+
+    Packed into one int64 when they fit (shingle hashes and band ids do), because np.unique along an
+    axis sorts rows as structured values, many times slower than a plain sort of numbers."""
+    keys, ids = keys.astype(np.int64), ids.astype(np.int64)
+    if keys.size and int(keys.min()) >= 0 and int(ids.min()) >= 0:
+        width = int(ids.max()) + 1
+        if int(keys.max()) < (1 << 62) // width:
+            packed = sorted_unique(keys * width + ids)
+            return np.stack((packed // width, packed % width), axis=1)
+    return np.unique(np.stack((keys, ids), axis=1), axis=0)
+
+
 def cross_pairs(
     left_keys: np.ndarray,
     left_ids: np.ndarray,
@@ -98,8 +132,7 @@ def cross_pairs(
     empty = (np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64))
     if left_keys.size == 0 or right_keys.size == 0:
         return empty
-    left = np.unique(np.stack((left_keys.astype(np.int64), left_ids.astype(np.int64)), axis=1), axis=0)
-    right = np.unique(np.stack((right_keys.astype(np.int64), right_ids.astype(np.int64)), axis=1), axis=0)
+    left, right = _unique_rows(left_keys, left_ids), _unique_rows(right_keys, right_ids)
     lo = np.searchsorted(right[:, 0], left[:, 0], side="left")
     hi = np.searchsorted(right[:, 0], left[:, 0], side="right")
     sizes = hi - lo
@@ -132,6 +165,6 @@ def lsh_cross_pairs(
         pairs, _ = cross_pairs(keys[: l_ids.size, band], l_ids, keys[l_ids.size :, band], r_ids)
         found.append(pairs[:, 0] * width + pairs[:, 1])
         if len(found) > 8:  # collapse now and then: a sort of everything per band would be slow
-            found = [np.unique(np.concatenate(found))]
-    codes = np.unique(np.concatenate(found))
+            found = [sorted_unique(np.concatenate(found))]
+    codes = sorted_unique(np.concatenate(found))
     return np.stack((codes // width, codes % width), axis=1)

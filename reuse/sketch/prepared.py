@@ -28,6 +28,7 @@ import numpy as np
 from reuse.charclass import HAN, languages
 from reuse.load.document import Document
 from reuse.settings import Settings
+from reuse.sketch.candidates import sorted_unique
 from reuse.sketch.shingle import Tokens, passage_shingles, passage_weights
 from reuse.sketch.signature import signatures
 from reuse.text.normalize import SPACE, Normalized, converter, normalize
@@ -174,7 +175,7 @@ class PreparedDocument:
         shingles = self.shingles()
         if shingles.hashes.size == 0:
             return np.zeros(len(self), dtype=np.int64)
-        pairs = np.unique((shingles.passages.astype(np.int64) << np.int64(32)) | shingles.hashes.astype(np.int64))
+        pairs = sorted_unique((shingles.passages.astype(np.int64) << np.int64(32)) | shingles.hashes.astype(np.int64))
         return np.bincount(pairs >> np.int64(32), minlength=len(self))
 
     def document_signature(self) -> np.ndarray:

@@ -7,10 +7,12 @@ same text gives the same shingles on every machine and run.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
+from reuse.charclass import HAN_RANGES
 from reuse.sketch.signature import fmix
 from reuse.text.normalize import SPACE, han_mask, to_codes
 
@@ -37,9 +39,38 @@ class Tokens:
         return Tokens(self.starts, self.ends, np.zeros(0, dtype=np.uint64), self.han)
 
 
+_BLOCK = 1 << 20
+"""Characters tokenized, and tokens shingled, at a time: the work arrays are several times 8 bytes a
+character, which on a big document was most of its peak memory. The result does not depend on it."""
+
+_TOKEN_BOUNDARY = re.compile(f"[ {HAN_RANGES}]")
+"""Where a block may end: a token never spans a space, and a Han character always starts one."""
+
+
 def tokenize(normalized: str) -> Tokens:
+    if len(normalized) <= _BLOCK:
+        return _tokenize(normalized)
+    fields: tuple[list[np.ndarray], ...] = ([], [], [], [])
+    start = 0
+    while start < len(normalized):
+        found = _TOKEN_BOUNDARY.search(normalized, start + _BLOCK) if start + _BLOCK < len(normalized) else None
+        end = found.start() if found else len(normalized)
+        part = _tokenize(normalized[start:end])
+        for pieces, values in zip(
+            fields, (part.starts + np.int32(start), part.ends + np.int32(start), part.values, part.han)
+        ):
+            pieces.append(values)
+        start = end
+    joined = []
+    for pieces in fields:  # one field at a time, its blocks let go as it is joined
+        joined.append(np.concatenate(pieces))
+        pieces.clear()
+    return Tokens(*joined)
+
+
+def _tokenize(normalized: str) -> Tokens:
     codes = to_codes(normalized)
-    if codes.size == 0:
+    if codes.size == 0 or not normalized.strip(" "):
         empty = np.zeros(0, dtype=np.int32)
         return Tokens(empty, empty, np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=bool))
     han = han_mask(codes)
@@ -52,8 +83,12 @@ def tokenize(normalized: str) -> Tokens:
     first_idx = np.flatnonzero(first)
     position = np.arange(nonspace.size) - np.repeat(first_idx, np.diff(np.append(first_idx, nonspace.size)))
     powers = _powers(int(position.max()) + 1)
+    contrib = codes[nonspace].astype(np.uint64)
+    del codes
     with np.errstate(over="ignore"):
-        contrib = (codes[nonspace].astype(np.uint64) + np.uint64(1)) * powers[position]
+        contrib += np.uint64(1)
+        contrib *= powers[position]  # in place: a big document's arrays are 8 bytes a character each
+    del position
     values = np.add.reduceat(contrib, first_idx)
     last_idx = np.append(first_idx[1:], nonspace.size) - 1
     starts = nonspace[first_idx].astype(np.int32)
@@ -64,14 +99,16 @@ def token_owners(tokens: Tokens, range_starts: np.ndarray, range_ends: np.ndarra
     """For each token, the passage whose normalized range [start, end) it starts in, or -1.
 
     Ranges are sorted and do not overlap."""
-    owner = np.full(tokens.starts.size, -1, dtype=np.int64)
+    owner = np.full(tokens.starts.size, -1, dtype=np.int32)  # passage numbers fit, at half the memory
     if range_starts.size == 0 or tokens.starts.size == 0:
         return owner
-    lo = np.searchsorted(tokens.starts, range_starts, side="left")
-    counts = np.searchsorted(tokens.starts, range_ends, side="left") - lo
-    offsets = np.cumsum(counts) - counts
-    positions = np.arange(int(counts.sum())) - np.repeat(offsets - lo, counts)
-    owner[positions] = np.repeat(np.arange(range_starts.size), counts)
+    # Token by token, in blocks: the passage whose range starts last at or before it, if it ends after it.
+    last = range_starts.size - 1
+    for lo in range(0, tokens.starts.size, _BLOCK):
+        starts = tokens.starts[lo : lo + _BLOCK]
+        which = np.searchsorted(range_starts, starts, side="right") - 1
+        inside = (which >= 0) & (starts < range_ends[np.clip(which, 0, last)])
+        owner[lo : lo + _BLOCK] = np.where(inside, which, -1)
     return owner
 
 
@@ -103,13 +140,16 @@ def _powers(n: int) -> np.ndarray:
 
 def kgram_hashes(values: np.ndarray, k: int) -> np.ndarray:
     """32-bit hashes of every window of k consecutive token values (len(values) - k + 1 of them)."""
-    n = values.size - k + 1
-    if n <= 0:
-        return np.zeros(0, dtype=np.uint32)
-    acc = np.zeros(n, dtype=np.uint64)
+    return kgram_hashes_at(values, k, np.arange(max(values.size - k + 1, 0)))
+
+
+def kgram_hashes_at(values: np.ndarray, k: int, firsts: np.ndarray) -> np.ndarray:
+    """kgram_hashes(values, k)[firsts]: the windows starting there only, each hashed alike."""
+    acc = np.zeros(firsts.size, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(k):
-            acc = acc * _SHINGLE_BASE + values[j : j + n]
+            acc *= _SHINGLE_BASE
+            acc += values[firsts + j]
     return (fmix(acc, 64) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
 
 
@@ -123,15 +163,39 @@ def shingles(
     they stand. passage_of_token is non-decreasing (-1 outside any passage); a window counts only
     when all its tokens belong to the same passage.
     """
+    size = tokens.values.size
+    if size <= _BLOCK:
+        return _shingles(tokens.values, tokens.han, passage_of_token, k_han, k_word, 0)
+    # Blocks of tokens cut where the passage changes: no window that counts spans a cut, and the
+    # blocks' shingles, each grouped by passage, follow one another in passage order.
+    changes = np.append(np.flatnonzero(passage_of_token[1:] != passage_of_token[:-1]) + 1, size)
+    cuts = np.unique(np.concatenate(([0], changes[np.searchsorted(changes, np.arange(_BLOCK, size, _BLOCK))], [size])))
+    parts = [
+        _shingles(tokens.values[lo:hi], tokens.han[lo:hi], passage_of_token[lo:hi], k_han, k_word, lo)
+        for lo, hi in zip(cuts[:-1].tolist(), cuts[1:].tolist())
+    ]
+    return (
+        np.concatenate([part[0] for part in parts]),
+        np.concatenate([part[1] for part in parts]),
+        np.concatenate([part[2] for part in parts]),
+    )
+
+
+def _shingles(
+    values: np.ndarray, han_tokens: np.ndarray, passage_of_token: np.ndarray, k_han: int, k_word: int, offset: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """shingles() of a run of tokens whose first is token number `offset`."""
     hashes, passages, firsts = [], [], []
-    for k, starts_here in ((k_han, tokens.han), (k_word, ~tokens.han)):
-        kh = kgram_hashes(tokens.values, k)
-        if kh.size == 0:
+    for k, han in ((k_han, True), (k_word, False)):
+        n = values.size - k + 1
+        if n <= 0:
             continue
-        start_p = passage_of_token[: kh.size]
-        end_p = passage_of_token[k - 1 : k - 1 + kh.size]
-        idx = np.flatnonzero((start_p == end_p) & (start_p >= 0) & starts_here[: kh.size])
-        hashes.append(kh[idx])
+        # Only the windows that count are hashed: hashing all, in several 8-byte temporaries per
+        # token, was most of a big document's peak (and a Chinese text has few word windows).
+        start_p = passage_of_token[:n]
+        starts_here = han_tokens[:n] if han else ~han_tokens[:n]
+        idx = np.flatnonzero((start_p == passage_of_token[k - 1 : k - 1 + n]) & (start_p >= 0) & starts_here)
+        hashes.append(kgram_hashes_at(values, k, idx))
         passages.append(start_p[idx])
         firsts.append(idx)
     if not hashes:
@@ -139,4 +203,4 @@ def shingles(
     h, p, f = np.concatenate(hashes), np.concatenate(passages), np.concatenate(firsts)
     order = np.lexsort((f, p))
     # int32 is plenty for passage and token numbers, and halves what a corpus scan holds.
-    return h[order], p[order].astype(np.int32), f[order].astype(np.int32)
+    return h[order], p[order].astype(np.int32), (f[order] + offset).astype(np.int32)

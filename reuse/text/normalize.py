@@ -27,6 +27,9 @@ _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'，。、）（]*[^\s<>()\[\]\"'，。、）（.,;:!?]", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 SPACE = ord(" ")
+_OFFSET = np.int32
+"""Of offsets into the text throughout: they fit in 32 bits for any document under 2 GB (a Document is
+read whole, in memory), and take half the memory of int64 in every stage's arrays."""
 ZERO = ord("0")
 
 
@@ -83,8 +86,8 @@ def _substitute(stage: _Stage, text: str, matches: list[tuple[int, int, str]]) -
         if replacement:
             n = len(replacement)
             codes.append(to_codes(replacement))
-            starts.append(np.full(n, stage.starts[s], dtype=np.int64))
-            ends.append(np.full(n, stage.ends[e - 1], dtype=np.int64))
+            starts.append(np.full(n, stage.starts[s], dtype=stage.starts.dtype))
+            ends.append(np.full(n, stage.ends[e - 1], dtype=stage.ends.dtype))
         position = e
     codes.append(stage.codes[position:])
     starts.append(stage.starts[position:])
@@ -163,13 +166,13 @@ def _fold(stage: _Stage, casefold: bool) -> _Stage:
     if stage.codes.size == 0:
         return stage
     table = _fold_table(stage.codes, casefold)
-    per_char = table.length[stage.codes].astype(np.int64)
+    per_char = table.length[stage.codes]
     if np.all(per_char == 1):
         return _Stage(table.char[stage.codes], stage.starts, stage.ends)
     # Some characters fold to several (… to three spaces) or to none (a lone combining mark).
-    source = np.repeat(np.arange(stage.codes.size), per_char)
+    source = np.repeat(np.arange(stage.codes.size, dtype=_OFFSET), per_char)
     codes = table.char[stage.codes][source]
-    offsets = np.cumsum(per_char) - per_char
+    offsets = np.cumsum(per_char, dtype=np.int64) - per_char
     for i in np.flatnonzero(per_char > 1).tolist():
         codes[offsets[i] : offsets[i] + per_char[i]] = to_codes(table.longer[int(stage.codes[i])])
     return _Stage(codes, stage.starts[source], stage.ends[source])
@@ -291,10 +294,10 @@ def _collapse_spaces(stage: _Stage) -> _Stage:
         return stage
     space = codes == SPACE
     word = _is_word_char(codes)
-    index = np.arange(codes.size)
+    index = np.arange(codes.size, dtype=_OFFSET)
     # Nearest non-space character on each side of every position.
-    last_nonspace = np.maximum.accumulate(np.where(space, -1, index))
-    next_nonspace = np.minimum.accumulate(np.where(space, codes.size, index)[::-1])[::-1]
+    last_nonspace = np.maximum.accumulate(np.where(space, _OFFSET(-1), index))
+    next_nonspace = np.minimum.accumulate(np.where(space, _OFFSET(codes.size), index)[::-1])[::-1]
     first_of_run = space & np.concatenate(([True], ~space[:-1]))
     prev_ok = np.zeros(codes.size, dtype=bool)
     next_ok = np.zeros(codes.size, dtype=bool)
@@ -323,7 +326,7 @@ def _mask_digits(stage: _Stage) -> _Stage:
 def normalize(text: str, settings: Settings) -> Normalized:
     """Fold what does not matter for reuse: markup, width, case, punctuation, spaces, script, digits."""
     codes = to_codes(text)
-    index = np.arange(codes.size, dtype=np.int64)
+    index = np.arange(codes.size, dtype=_OFFSET)
     stage = _Stage(codes, index, index + 1)
     if settings.strip_markup or settings.mask_urls:
         stage = _strip_markup(stage, settings.strip_markup, settings.mask_urls)
@@ -333,5 +336,6 @@ def normalize(text: str, settings: Settings) -> Normalized:
     stage = _convert_script(stage, settings.script, codes, settings.max_clause)
     if settings.mask_digits:
         stage = _mask_digits(stage)
-    # Offsets fit in 32 bits for any document under 2 GB, and halve the map's memory.
-    return Normalized(from_codes(stage.codes), stage.starts.astype(np.int32), stage.ends.astype(np.int32))
+    return Normalized(
+        from_codes(stage.codes), stage.starts.astype(np.int32, copy=False), stage.ends.astype(np.int32, copy=False)
+    )
