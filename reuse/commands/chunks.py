@@ -30,7 +30,7 @@ from reuse.group.units import (
     sentence_units,
     unit_band_keys,
 )
-from reuse.load.corpus import InputOptions, Skipped, Source, read_source
+from reuse.load.corpus import InputOptions, Skipped, Source, read_sources
 from reuse.load.document import Document
 from reuse.runtime.gc_pause import without_cyclic_gc
 from reuse.runtime.output import Protected, write_atomic
@@ -104,19 +104,10 @@ def analyse(
     sources: list[tuple[int, Source]], options: InputOptions, settings: Settings, for_audit: bool, parts: int
 ) -> Chunk:
     """Read and prepare some files (with their places in reading order); what later stages read of them."""
-    documents: list[Document] = []
-    skipped: list[tuple[int, Skipped]] = []
-    for position, source in sources:
-        try:
-            found = read_source(source, options)
-        except InputError as err:  # the client reports the first in reading order, as in-process
-            return Chunk([], skipped, [], [], failure=(position, str(err)))
-        if isinstance(found, Skipped):
-            skipped.append((position, found))
-        else:
-            documents += found
-    ids = [(doc.id, doc.source) for doc in documents]
-    documents.sort(key=lambda d: d.id)
+    read = read_sources(sources, options)
+    if read.failure:
+        return Chunk([], read.skipped, [], [], failure=read.failure)
+    documents, skipped, ids = read.documents, read.skipped, read.ids
     prepared, distinct = [], []
     for document in documents:
         doc = prepare(document, settings)

@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING
 from reuse.errors import InputError
 from reuse.index import Added
 from reuse.index.store import IndexEntry, Store, index_entry
-from reuse.load.corpus import InputOptions, Skipped, Source, check_ids, listed, no_documents, read_source
-from reuse.load.document import Document
+from reuse.load.corpus import InputOptions, Skipped, Source, check_ids, listed, no_documents, read_sources
 from reuse.runtime.cluster import gathered
 from reuse.settings import Settings
 from reuse.sketch.prepared import prepare
@@ -34,20 +33,9 @@ Analysed = tuple[list[IndexEntry], list[tuple[str, str]], list[tuple[int, Skippe
 
 
 def analyse_for_index(sources: list[tuple[int, Source]], options: InputOptions, settings: Settings) -> Analysed:
-    documents: list[Document] = []
-    skipped: list[tuple[int, Skipped]] = []
-    for position, source in sources:
-        try:
-            found = read_source(source, options)
-        except InputError as err:
-            return [], [], skipped, (position, str(err))
-        if isinstance(found, Skipped):
-            skipped.append((position, found))
-        else:
-            documents += found
-    ids = [(doc.id, doc.source) for doc in documents]
-    documents.sort(key=lambda d: d.id)
-    return [index_entry(prepare(doc, settings)) for doc in documents], ids, skipped, None
+    read = read_sources(sources, options)
+    entries = [index_entry(prepare(doc, settings)) for doc in read.documents] if read.failure is None else []
+    return entries, read.ids, read.skipped, read.failure
 
 
 def _listing(done: Analysed) -> tuple[list[tuple[str, str]], list[tuple[int, Skipped]], tuple[int, str] | None]:

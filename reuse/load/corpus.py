@@ -164,6 +164,38 @@ def read_source(source: Source, options: InputOptions) -> list[Document] | Skipp
         return Skipped(shown(source.path), str(err))
 
 
+@dataclass
+class ReadSources:
+    """Some listed files read where they are analysed (a cluster's worker): their documents in id order,
+    and what the command needs to say about them as in-process."""
+
+    documents: list[Document]
+    ids: list[tuple[str, str]]
+    """(id, source) of the documents in reading order: ids used twice are refused across all of them."""
+    skipped: list[tuple[int, Skipped]]
+    """Files skipped (--skip-bad), with their places in reading order."""
+    failure: tuple[int, str] | None
+    """The first file that could not be read (its place in reading order, the error), without --skip-bad:
+    the command reports the first of all, as in-process."""
+
+
+def read_sources(sources: list[tuple[int, Source]], options: InputOptions) -> ReadSources:
+    """Read listed files (each with its place in reading order); reading stops at the first failure."""
+    documents: list[Document] = []
+    skipped: list[tuple[int, Skipped]] = []
+    for position, source in sources:
+        try:
+            found = read_source(source, options)
+        except InputError as err:
+            return ReadSources([], [], skipped, (position, str(err)))
+        if isinstance(found, Skipped):
+            skipped.append((position, found))
+        else:
+            documents += found
+    ids = [(doc.id, doc.source) for doc in documents]
+    return ReadSources(sorted(documents, key=lambda d: d.id), ids, skipped, None)
+
+
 def check_ids(documents: Iterable[tuple[str, str]]) -> None:
     """Refuse a document id used twice: (id, source) pairs in reading order."""
     seen: dict[str, str] = {}
