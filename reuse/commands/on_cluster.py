@@ -3,13 +3,15 @@ between them, and only families and per-document figures through the client.
 
 The stages, with what each reads and gives (M chunks of files, P partitions):
 
-1. analyse (per chunk): files → Chunk, kept on its worker: prepared documents, their shingle hashes by value range.
+1. analyse (per chunk): files → Chunk, kept on its worker: prepared documents, whole lines, shingle hashes
+   with their document counts by value range.
 2. ids (client): every document's id → its place in corpus (id) order; ids used twice refused.
-3. frequent (per hash range): the chunks' hashes → the hashes found in two documents or more.
+3. frequent (per hash range): the chunks' hashes and counts → for each chunk, which of its hashes are in
+   two documents or more (a bit mask, sent to that chunk's span stage).
 4. lines, then sentences (per chunk → per key partition → per band partition → client):
    units by key → equal keys grouped, first units' LSH bands → candidate pairs → verified pairs
-   (same_template) → groups joined on the client → families, and the passages they hold (sent back
-   to the chunks, whose next level skips them).
+   (same_template) → groups joined on the client → families, and the passages they hold (sent from the
+   partitions to the chunks, whose next level skips them).
 5. spans (per chunk → per key partition): spans of frequent shingles → span families, and spans joining
    a line or sentence family of the same key.
 6. texts (per chunk): the few member texts that name each family and its template; ids (client).
