@@ -206,6 +206,11 @@ def _records(chunk: Chunk, gidx: list[int], units: list[Unit], settings: Setting
         [(gidx[u.doc], u.first, u.last, u.start, u.end, u.paragraph, 0, docs[u.doc].paragraph_count) for u in units],
         dtype=np.int64,
     )
+    if int(ints[:, 2].max()) >> PASSAGE_BITS:
+        doc = docs[units[int(ints[:, 2].argmax())].doc]
+        raise InputError(
+            f"{doc.document.source}: more than {1 << PASSAGE_BITS:,} passages, more than a cluster scan orders"
+        )
     ints[:, 6] = (ints[:, 0] << PASSAGE_BITS) | ints[:, 1]
     flags = np.array(
         [(u.whole_line, u.headline, TERMINAL.search(docs[u.doc].text, u.start, u.end) is not None) for u in units],
