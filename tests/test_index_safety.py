@@ -158,10 +158,13 @@ def test_readers_see_whole_documents_while_a_writer_adds(tmp_path: Path) -> None
             seen.append(store.stats().documents)
         finally:
             store.close()
-        db = sqlite3.connect(path)
-        with db:  # one read transaction: the documents account for exactly the passages there
-            (listed,) = db.execute("SELECT COALESCE(SUM(passages), 0) FROM documents").fetchone()
-            (rows,) = db.execute("SELECT COUNT(*) FROM passages").fetchone()
+        db = sqlite3.connect(path, isolation_level=None)
+        # One read transaction (one snapshot), begun explicitly: sqlite3 opens none for a SELECT, and two
+        # statements on their own may see two commits apart. Within it, documents account for the passages.
+        db.execute("BEGIN")
+        (listed,) = db.execute("SELECT COALESCE(SUM(passages), 0) FROM documents").fetchone()
+        (rows,) = db.execute("SELECT COUNT(*) FROM passages").fetchone()
+        db.execute("COMMIT")
         db.close()
         assert listed == rows
     assert writer.returncode == 0, writer.stderr.read() if writer.stderr else ""
