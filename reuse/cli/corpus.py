@@ -11,6 +11,7 @@ import click
 from reuse.cli.app import EXIT_OK, EXIT_OVER_THRESHOLD
 from reuse.cli.options import (
     against_options,
+    cluster_from_options,
     corpus_options,
     format_option,
     inputs_from_options,
@@ -55,11 +56,9 @@ class _CorpusRun:
             self.read = [prepared.document.path for prepared in self.result.prepared]
             return self
         from reuse.commands.on_cluster import scan_on_cluster
-        from reuse.runtime.cluster import cluster_client
 
-        say = (lambda line: click.echo(line, err=True)) if params.get("verbose") else None
         with self._stack:
-            self.client = self._stack.enter_context(cluster_client(params["cluster"], params.get("worker_memory"), say))
+            self.client = self._stack.enter_context(cluster_from_options())
             stopwatch.lap("start or reach the cluster")
             self.on_cluster = scan_on_cluster(
                 self.client,

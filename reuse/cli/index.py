@@ -8,6 +8,7 @@ import click
 
 from reuse.cli.app import EXIT_OK
 from reuse.cli.options import (
+    cluster_from_options,
     corpus_options,
     format_option,
     index_option,
@@ -44,10 +45,7 @@ def _index_corpus(corpus: tuple[str, ...], index_spec: str, create: bool, force:
     params = click.get_current_context().params
     with ExitStack() as stack:
         if params.get("cluster"):
-            from reuse.runtime.cluster import cluster_client
-
-            say = (lambda line: click.echo(line, err=True)) if params.get("verbose") else None
-            client = stack.enter_context(cluster_client(params["cluster"], params.get("worker_memory"), say))
+            client = stack.enter_context(cluster_from_options())
             stopwatch.lap("start or reach the cluster")
         else:
             documents = load_inputs(corpus)

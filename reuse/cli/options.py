@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -18,6 +19,8 @@ DEFAULTS = Settings()
 """Option defaults are the library's: one place says what a default is."""
 
 if TYPE_CHECKING:
+    from distributed import Client
+
     from reuse.load.corpus import Corpus, InputOptions
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -144,6 +147,15 @@ def cluster_options(command: Callable[..., Any]) -> Callable[..., Any]:
     ):
         command = option(command)
     return command
+
+
+def cluster_from_options() -> AbstractContextManager[Client]:
+    """The cluster --cluster names, as a client for the run (--worker-memory, and -v for its dashboard)."""
+    from reuse.runtime.cluster import cluster_client
+
+    params = click.get_current_context().params
+    say = (lambda line: click.echo(line, err=True)) if params.get("verbose") else None
+    return cluster_client(params["cluster"], params.get("worker_memory"), say)
 
 
 def corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -86,15 +86,21 @@ def audit(result: ScanResult, max_boilerplate: float = 0.5) -> AuditResult:
     documents = [
         document_audit(doc, report, repeats.get(doc.id, 0), settings) for doc, report in zip(scanned, result.documents)
     ]
-    facts = [doc.facts() for doc in scanned]  # a scan for_audit computed them in its workers
-    sigs = np.zeros((len(scanned), settings.num_perm), dtype=np.uint32)
-    for d, f in enumerate(facts):
-        sigs[d] = f.signature
-    usable = np.array([doc.has_shingles for doc in scanned], dtype=bool)
+    digests, sigs, usable = duplicate_facts(scanned, settings)
     share = result.summary()["shares"]
     assert isinstance(share, dict)
-    digests = [f.text_sha256 for f in facts]
     return corpus_audit(documents, digests, sigs, usable, max_boilerplate, float(share[BOILERPLATE]), settings)
+
+
+def duplicate_facts(docs: list[PreparedDocument], settings: Settings) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """What duplicate detection reads of each document: its normalized text's digest, its MinHash (one row
+    each), and whether it has shingles. A scan for_audit computed the facts already, in its workers."""
+    facts = [doc.facts() for doc in docs]
+    signatures = np.zeros((len(docs), settings.num_perm), dtype=np.uint32)
+    for d, f in enumerate(facts):
+        signatures[d] = f.signature
+    usable = np.array([doc.has_shingles for doc in docs], dtype=bool)
+    return [f.text_sha256 for f in facts], signatures, usable
 
 
 def repeat_counts(families: list[Family]) -> dict[str, int]:

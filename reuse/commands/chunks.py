@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from reuse.commands.audit import DocumentAudit, document_audit
+from reuse.commands.audit import DocumentAudit, document_audit, duplicate_facts
 from reuse.commands.clean import CleanCopy, Explained, cleaned_copies, write_cleaned
 from reuse.commands.scan import DocumentReport, document_report
 from reuse.errors import InputError
@@ -331,12 +331,8 @@ def finish(
         empty = np.zeros((0, settings.num_perm), dtype=np.uint32)
         return light, [], [], empty, np.zeros(0, dtype=bool)
     audits = [document_audit(doc, r, repeats.get(doc.id, 0), settings) for doc, r in zip(chunk.prepared, reports)]
-    facts = [doc.facts() for doc in chunk.prepared]
-    signatures = np.zeros((len(facts), settings.num_perm), dtype=np.uint32)
-    for d, f in enumerate(facts):
-        signatures[d] = f.signature
-    usable = np.array([doc.has_shingles for doc in chunk.prepared], dtype=bool)
-    return light, audits, [f.text_sha256 for f in facts], signatures, usable
+    digests, signatures, usable = duplicate_facts(chunk.prepared, settings)
+    return light, audits, digests, signatures, usable
 
 
 Cleaned = tuple[list[bytes], list[list[str]], tuple[str, str] | None]
