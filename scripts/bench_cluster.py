@@ -24,6 +24,8 @@ at 10,000 within 1.5x of in-process; 100,000 within 12x of 10,000 in the same mo
 most 4 GB at 100,000); and, from the in-process peaks at two or more sizes, a least-squares line
 extrapolated to the corpus size at which the in-process path would reach 24 GB.
 
+Each run's table of stage timings (--timings) is kept beside its report, in COMMAND-N-MODE.stderr.
+
 Without --keep, the reports and the corpora this run generated are removed at the end (corpora that
 were already there are left alone); with it, both stay, and the next run reuses the corpora.
 """
@@ -236,7 +238,7 @@ def measure(args: argparse.Namespace, docs: int, docs_dir: str, position: int, m
     output = os.path.join(os.path.dirname(docs_dir), f"{command}-{position}-{_slug(mode)}.json")
     if os.path.exists(output):
         os.remove(output)  # a stale report must not pass the identity check for a run that failed
-    argv = [sys.executable, "-m", "reuse", command, docs_dir, "--format", "json", "-o", output]
+    argv = [sys.executable, "-m", "reuse", command, docs_dir, "--format", "json", "-o", output, "--timings"]
     env = dict(os.environ)
     env.pop("REUSE_CLUSTER", None)  # the in-process row must be in process whatever the caller's environment
     if mode != "inprocess":

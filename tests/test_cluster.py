@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from reuse.commands.on_cluster import scan_on_cluster
+from reuse.commands.on_cluster import release, scan_on_cluster
 from reuse.commands.scan import scan
-from reuse.load.corpus import InputOptions, load_corpus
+from reuse.load.corpus import InputOptions, listed, load_corpus
 from reuse.reports.scan import render
 from reuse.settings import Settings
 
@@ -129,6 +129,7 @@ def test_neither_chunks_nor_partitions_change_the_answer(address: str, mixed: Pa
     with distributed.Client(address, set_as_default=False) as client:
         for chunk_size, parts in ((1, 1), (7, 3), (1000, 5)):
             found = scan_on_cluster(client, [str(mixed)], InputOptions(), settings, chunk_size=chunk_size, parts=parts)
+            release(client, found.token)
             assert render(found.result, "json", 30) == expected, (chunk_size, parts)
 
 
@@ -228,3 +229,84 @@ def test_a_redis_index_built_on_the_cluster_answers_alike(address: str, mixed: P
     answers = [_cli("index", "query", seed, "--index", spec, "--format", "json")[1] for spec in (here, there)]
     assert answers[0].replace("cluster-here", "cluster-there") == answers[1]
     assert '"status": "reused"' in answers[0]
+
+
+def _chunks_on_workers(client: distributed.Client, run: str = "") -> dict[str, tuple[int, list[str]]]:
+    """Per worker, the chunks its store holds in memory and the chunk files in its local directory, of one
+    run (by its token) or of any."""
+
+    def look(dask_worker: distributed.Worker) -> tuple[int, list[str]]:
+        from reuse.commands import chunk_store
+
+        base = Path(dask_worker.local_directory)
+        held = sum(1 for token, _ in chunk_store._STORE.held if token.startswith(run))
+        return held, sorted(str(p.relative_to(base)) for p in base.glob(f"reuse-chunks-{run}*/*"))
+
+    return {worker: (held, list(names)) for worker, (held, names) in client.run(look).items()}
+
+
+def test_chunks_kept_on_disk_give_the_same_answer_and_are_removed(address: str, mixed: Path) -> None:
+    settings = Settings()
+    expected = render(scan(load_corpus([str(mixed)]), settings, jobs=1), "json", 30)
+    with distributed.Client(address, set_as_default=False) as client:
+        for memory, on_disk in ((0, "all"), (3_000_000, "some"), (10**9, "none")):
+            found = scan_on_cluster(client, [str(mixed)], InputOptions(), settings, chunk_size=9, chunk_memory=memory)
+            kept = _chunks_on_workers(client, found.token)
+            files = sum(len(names) for _, names in kept.values())
+            held = sum(count for count, _ in kept.values())
+            assert files + held == len(found.chunks), memory
+            assert {"all": held == 0, "some": held > 0 < files, "none": files == 0}[on_disk], (memory, kept)
+            assert render(found.result, "json", 30) == expected, memory
+            release(client, found.token)
+            left = _chunks_on_workers(client, found.token)
+            assert all(kept == (0, []) for kept in left.values()), left
+
+
+def test_a_chunk_a_worker_does_not_hold_is_analysed_again(address: str, mixed: Path) -> None:
+    from reuse.commands import chunks
+    from reuse.commands.on_cluster import _on_chunk
+
+    with distributed.Client(address, set_as_default=False) as client:
+        found = scan_on_cluster(client, [str(mixed)], InputOptions(), Settings(), chunk_size=40, chunk_memory=0)
+        try:
+            holders = client.who_has(found.chunks)
+            for future in found.chunks:
+                (holder,) = holders[future.key]
+                other = next(w for w in client.scheduler_info()["workers"] if w != holder)
+                here = client.submit(_on_chunk, future, chunks.member_texts, [], pure=False, workers=[holder])
+                ids = client.submit(_on_chunk, future, chunks.chunk_ids, pure=False, workers=[holder]).result()
+                elsewhere = client.submit(_on_chunk, future, chunks.chunk_ids, pure=False, workers=[other]).result()
+                assert here.result() == []
+                assert ids == elsewhere and ids[0]
+        finally:
+            release(client, found.token)
+
+
+def test_the_command_leaves_no_chunks_on_the_workers(address: str, mixed: Path, tmp_path: Path) -> None:
+    for args in (["scan", "--format", "json"], ["audit", "--format", "json"], ["clean", "--out", str(tmp_path / "o")]):
+        code, output = _cli(
+            *args, str(mixed), "--cluster", address, *(["-o", str(tmp_path / "r")] if "--format" in args else [])
+        )
+        assert code == 0, output
+        with distributed.Client(address, set_as_default=False) as client:
+            assert all(kept == (0, []) for kept in _chunks_on_workers(client).values()), args
+
+
+def test_a_chunk_file_removed_under_the_store_is_analysed_again(mixed: Path) -> None:
+    from reuse.commands import chunk_store
+    from reuse.commands.chunk_store import ChunkRef
+
+    sources = [(i, s) for i, s in enumerate(listed([str(mixed)], InputOptions()))][:5]
+    ref = ChunkRef("test-removed", 0, sources, InputOptions(), Settings(), False, 2, memory=0)
+    first = chunk_store.keep(ref)[0]
+    try:
+        (path,) = chunk_store._STORE.on_disk.values()
+        expected = chunk_store.analysed(ref)
+        assert len(chunk_store.held(first).ids) == 5 and chunk_store.held(first).ids == expected.ids
+        os.remove(path)
+        again = chunk_store.held(first)
+        assert [doc.text for doc in again.prepared] == [doc.text for doc in expected.prepared]
+        assert os.path.exists(path)  # kept again, on disk (the budget is 0)
+    finally:
+        chunk_store.drop("test-removed")
+    assert not os.path.exists(path)

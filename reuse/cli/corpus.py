@@ -55,7 +55,7 @@ class _CorpusRun:
             )
             self.read = [prepared.document.path for prepared in self.result.prepared]
             return self
-        from reuse.commands.on_cluster import scan_on_cluster
+        from reuse.commands.on_cluster import release, scan_on_cluster
 
         with self._stack:
             self.client = self._stack.enter_context(cluster_from_options())
@@ -68,6 +68,7 @@ class _CorpusRun:
                 self.for_audit,
                 stopwatch,
             )
+            self._stack.callback(release, self.client, self.on_cluster.token)
             self._stack = self._stack.pop_all()
         self.result = self.on_cluster.result
         self.read = self.on_cluster.paths

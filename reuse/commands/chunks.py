@@ -1,7 +1,7 @@
 """The corpus pipeline's per-document stages, run on chunks of documents: what a cluster's workers do.
 
 A chunk is some of the corpus's files, read, decoded and prepared on the worker that analyses them,
-and kept there (Dask spills it to disk under memory pressure). Each stage reads a chunk and what the
+and kept there (chunk_store.py: in memory, or on the worker's disk past a budget). Each stage reads a chunk and what the
 last corpus-wide reduction sent it, and returns records split into partitions for the next reduction
 (partitions.py): a line's or sentence's key by a hash of its text, a shingle hash by its value. The
 functions are the in-process path's own (paragraph_units, sentence_units, spans_of_document,
@@ -120,12 +120,16 @@ def analyse(
     return Chunk(prepared, skipped, ids, hash_partitions(hashes, parts), line_units, lines)
 
 
-def chunk_ids(chunk: Chunk) -> tuple[list[tuple[str, str]], list[tuple[int, Skipped]], tuple[int, str] | None]:
+Listing = tuple[list[tuple[str, str]], list[tuple[int, Skipped]], tuple[int, str] | None]
+"""A chunk's (id, source) pairs, the files it skipped, and the first it could not read."""
+
+
+def chunk_ids(chunk: Chunk) -> Listing:
     return chunk.ids, chunk.skipped, chunk.failure
 
 
-def chunk_hashes(chunk: Chunk, part: int) -> tuple[np.ndarray, np.ndarray]:
-    return chunk.hash_parts[part]
+def chunk_hashes(chunk: Chunk) -> list[tuple[np.ndarray, np.ndarray]]:
+    return chunk.hash_parts
 
 
 def chunk_documents(chunk: Chunk) -> list[Document]:
@@ -169,6 +173,16 @@ class UnitTable:
             doc, first, last, start, end, self.keys[i], paragraph, whole_line, headline,
             self.doc_ids[i], order, terminal, lines,
         )  # fmt: skip
+
+    def placed(self, gidx: np.ndarray) -> UnitTable:
+        """The same units with their documents' places in the chunk (as analysis numbers them) turned into
+        their places in the corpus (gidx: the corpus index of each of the chunk's documents)."""
+        ints = self.ints.copy()
+        ints[:, 0] = gidx[ints[:, 0]] if len(self) else ints[:, 0]
+        ints[:, 6] = (ints[:, 0] << PASSAGE_BITS) | ints[:, 1]
+        first = self.signed & ((1 << PASSAGE_BITS) - 1)
+        signed = (gidx[self.signed >> PASSAGE_BITS] << PASSAGE_BITS) | first if self.signed.size else self.signed
+        return replace(self, ints=ints, signed=signed)
 
     @staticmethod
     def concat(tables: list[UnitTable], bands: int) -> UnitTable:
@@ -254,9 +268,16 @@ def _lines_of(docs: list[PreparedDocument]) -> tuple[list[Unit], dict[int, dict[
 
 
 @without_cyclic_gc
-def line_records(chunk: Chunk, gidx: list[int], settings: Settings, parts: int) -> list[UnitTable]:
-    """The first level's units: every whole line."""
-    return _records(chunk, gidx, chunk.line_units, settings, parts)
+def line_records(chunk: Chunk, settings: Settings, parts: int) -> list[UnitTable]:
+    """The first level's units: every whole line, numbered by their documents' places in the chunk (made as
+    the chunk is analysed, before the corpus order is known: see placed)."""
+    return _records(chunk, list(range(len(chunk.prepared))), chunk.line_units, settings, parts)
+
+
+def placed(tables: list[UnitTable], gidx: list[int]) -> list[UnitTable]:
+    """line_records' tables in corpus order (gidx: the corpus index of each of the chunk's documents)."""
+    where = np.array(gidx, dtype=np.int64)
+    return [table.placed(where) for table in tables]
 
 
 def _in_family(chunk: Chunk, gidx: list[int], covered: list[Covered]) -> list[np.ndarray]:
@@ -310,9 +331,9 @@ def member_texts(chunk: Chunk, wanted: list[tuple[str, int, int]]) -> list[str]:
     return [texts[doc][start:end] for doc, start, end in wanted]
 
 
-Finished = tuple[list[DocumentReport], list[DocumentAudit], list[str], np.ndarray, np.ndarray]
+Finished = tuple[list[DocumentReport], list[DocumentAudit], list[str], np.ndarray, np.ndarray, list[str]]
 """Each document's scan report; for an audit, also its audit, normalized-text digest, MinHash and
-whether it has shingles."""
+whether it has shingles; the texts of the members asked for."""
 
 
 @without_cyclic_gc
@@ -320,19 +341,22 @@ def finish(
     chunk: Chunk,
     explained: dict[str, dict[str, list[tuple[int, int]]]],
     repeats: dict[str, int] | None,
+    wanted: list[tuple[str, int, int]],
     settings: Settings,
 ) -> Finished:
     """Shares of what families explain in each document (explained: as scan.explained_ranges gives);
-    with repeats (per document, for an audit), each document's audit too."""
+    with repeats (per document, for an audit), each document's audit too; and the texts of the wanted
+    (document id, start, end) ranges (see member_texts), in the same visit to the chunk."""
+    texts = member_texts(chunk, wanted)
     reports = [document_report(doc, explained.get(doc.id)) for doc in chunk.prepared]
     # The client needs the shares; the ranges behind them (as many as the families' members) stay here.
     light = [replace(report, intervals={}) for report in reports]
     if repeats is None:
         empty = np.zeros((0, settings.num_perm), dtype=np.uint32)
-        return light, [], [], empty, np.zeros(0, dtype=bool)
+        return light, [], [], empty, np.zeros(0, dtype=bool), texts
     audits = [document_audit(doc, r, repeats.get(doc.id, 0), settings) for doc, r in zip(chunk.prepared, reports)]
     digests, signatures, usable = duplicate_facts(chunk.prepared, settings)
-    return light, audits, digests, signatures, usable
+    return light, audits, digests, signatures, usable, texts
 
 
 Cleaned = tuple[list[bytes], list[list[str]], tuple[str, str] | None]

@@ -23,8 +23,10 @@ check that both give the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import operator
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,13 +34,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from reuse.commands import chunks, partitions
+from reuse.commands import chunk_store, chunks, partitions
 from reuse.commands.audit import AuditResult, corpus_audit, repeat_counts
+from reuse.commands.chunk_store import ChunkRef
 from reuse.commands.chunks import Finished
 from reuse.commands.clean import CleanCopy, explained_members, prepare_out_dir
 from reuse.commands.scan import ScanResult, explained_ranges
 from reuse.errors import InputError
-from reuse.group.families import Family, Level, Member, describe, described_members
+from reuse.group.families import Family, Level, describe, described_members
 from reuse.group.union_find import UnionFind
 from reuse.kinds import BOILERPLATE
 from reuse.load.corpus import InputOptions, Skipped, Source, check_ids, listed, no_documents
@@ -65,7 +68,10 @@ class ClusterScan:
 
     result: ScanResult
     chunks: list[Future]
+    """Futures of the chunks' ChunkRefs."""
     gidx: list[list[int]]
+    token: str
+    """The run's token, to release its chunks (see release)."""
     audit_parts: list[Finished] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
     """Every file read (to refuse an output over one)."""
@@ -87,9 +93,16 @@ class _Run:
             return self.client.submit(func, *args, pure=False, workers=where, allow_other_workers=True)
         return self.client.submit(func, *args, pure=False)
 
-    def locate(self, futures: list[Future]) -> None:
-        """Remember where these (finished) futures are held, for submit."""
-        self.where = {key: list(workers) for key, workers in self.client.who_has(futures).items() if workers}
+    def locate(self, futures: list[Future], items: list[Future] | None = None) -> None:
+        """Remember where these (finished) futures are held, for submit: for themselves or, given items, for
+        the item of each (a task on an item runs where the whole is)."""
+        held = self.client.who_has(futures)
+        keys = [f.key for f in (futures if items is None else items)]
+        self.where = {key: list(held[f.key]) for key, f in zip(keys, futures) if held.get(f.key)}
+
+    def on_chunk(self, func: Callable[..., Any], chunk: Future, *args: Any) -> Future:
+        """func(the chunk, *args) as a task, where the chunk is kept (chunk: a future of its ChunkRef)."""
+        return self.submit(_on_chunk, chunk, func, *args)
 
     def split(self, future: Future, count: int) -> list[Future]:
         """The items of a task's result (a list or tuple of count), each a future of its own."""
@@ -101,6 +114,16 @@ class _Run:
 
     def gather(self, futures: Sequence[Future]) -> list[Any]:
         return gathered(self.client, futures)
+
+
+def _on_chunk(ref: ChunkRef, func: Callable[..., Any], *args: Any) -> Any:
+    return func(chunk_store.held(ref), *args)
+
+
+def _chunk_memory(client: Client) -> int:
+    """The budget of chunks a worker keeps in memory: chunk_store.MEMORY, at most a quarter of any worker's limit."""
+    limits = [info.get("memory_limit") or 0 for info in client.scheduler_info().get("workers", {}).values()]
+    return min([chunk_store.MEMORY] + [limit // 4 for limit in limits if limit > 0])
 
 
 def _chunk_sources(sources: list[tuple[int, Source]], workers: int) -> list[list[tuple[int, Source]]]:
@@ -120,8 +143,12 @@ def scan_on_cluster(
     stopwatch: Stopwatch | None = None,
     chunk_size: int | None = None,
     parts: int | None = None,
+    chunk_memory: int | None = None,
 ) -> ClusterScan:
-    """What `scan` gives, computed by the cluster's workers; the same bytes whatever the chunks or partitions."""
+    """What `scan` gives, computed by the cluster's workers; the same bytes whatever the chunks, partitions or
+    the bytes of chunks each worker keeps in memory (chunk_memory; see chunk_store.MEMORY).
+
+    The chunks stay on the workers until `release(client, result.token)`."""
     stopwatch = stopwatch or Stopwatch()
     if "-" in paths:
         raise InputError("-: standard input cannot be read by a cluster's workers; write it to a file first")
@@ -135,9 +162,39 @@ def scan_on_cluster(
         if chunk_size is None
         else [sources[i : i + chunk_size] for i in range(0, len(sources), chunk_size)]
     )
-    futures = [run.submit(chunks.analyse, group, options, settings, for_audit, run.parts) for group in groups]
-    listing = run.gather([run.submit(chunks.chunk_ids, f) for f in futures])
-    run.locate(futures)
+    token = uuid.uuid4().hex
+    memory = _chunk_memory(client) if chunk_memory is None else chunk_memory
+    refs = [
+        ChunkRef(token, i, group, options, settings, for_audit, run.parts, memory) for i, group in enumerate(groups)
+    ]
+    try:
+        return _scan(run, refs, skipped, sources, for_audit, stopwatch)
+    except BaseException:
+        release(client, token)
+        raise
+
+
+def release(client: Client, token: str) -> None:
+    """Drop a run's chunks from every worker's memory and disk."""
+    with contextlib.suppress(Exception):  # a worker gone, or a cluster shutting down, holds nothing more
+        client.run(chunk_store.drop, token)
+
+
+def _scan(
+    run: _Run,
+    refs: list[ChunkRef],
+    skipped: list[tuple[int, Skipped]],
+    sources: list[tuple[int, Source]],
+    for_audit: bool,
+    stopwatch: Stopwatch,
+) -> ClusterScan:
+    settings, workers = run.settings, max(1, len(run.client.scheduler_info().get("workers", {})))
+    kept = [run.submit(chunk_store.keep, ref) for ref in refs]
+    futures, listed_chunks, hash_parts, line_tables = zip(*(run.split(k, 4) for k in kept)) if kept else ([],) * 4
+    futures = list(futures)
+    listing = run.gather(listed_chunks)
+    run.locate(kept, futures)  # before any task on a chunk: it runs where its chunk is kept
+    del kept  # each part is freed once read, not all at the end
     stopwatch.lap(f"documents: read, normalize, segment, shingle (cluster, {workers} workers)")
     failures = [failure for _, _, failure in listing if failure is not None]
     if failures:
@@ -153,11 +210,9 @@ def scan_on_cluster(
     chunk_of = {g: c for c, found in enumerate(gidx) for g in found}
     n_docs = len(order)
 
+    hashes_by_part = [run.split(hashes, run.parts) for hashes in hash_parts]
     frequent_parts = [
-        run.split(
-            run.submit(partitions.frequent_for_chunks, [run.submit(chunks.chunk_hashes, f, p) for f in futures]),
-            len(futures),
-        )
+        run.split(run.submit(partitions.frequent_for_chunks, [hashes[p] for hashes in hashes_by_part]), len(futures))
         for p in range(run.parts)
     ]
     frequent = [[part[c] for part in frequent_parts] for c in range(len(futures))]
@@ -166,11 +221,11 @@ def scan_on_cluster(
     for c, found in enumerate(gidx):
         chunk_of_gidx[found] = c
     shared_chunk_of = run.share((chunk_of_gidx, len(futures)))
-    line_parts = [run.submit(chunks.line_records, f, g, settings, run.parts) for f, g in zip(futures, gidx)]
+    line_parts = [run.submit(chunks.placed, tables, g) for tables, g in zip(line_tables, gidx)]
     lines, line_covered = _families(run, line_parts, n_docs, "paragraph", shared_chunk_of)
     stopwatch.lap("families of lines")
     sentence_parts = [
-        run.submit(chunks.sentence_records, f, g, covered, settings, run.parts)
+        run.on_chunk(chunks.sentence_records, f, g, covered, settings, run.parts)
         for f, g, covered in zip(futures, gidx, line_covered)
     ]
     sentences, sentence_covered = _families(run, sentence_parts, n_docs, "passage", shared_chunk_of)
@@ -180,30 +235,33 @@ def scan_on_cluster(
     families += _span_families(run, futures, gidx, covered, frequent, families, n_docs)
     stopwatch.lap("families of spans")
     by_id = {doc_id: chunk_of[g] for doc_id, g in order.items()}
-    _describe(run, futures, families, by_id)
-    stopwatch.lap("family texts and templates")
-
+    wanted = _wanted(families, by_id, len(futures), settings)
     explained = explained_ranges(families)
     repeats = repeat_counts(families) if for_audit else None
     by_gidx = sorted(order, key=order.__getitem__)
     chunk_ids = [[by_gidx[i] for i in g] for g in gidx]
     finished = run.gather(
         [
-            run.submit(
+            run.on_chunk(
                 chunks.finish,
                 f,
                 {doc: explained[doc] for doc in ids_of_chunk if doc in explained},
                 None if repeats is None else {doc: repeats[doc] for doc in ids_of_chunk if doc in repeats},
+                wanted[c],
                 settings,
             )
-            for f, ids_of_chunk in zip(futures, chunk_ids)
+            for c, (f, ids_of_chunk) in enumerate(zip(futures, chunk_ids))
         ]
     )
+    del explained
     reports = sorted((r for part in finished for r in part[0]), key=lambda r: order[r.id])
-    stopwatch.lap("per-document shares")
+    stopwatch.lap("per-document shares, and the texts of family members")
+    texts = {where: text for c, part in enumerate(finished) for where, text in zip(wanted[c], part[5])}
+    describe(families, lambda m: texts[(m.doc, m.start, m.end)], settings)
+    stopwatch.lap("family texts and templates")
     result = ScanResult(settings, reports, families, skipped_list, [], stopwatch)
     paths_read = sorted({source.path for _, source in sources})
-    return ClusterScan(result, futures, gidx, finished if for_audit else [], paths_read)
+    return ClusterScan(result, futures, gidx, refs[0].run, finished if for_audit else [], paths_read)
 
 
 def _by_chunk(covered: chunks.Covered, chunk_of: dict[int, int], count: int) -> list[chunks.Covered]:
@@ -289,7 +347,7 @@ def _span_families(
     parts, settings = run.parts, run.settings
     shared_known = run.share(known)
     spans = [
-        run.split(run.submit(chunks.span_records, f, g, part, found, shared_known, settings, parts), parts)
+        run.split(run.on_chunk(chunks.span_records, f, g, part, found, shared_known, settings, parts), parts)
         for f, g, part, found in zip(futures, gidx, covered, frequent)
     ]
     made = run.gather(
@@ -307,20 +365,15 @@ def _span_families(
     return out
 
 
-def _describe(run: _Run, futures: list[Future], families: list[Family], chunk_of_doc: dict[str, int]) -> None:
-    wanted: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+def _wanted(
+    families: list[Family], chunk_of_doc: dict[str, int], count: int, settings: Settings
+) -> list[list[tuple[str, int, int]]]:
+    """Per chunk, the (document id, start, end) of the members whose texts describe the families."""
+    wanted: list[list[tuple[str, int, int]]] = [[] for _ in range(count)]
     for family in families:
-        for m in described_members(family, run.settings):
+        for m in described_members(family, settings):
             wanted[chunk_of_doc[m.doc]].append((m.doc, m.start, m.end))
-    asked = sorted(wanted)
-    texts: dict[tuple[str, int, int], str] = {}
-    for c, found in zip(asked, run.gather([run.submit(chunks.member_texts, futures[c], wanted[c]) for c in asked])):
-        texts.update(zip(wanted[c], found))
-
-    def text_of(m: Member) -> str:
-        return texts[(m.doc, m.start, m.end)]
-
-    describe(families, text_of, run.settings)
+    return wanted
 
 
 def audit_on_cluster(scanned: ClusterScan, max_boilerplate: float) -> AuditResult:
@@ -351,7 +404,7 @@ def clean_on_cluster(
     Every copy is encoded (the step that can refuse a character) before the first is written."""
     run = _Run(client, scanned.result.settings, 1)
     run.locate(scanned.chunks)
-    per_chunk = run.gather([run.submit(chunks.chunk_documents, f) for f in scanned.chunks])
+    per_chunk = run.gather([run.on_chunk(chunks.chunk_documents, f) for f in scanned.chunks])
     documents = sorted((doc for found in per_chunk for doc in found), key=lambda d: d.id)
     copies, manifest_path, protected = prepare_out_dir(documents, out_dir, inputs, manifest)
     copy_of = {copy.document.id: copy for copy in copies}
@@ -360,7 +413,7 @@ def clean_on_cluster(
     for future, found in zip(scanned.chunks, per_chunk):
         chunk_copies = [copy_of[doc.id] for doc in found]
         todo = [explained.get(doc.id, []) for doc in found]
-        done.append((chunk_copies, run.submit(chunks.cleaned, future, chunk_copies, todo, kinds)))
+        done.append((chunk_copies, run.on_chunk(chunks.cleaned, future, chunk_copies, todo, kinds)))
     errors = [e for e in run.gather([run.submit(chunks.cleaned_error, f) for _, f in done]) if e is not None]
     if errors:
         raise InputError(min(errors)[1])
