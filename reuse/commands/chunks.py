@@ -40,7 +40,9 @@ from reuse.sketch.prepared import PreparedDocument, prepare
 PASSAGE_BITS = 24
 """A unit's place in corpus order is (document's index << PASSAGE_BITS) | first passage."""
 
-Covered = list[tuple[int, int, int]]
+Covered = np.ndarray
+"""Passages families hold: rows of (document's index in the corpus, first passage, last passage), int64
+(a corpus has millions: as tuples, they cost more to send than to use)."""
 """Passages a family holds: (document's index in the corpus, first passage, last passage)."""
 
 SpanRecord = tuple[str, str, int, int, int, bool]
@@ -284,7 +286,7 @@ def _in_family(chunk: Chunk, gidx: list[int], covered: list[Covered]) -> list[np
     local = {g: d for d, g in enumerate(gidx)}
     marks = [np.zeros(len(doc), dtype=bool) for doc in chunk.prepared]
     for found in covered:
-        for g, first, last in found:
+        for g, first, last in found.tolist():
             marks[local[g]][first : last + 1] = True
     return marks
 

@@ -83,15 +83,18 @@ class _Run:
         self.settings = settings
         self.parts = parts
         self.where: dict[Any, list[str]] = {}
-        self.chunk_of: dict[int, int] = {}
+        self.chunk_of = np.zeros(0, dtype=np.int64)
+        """The chunk of each document, by its index in the corpus."""
 
-    def submit(self, func: Callable[..., Any], *args: Any) -> Future:
-        """func(*args) as a task; a task on a chunk (its first argument) runs where the chunk is, unless
-        that worker is gone: moving a chunk costs more than waiting for its worker."""
+    def submit(self, func: Callable[..., Any], *args: Any, name: str | None = None) -> Future:
+        """func(*args) as a task (named for the dashboard, func's name by default); a task on a chunk (its
+        first argument) runs where the chunk is, unless that worker is gone: moving a chunk costs more than
+        waiting for its worker."""
+        key = f"{name or func.__name__}-{uuid.uuid4().hex}"
         where = self.where.get(getattr(args[0], "key", None)) if args else None
         if where:
-            return self.client.submit(func, *args, pure=False, workers=where, allow_other_workers=True)
-        return self.client.submit(func, *args, pure=False)
+            return self.client.submit(func, *args, key=key, workers=where, allow_other_workers=True)
+        return self.client.submit(func, *args, key=key)
 
     def locate(self, futures: list[Future], items: list[Future] | None = None) -> None:
         """Remember where these (finished) futures are held, for submit: for themselves or, given items, for
@@ -102,7 +105,7 @@ class _Run:
 
     def on_chunk(self, func: Callable[..., Any], chunk: Future, *args: Any) -> Future:
         """func(the chunk, *args) as a task, where the chunk is kept (chunk: a future of its ChunkRef)."""
-        return self.submit(_on_chunk, chunk, func, *args)
+        return self.submit(_on_chunk, chunk, func, *args, name=func.__name__)
 
     def split(self, future: Future, count: int) -> list[Future]:
         """The items of a task's result (a list or tuple of count), each a future of its own."""
@@ -216,11 +219,10 @@ def _scan(
         for p in range(run.parts)
     ]
     frequent = [[part[c] for part in frequent_parts] for c in range(len(futures))]
-    run.chunk_of = chunk_of
-    chunk_of_gidx = np.zeros(n_docs, dtype=np.int32)
+    run.chunk_of = np.zeros(n_docs, dtype=np.int64)
     for c, found in enumerate(gidx):
-        chunk_of_gidx[found] = c
-    shared_chunk_of = run.share((chunk_of_gidx, len(futures)))
+        run.chunk_of[found] = c
+    shared_chunk_of = run.share((run.chunk_of, len(futures)))
     line_parts = [run.submit(chunks.placed, tables, g) for tables, g in zip(line_tables, gidx)]
     lines, line_covered = _families(run, line_parts, n_docs, "paragraph", shared_chunk_of)
     stopwatch.lap("families of lines")
@@ -264,14 +266,6 @@ def _scan(
     return ClusterScan(result, futures, gidx, refs[0].run, finished if for_audit else [], paths_read)
 
 
-def _by_chunk(covered: chunks.Covered, chunk_of: dict[int, int], count: int) -> list[chunks.Covered]:
-    """The covered passages split by the chunk their document is in."""
-    out: list[chunks.Covered] = [[] for _ in range(count)]
-    for entry in covered:
-        out[chunk_of[entry[0]]].append(entry)
-    return out
-
-
 def _families(
     run: _Run, unit_parts: list[Future], n_docs: int, level: Level, chunk_of: Future
 ) -> tuple[list[Family], list[list[Any]]]:
@@ -306,7 +300,7 @@ def _families(
         for k in keyed
     ]
     families: list[Family] = []
-    covered: chunks.Covered = []
+    covered: list[chunks.Covered] = []
     elsewhere: dict[int, list[chunks.UnitRecord]] = defaultdict(list)
     for found_families, found_elsewhere in zip(run.gather([m[0] for m in made]), run.gather([m[2] for m in made])):
         families += found_families
@@ -315,10 +309,12 @@ def _families(
     for root in sorted(elsewhere):
         units = sorted(elsewhere[root], key=lambda u: u.order)
         families.append(partitions.unit_family(units, n_docs, level, settings))
-        covered += partitions.covered_by(units)
+        covered.append(partitions.covered_by(units))
     count = len(unit_parts)
     by_chunk = [run.split(m[1], count) for m in made]
-    here = _by_chunk(covered, run.chunk_of, count)
+    here = partitions.by_chunk(
+        np.concatenate(covered) if covered else np.zeros((0, 3), dtype=np.int64), run.chunk_of, count
+    )
     return families, [[*(part[c] for part in by_chunk), here[c]] for c in range(count)]
 
 

@@ -120,7 +120,14 @@ def unit_family(units: list[UnitRecord], n_docs: int, level: Level, settings: Se
 
 
 def covered_by(units: list[UnitRecord]) -> Covered:
-    return [(u.doc, u.first, u.last) for u in units]
+    return np.array([(u.doc, u.first, u.last) for u in units], dtype=np.int64).reshape(-1, 3)
+
+
+def by_chunk(covered: Covered, chunk_of_doc: np.ndarray, count: int) -> list[Covered]:
+    """The covered passages split by the chunk their document is in (chunk_of_doc: by corpus index)."""
+    which = chunk_of_doc[covered[:, 0]]
+    order = np.argsort(which, kind="stable")
+    return np.split(covered[order], np.searchsorted(which[order], np.arange(1, count)))
 
 
 PartitionFamilies = tuple[list[Family], list[Covered], dict[int, list[UnitRecord]]]
@@ -142,7 +149,7 @@ def partition_families(
     the families hold by."""
     families: list[Family] = []
     chunk_of_doc, count = chunk_of
-    covered: list[Covered] = [[] for _ in range(count)]
+    held: list[list[int]] = []
     elsewhere: dict[int, list[UnitRecord]] = {}
     table = partition.table
     order = table.ints[:, 6]
@@ -155,9 +162,10 @@ def partition_families(
             elsewhere.setdefault(root, []).extend(units)
         else:
             families.append(unit_family(units, n_docs, level, settings))
-            for entry in covered_by(units):
-                covered[chunk_of_doc[entry[0]]].append(entry)
-    return families, covered, elsewhere
+            held.append(rows)
+    in_families = np.array([row for found in held for row in found], dtype=np.int64)
+    covered = table.ints[in_families][:, :3]  # doc, first, last
+    return families, by_chunk(covered, chunk_of_doc, count), elsewhere
 
 
 SpanFamilies = tuple[list[Family], dict[str, list[Member]]]
