@@ -219,18 +219,27 @@ def _scan(
         for p in range(run.parts)
     ]
     frequent = [[part[c] for part in frequent_parts] for c in range(len(futures))]
+    # The client lets go of every future whose data a later stage no longer needs, in this function and in
+    # _families: what a worker holds is what is still to be read, not every stage's records.
+    del hash_parts, hashes_by_part, frequent_parts, listed_chunks
     run.chunk_of = np.zeros(n_docs, dtype=np.int64)
     for c, found in enumerate(gidx):
         run.chunk_of[found] = c
     shared_chunk_of = run.share((run.chunk_of, len(futures)))
-    line_parts = [run.submit(chunks.placed, tables, g) for tables, g in zip(line_tables, gidx)]
-    lines, line_covered = _families(run, line_parts, n_docs, "paragraph", shared_chunk_of)
+    placed = [run.submit(chunks.placed, tables, g) for tables, g in zip(line_tables, gidx)]
+    del line_tables
+    lines, line_covered = _families(run, placed, n_docs, "paragraph", shared_chunk_of)
     stopwatch.lap("families of lines")
-    sentence_parts = [
-        run.on_chunk(chunks.sentence_records, f, g, covered, settings, run.parts)
-        for f, g, covered in zip(futures, gidx, line_covered)
-    ]
-    sentences, sentence_covered = _families(run, sentence_parts, n_docs, "passage", shared_chunk_of)
+    sentences, sentence_covered = _families(
+        run,
+        [
+            run.on_chunk(chunks.sentence_records, f, g, covered, settings, run.parts)
+            for f, g, covered in zip(futures, gidx, line_covered)
+        ],
+        n_docs,
+        "passage",
+        shared_chunk_of,
+    )
     families = lines + sentences
     stopwatch.lap("families of sentences")
     covered = [a + b for a, b in zip(line_covered, sentence_covered)]
@@ -271,9 +280,11 @@ def _families(
 ) -> tuple[list[Family], list[list[Any]]]:
     """Families of one level from the chunks' unit records (see the module's docstring, stage 4), and for
     each chunk what they hold of its passages (futures of lists left on the workers, and one list made here)."""
-    parts, settings = run.parts, run.settings
+    parts, settings, count = run.parts, run.settings, len(unit_parts)
     tables = [run.split(f, parts) for f in unit_parts]
+    unit_parts.clear()  # the caller's list: its records are freed once grouped
     keyed = [run.submit(partitions.group_keys, [t[p] for t in tables], settings.bands) for p in range(parts)]
+    del tables
     band_split = [run.split(run.submit(partitions.band_records, k, parts), parts) for k in keyed]
     found = run.gather([run.submit(partitions.band_pairs, [b[p] for b in band_split], settings) for p in range(parts)])
     pairs = np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)
@@ -310,7 +321,6 @@ def _families(
         units = sorted(elsewhere[root], key=lambda u: u.order)
         families.append(partitions.unit_family(units, n_docs, level, settings))
         covered.append(partitions.covered_by(units))
-    count = len(unit_parts)
     by_chunk = [run.split(m[1], count) for m in made]
     here = partitions.by_chunk(
         np.concatenate(covered) if covered else np.zeros((0, 3), dtype=np.int64), run.chunk_of, count
