@@ -232,7 +232,10 @@ def _records(chunk: Chunk, gidx: list[int], units: list[Unit], settings: Setting
         [(u.whole_line, u.headline, TERMINAL.search(docs[u.doc].text, u.start, u.end) is not None) for u in units],
         dtype=bool,
     )
-    keys = [u.key for u in units]
+    # Equal keys as one string: a chunk's lines repeat (a fifth of them are distinct in a scraped corpus),
+    # and one object is held, and pickled, once.
+    same: dict[str, str] = {}
+    keys = [same.setdefault(u.key, u.key) for u in units]
     doc_ids = [docs[u.doc].id for u in units]
     where = np.fromiter((key_partition(k, parts) for k in keys), dtype=np.int64, count=len(keys))
     tables = []

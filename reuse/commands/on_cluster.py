@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import math
 import operator
+import pickle
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -121,6 +122,16 @@ class _Run:
 
 def _on_chunk(ref: ChunkRef, func: Callable[..., Any], *args: Any) -> Any:
     return func(chunk_store.held(ref), *args)
+
+
+def _packed(*args: Any) -> bytes:
+    """Arguments as one pickle: Dask walks a task's arguments, nested lists and dicts too, for futures in
+    them, which for a corpus's explained ranges took longer than sending them."""
+    return pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _finish(chunk: chunks.Chunk, packed: bytes) -> chunks.Finished:
+    return chunks.finish(chunk, *pickle.loads(packed))
 
 
 def _chunk_memory(client: Client) -> int:
@@ -254,12 +265,14 @@ def _scan(
     finished = run.gather(
         [
             run.on_chunk(
-                chunks.finish,
+                _finish,
                 f,
-                {doc: explained[doc] for doc in ids_of_chunk if doc in explained},
-                None if repeats is None else {doc: repeats[doc] for doc in ids_of_chunk if doc in repeats},
-                wanted[c],
-                settings,
+                _packed(
+                    {doc: explained[doc] for doc in ids_of_chunk if doc in explained},
+                    None if repeats is None else {doc: repeats[doc] for doc in ids_of_chunk if doc in repeats},
+                    wanted[c],
+                    settings,
+                ),
             )
             for c, (f, ids_of_chunk) in enumerate(zip(futures, chunk_ids))
         ]

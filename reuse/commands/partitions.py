@@ -69,6 +69,9 @@ def group_keys(tables: list[UnitTable], bands: int) -> KeyPartition:
     rows: dict[str, list[int]] = {}
     for i in order.tolist():
         rows.setdefault(keys[i], []).append(i)
+    for key, found in rows.items():  # one string per key, not one per chunk it came from
+        for i in found:
+            keys[i] = key
     # A chunk signs the first unit of each of its keys; the corpus's first is some chunk's first.
     firsts = table.ints[[found[0] for found in rows.values()], 6] if rows else np.zeros(0, dtype=np.int64)
     sorter = np.argsort(table.signed, kind="stable")
