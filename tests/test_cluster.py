@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from reuse.commands.on_cluster import release, scan_on_cluster
+from reuse.commands.cluster_tasks import release
+from reuse.commands.on_cluster import scan_on_cluster
 from reuse.commands.scan import scan
 from reuse.load.corpus import InputOptions, listed, load_corpus
 from reuse.reports.scan import render
@@ -263,21 +264,27 @@ def test_chunks_kept_on_disk_give_the_same_answer_and_are_removed(address: str, 
 
 
 def test_a_chunk_a_worker_does_not_hold_is_analysed_again(address: str, mixed: Path) -> None:
-    from reuse.commands import chunks
-    from reuse.commands.on_cluster import _on_chunk
+    from reuse.commands import chunk_store, chunks
+    from reuse.commands.cluster_tasks import on_chunk_task
 
     with distributed.Client(address, set_as_default=False) as client:
         found = scan_on_cluster(client, [str(mixed)], InputOptions(), Settings(), chunk_size=40, chunk_memory=0)
         try:
-            holders = client.who_has(found.chunks)
-            for future in found.chunks:
-                (holder,) = holders[future.key]
-                other = next(w for w in client.scheduler_info()["workers"] if w != holder)
-                here = client.submit(_on_chunk, future, chunks.member_texts, [], pure=False, workers=[holder])
-                ids = client.submit(_on_chunk, future, chunks.chunk_ids, pure=False, workers=[holder]).result()
-                elsewhere = client.submit(_on_chunk, future, chunks.chunk_ids, pure=False, workers=[other]).result()
-                assert here.result() == []
-                assert ids == elsewhere and ids[0]
+            before = client.gather(
+                [client.submit(on_chunk_task, f, chunks.chunk_ids, pure=False) for f in found.chunks]
+            )
+            assert all(ids for ids, _, _ in before)
+            client.run(chunk_store.drop, found.token)  # as if every chunk's task ran where it never was
+            assert all(kept == (0, []) for kept in _chunks_on_workers(client, found.token).values())
+            workers = sorted(client.scheduler_info()["workers"])
+            for worker in workers:
+                again = [
+                    client.submit(on_chunk_task, f, chunks.chunk_ids, pure=False, workers=[worker])
+                    for f in found.chunks
+                ]
+                assert client.gather(again) == before, worker
+            kept = _chunks_on_workers(client, found.token)
+            assert all(len(kept[w][1]) == len(found.chunks) for w in workers), kept  # analysed again and kept
         finally:
             release(client, found.token)
 

@@ -55,7 +55,8 @@ class _CorpusRun:
             )
             self.read = [prepared.document.path for prepared in self.result.prepared]
             return self
-        from reuse.commands.on_cluster import release, scan_on_cluster
+        from reuse.commands.cluster_tasks import release
+        from reuse.commands.on_cluster import scan_on_cluster
 
         with self._stack:
             self.client = self._stack.enter_context(cluster_from_options())

@@ -3,9 +3,11 @@ between them, and only families and per-document figures through the client.
 
 The stages, with what each reads and gives (M chunks of files, P partitions):
 
-1. analyse (per chunk): files → Chunk, kept on its worker: prepared documents, whole lines, shingle hashes
-   with their document counts by value range.
-2. ids (client): every document's id → its place in corpus (id) order; ids used twice refused.
+1. analyse (per chunk): files → Chunk, kept by its worker's chunk store (chunk_store.py: in memory up to
+   a budget, the rest on the worker's disk); in the same visit, its documents' ids, its shingle hashes
+   with their document counts by value range, and its lines' unit records by key partition.
+2. ids (client): every document's id → its place in corpus (id) order; ids used twice refused; the
+   lines' records renumbered in that order.
 3. frequent (per hash range): the chunks' hashes and counts → for each chunk, which of its hashes are in
    two documents or more (a bit mask, sent to that chunk's span stage).
 4. lines, then sentences (per chunk → per key partition → per band partition → client):
@@ -14,8 +16,8 @@ The stages, with what each reads and gives (M chunks of files, P partitions):
    partitions to the chunks, whose next level skips them).
 5. spans (per chunk → per key partition): spans of frequent shingles → span families, and spans joining
    a line or sentence family of the same key.
-6. texts (per chunk): the few member texts that name each family and its template; ids (client).
-7. finish (per chunk): each document's shares (and audit); clean's copies, written by the workers.
+6. finish (per chunk): each document's shares (and audit), and the few member texts that name each
+   family and its template; clean's copies, written by the workers. The client describes the families.
 
 In-process, FamilyFinder runs the same per-document functions and decisions in one process; tests
 check that both give the same bytes.
@@ -23,30 +25,26 @@ check that both give the same bytes.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import operator
-import pickle
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from reuse.commands import chunk_store, chunks, partitions
+from reuse.commands import chunk_store, chunks, cluster_tasks, partitions
 from reuse.commands.audit import AuditResult, corpus_audit, repeat_counts
 from reuse.commands.chunk_store import ChunkRef
 from reuse.commands.chunks import Finished
 from reuse.commands.clean import CleanCopy, explained_members, prepare_out_dir
+from reuse.commands.cluster_tasks import Tasks, finish_packed, packed, release
 from reuse.commands.scan import ScanResult, explained_ranges
 from reuse.errors import InputError
 from reuse.group.families import Family, Level, describe, described_members
 from reuse.group.union_find import UnionFind
 from reuse.kinds import BOILERPLATE
 from reuse.load.corpus import InputOptions, Skipped, Source, check_ids, listed, no_documents
-from reuse.runtime.cluster import gathered
 from reuse.runtime.gc_pause import without_cyclic_gc
 from reuse.runtime.stopwatch import Stopwatch
 from reuse.runtime.urls import make_dirs
@@ -78,68 +76,6 @@ class ClusterScan:
     """Every file read (to refuse an output over one)."""
 
 
-class _Run:
-    def __init__(self, client: Client, settings: Settings, parts: int) -> None:
-        self.client = client
-        self.settings = settings
-        self.parts = parts
-        self.where: dict[Any, list[str]] = {}
-        self.chunk_of = np.zeros(0, dtype=np.int64)
-        """The chunk of each document, by its index in the corpus."""
-
-    def submit(self, func: Callable[..., Any], *args: Any, name: str | None = None) -> Future:
-        """func(*args) as a task (named for the dashboard, func's name by default); a task on a chunk (its
-        first argument) runs where the chunk is, unless that worker is gone: moving a chunk costs more than
-        waiting for its worker."""
-        key = f"{name or func.__name__}-{uuid.uuid4().hex}"
-        where = self.where.get(getattr(args[0], "key", None)) if args else None
-        if where:
-            return self.client.submit(func, *args, key=key, workers=where, allow_other_workers=True)
-        return self.client.submit(func, *args, key=key)
-
-    def locate(self, futures: list[Future], items: list[Future] | None = None) -> None:
-        """Remember where these (finished) futures are held, for submit: for themselves or, given items, for
-        the item of each (a task on an item runs where the whole is)."""
-        held = self.client.who_has(futures)
-        keys = [f.key for f in (futures if items is None else items)]
-        self.where = {key: list(held[f.key]) for key, f in zip(keys, futures) if held.get(f.key)}
-
-    def on_chunk(self, func: Callable[..., Any], chunk: Future, *args: Any) -> Future:
-        """func(the chunk, *args) as a task, where the chunk is kept (chunk: a future of its ChunkRef)."""
-        return self.submit(_on_chunk, chunk, func, *args, name=func.__name__)
-
-    def split(self, future: Future, count: int) -> list[Future]:
-        """The items of a task's result (a list or tuple of count), each a future of its own."""
-        return [self.submit(operator.getitem, future, i) for i in range(count)]
-
-    def share(self, data: Any) -> Future:
-        """Data many tasks read, sent to the cluster once (not once per task)."""
-        return self.client.scatter([data], hash=False)[0]  # a list: a dict or set alone would be scattered item by item
-
-    def gather(self, futures: Sequence[Future]) -> list[Any]:
-        return gathered(self.client, futures)
-
-
-def _on_chunk(ref: ChunkRef, func: Callable[..., Any], *args: Any) -> Any:
-    return func(chunk_store.held(ref), *args)
-
-
-def _packed(*args: Any) -> bytes:
-    """Arguments as one pickle: Dask walks a task's arguments, nested lists and dicts too, for futures in
-    them, which for a corpus's explained ranges took longer than sending them."""
-    return pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _finish(chunk: chunks.Chunk, packed: bytes) -> chunks.Finished:
-    return chunks.finish(chunk, *pickle.loads(packed))
-
-
-def _chunk_memory(client: Client) -> int:
-    """The budget of chunks a worker keeps in memory: chunk_store.MEMORY, at most a quarter of any worker's limit."""
-    limits = [info.get("memory_limit") or 0 for info in client.scheduler_info().get("workers", {}).values()]
-    return min([chunk_store.MEMORY] + [limit // 4 for limit in limits if limit > 0])
-
-
 def _chunk_sources(sources: list[tuple[int, Source]], workers: int) -> list[list[tuple[int, Source]]]:
     """Files in chunks: several per worker, so that a slow or lost one delays little, and none large (a worker
     holds a chunk whole while it works on it; spilling to disk moves whole chunks)."""
@@ -167,7 +103,7 @@ def scan_on_cluster(
     if "-" in paths:
         raise InputError("-: standard input cannot be read by a cluster's workers; write it to a file first")
     workers = max(1, len(client.scheduler_info().get("workers", {})))
-    run = _Run(client, settings, parts or max(2, 2 * workers))
+    run = Tasks(client, settings, parts or max(2, 2 * workers))
     items = list(enumerate(listed(paths, options)))
     skipped = [(position, item) for position, item in items if isinstance(item, Skipped)]
     sources = [(position, item) for position, item in items if isinstance(item, Source)]
@@ -177,7 +113,7 @@ def scan_on_cluster(
         else [sources[i : i + chunk_size] for i in range(0, len(sources), chunk_size)]
     )
     token = uuid.uuid4().hex
-    memory = _chunk_memory(client) if chunk_memory is None else chunk_memory
+    memory = cluster_tasks.chunk_memory(client) if chunk_memory is None else chunk_memory
     refs = [
         ChunkRef(token, i, group, options, settings, for_audit, run.parts, memory) for i, group in enumerate(groups)
     ]
@@ -188,14 +124,8 @@ def scan_on_cluster(
         raise
 
 
-def release(client: Client, token: str) -> None:
-    """Drop a run's chunks from every worker's memory and disk."""
-    with contextlib.suppress(Exception):  # a worker gone, or a cluster shutting down, holds nothing more
-        client.run(chunk_store.drop, token)
-
-
 def _scan(
-    run: _Run,
+    run: Tasks,
     refs: list[ChunkRef],
     skipped: list[tuple[int, Skipped]],
     sources: list[tuple[int, Source]],
@@ -265,9 +195,9 @@ def _scan(
     finished = run.gather(
         [
             run.on_chunk(
-                _finish,
+                finish_packed,
                 f,
-                _packed(
+                packed(
                     {doc: explained[doc] for doc in ids_of_chunk if doc in explained},
                     None if repeats is None else {doc: repeats[doc] for doc in ids_of_chunk if doc in repeats},
                     wanted[c],
@@ -289,7 +219,7 @@ def _scan(
 
 
 def _families(
-    run: _Run, unit_parts: list[Future], n_docs: int, level: Level, chunk_of: Future
+    run: Tasks, unit_parts: list[Future], n_docs: int, level: Level, chunk_of: Future
 ) -> tuple[list[Family], list[list[Any]]]:
     """Families of one level from the chunks' unit records (see the module's docstring, stage 4), and for
     each chunk what they hold of its passages (futures of lists left on the workers, and one list made here)."""
@@ -352,7 +282,7 @@ def _components(edges: list[tuple[int, int]]) -> dict[int, int]:
 
 
 def _span_families(
-    run: _Run,
+    run: Tasks,
     futures: list[Future],
     gidx: list[list[int]],
     covered: list[list[Any]],
@@ -421,7 +351,7 @@ def clean_on_cluster(
     """`clean` with the copies encoded and written, and the manifest written, by the workers.
 
     Every copy is encoded (the step that can refuse a character) before the first is written."""
-    run = _Run(client, scanned.result.settings, 1)
+    run = Tasks(client, scanned.result.settings, 1)
     run.locate(scanned.chunks)
     per_chunk = run.gather([run.on_chunk(chunks.chunk_documents, f) for f in scanned.chunks])
     documents = sorted((doc for found in per_chunk for doc in found), key=lambda d: d.id)
