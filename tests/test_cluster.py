@@ -317,3 +317,21 @@ def test_a_chunk_file_removed_under_the_store_is_analysed_again(mixed: Path) -> 
     finally:
         chunk_store.drop("test-removed")
     assert not os.path.exists(path)
+
+
+def test_a_chunk_that_cannot_be_written_is_kept_in_memory(mixed: Path, tmp_path: Path) -> None:
+    from reuse.commands import chunk_store
+    from reuse.commands.chunk_store import ChunkRef
+
+    sources = [(i, s) for i, s in enumerate(listed([str(mixed)], InputOptions()))][:3]
+    ref = ChunkRef("test-unwritable", 0, sources, InputOptions(), Settings(), False, 2, memory=0)
+    chunk_store._STORE.directories["test-unwritable"] = str(tmp_path / "gone")  # never made: every write fails
+    try:
+        kept = chunk_store.keep(ref)[0]
+        assert ("test-unwritable", 0) in chunk_store._STORE.held
+        assert ("test-unwritable", 0) not in chunk_store._STORE.on_disk
+        assert not list(tmp_path.iterdir())
+        assert chunk_store.held(kept).ids == chunk_store.analysed(ref).ids
+    finally:
+        chunk_store.drop("test-unwritable")
+    assert ("test-unwritable", 0) not in chunk_store._STORE.held

@@ -1,7 +1,8 @@
 """Where a cluster's worker keeps its chunks between stages: in memory up to a budget, the rest on its disk.
 
 Every stage of a cluster scan reads a chunk's analysis again (chunks.py), and a corpus's analyses are
-some 110 KB a readout, far more than a worker should hold for 100,000 readouts. Dask's own spilling moves
+some 64 KB a readout (texts, normalized texts with their offset maps, shingle hashes), far more than a
+worker should hold for 100,000 readouts. Dask's own spilling moves
 whole task results under memory pressure, late and by its own heuristics (at 1-2 GB a worker it killed
 or stalled workers). The store decides once per chunk instead: a chunk that fits in the worker's budget
 stays in memory; any other is pickled to the worker's local directory when analysed and read back by
@@ -10,15 +11,17 @@ time, never evict one another's. A chunk the worker has neither in memory nor on
 to another worker, or the worker that analysed it died) is analysed again from its files: analysis is
 deterministic, so it is the same chunk.
 
-A task's result is only a ChunkRef, a few hundred bytes: what Dask holds, moves and recomputes.
+What Dask holds, moves and reruns of a chunk is its ChunkRef, a few hundred bytes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -58,25 +61,40 @@ class _Store:
     """One process's chunks, by run and index."""
 
     def __init__(self) -> None:
+        self.lock = threading.Lock()  # a worker may run several threads; each chunk is counted once
         self.held: dict[tuple[str, int], Chunk] = {}
         self.sizes: dict[str, int] = {}
         self.on_disk: dict[tuple[str, int], str] = {}
         self.directories: dict[str, str] = {}
 
     def put(self, ref: ChunkRef, chunk: Chunk) -> None:
-        size = chunk.__sizeof__()
-        held = self.sizes.get(ref.run, 0)
-        if held + size <= ref.memory:
-            self.held[(ref.run, ref.index)] = chunk
-            self.sizes[ref.run] = held + size
+        key, size = (ref.run, ref.index), chunk.__sizeof__()
+        with self.lock:
+            if key in self.held:
+                return
+            held = self.sizes.get(ref.run, 0)
+            if held + size <= ref.memory:
+                self.held[key] = chunk
+                self.sizes[ref.run] = held + size
+                return
+        part = ""
+        try:
+            directory = self.directories.get(ref.run) or self.directories.setdefault(ref.run, _directory(ref.run))
+            path = os.path.join(directory, f"chunk-{ref.index}.pickle")
+            part = f"{path}.{threading.get_ident()}.part"
+            with open(part, "wb") as handle:
+                pickle.dump(chunk, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(part, path)  # a stage never reads half a chunk
+        except OSError:  # a full or unwritable disk: held in memory past the budget, rather than lost
+            with contextlib.suppress(OSError):
+                if part:
+                    os.remove(part)
+            with self.lock:
+                self.held[key] = chunk
+                self.sizes[ref.run] = self.sizes.get(ref.run, 0) + size
             return
-        if ref.run not in self.directories:
-            self.directories[ref.run] = _directory(ref.run)
-        path = os.path.join(self.directories[ref.run], f"chunk-{ref.index}.pickle")
-        with open(path + ".part", "wb") as handle:
-            pickle.dump(chunk, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(path + ".part", path)  # a stage never reads half a chunk
-        self.on_disk[(ref.run, ref.index)] = path
+        with self.lock:
+            self.on_disk[key] = path
 
     def get(self, ref: ChunkRef) -> Chunk:
         key = (ref.run, ref.index)
