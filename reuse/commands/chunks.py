@@ -1,11 +1,12 @@
 """The corpus pipeline's per-document stages, run on chunks of documents: what a cluster's workers do.
 
 A chunk is some of the corpus's files, read, decoded and prepared on the worker that analyses them,
-and kept there (chunk_store.py: in memory, or on the worker's disk past a budget). Each stage reads a chunk and what the
-last corpus-wide reduction sent it, and returns records split into partitions for the next reduction
-(partitions.py): a line's or sentence's key by a hash of its text, a shingle hash by its value. The
-functions are the in-process path's own (paragraph_units, sentence_units, spans_of_document,
-document_report, document_audit, cleaned_copies): only where their inputs come from differs.
+and kept there (chunk_store.py: in memory, or on the worker's disk past a budget). Each stage reads a
+chunk and what the last corpus-wide reduction sent it, and returns records split into partitions for
+the next reduction (partitions.py): a line's or sentence's key by a hash of its text, a shingle hash
+by its value. The functions are the in-process path's own (paragraph_units, sentence_units,
+spans_of_document, document_report, document_audit, cleaned_copies): only where their inputs come from
+differs.
 """
 
 from __future__ import annotations
@@ -43,7 +44,6 @@ PASSAGE_BITS = 24
 Covered = np.ndarray
 """Passages families hold: rows of (document's index in the corpus, first passage, last passage), int64
 (a corpus has millions: as tuples, they cost more to send than to use)."""
-"""Passages a family holds: (document's index in the corpus, first passage, last passage)."""
 
 SpanRecord = tuple[str, str, int, int, int, bool]
 """A shared span: (key, document id, passage, start, end, opens its paragraph)."""
@@ -232,8 +232,8 @@ def _records(chunk: Chunk, gidx: list[int], units: list[Unit], settings: Setting
         [(u.whole_line, u.headline, TERMINAL.search(docs[u.doc].text, u.start, u.end) is not None) for u in units],
         dtype=bool,
     )
-    # Equal keys as one string: a chunk's lines repeat (a fifth of them are distinct in a scraped corpus),
-    # and one object is held, and pickled, once.
+    # Equal keys as one string, held and pickled once: a chunk's lines repeat (in the synthetic corpus of
+    # scraped pages, a fifth of a chunk's lines are distinct).
     same: dict[str, str] = {}
     keys = [same.setdefault(u.key, u.key) for u in units]
     doc_ids = [docs[u.doc].id for u in units]

@@ -78,7 +78,7 @@ class ClusterScan:
 
 def _chunk_sources(sources: list[tuple[int, Source]], workers: int) -> list[list[tuple[int, Source]]]:
     """Files in chunks: several per worker, so that a slow or lost one delays little, and none large (a worker
-    holds a chunk whole while it works on it; spilling to disk moves whole chunks)."""
+    holds a chunk whole while it works on it, and its store writes and reads whole chunks)."""
     size = max(1, min(CHUNK_FILES, math.ceil(len(sources) / max(1, 8 * workers))))
     return [sources[i : i + size] for i in range(0, len(sources), size)]
 
@@ -222,10 +222,12 @@ def _families(
     run: Tasks, unit_parts: list[Future], n_docs: int, level: Level, chunk_of: Future
 ) -> tuple[list[Family], list[list[Any]]]:
     """Families of one level from the chunks' unit records (see the module's docstring, stage 4), and for
-    each chunk what they hold of its passages (futures of lists left on the workers, and one list made here)."""
+    each chunk what they hold of its passages (futures of arrays left on the workers, and one array made here).
+
+    Empties unit_parts, the caller's list, so that the records are freed once grouped."""
     parts, settings, count = run.parts, run.settings, len(unit_parts)
     tables = [run.split(f, parts) for f in unit_parts]
-    unit_parts.clear()  # the caller's list: its records are freed once grouped
+    unit_parts.clear()
     keyed = [run.submit(partitions.group_keys, [t[p] for t in tables], settings.bands) for p in range(parts)]
     del tables
     band_split = [run.split(run.submit(partitions.band_records, k, parts), parts) for k in keyed]
