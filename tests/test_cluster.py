@@ -307,7 +307,7 @@ def test_a_chunk_file_removed_under_the_store_is_analysed_again(mixed: Path) -> 
     ref = ChunkRef("test-removed", 0, sources, InputOptions(), Settings(), False, 2, memory=0)
     first = chunk_store.keep(ref)[0]
     try:
-        (path,) = chunk_store._STORE.on_disk.values()
+        path = chunk_store._STORE.on_disk[("test-removed", 0)]
         expected = chunk_store.analysed(ref)
         assert len(chunk_store.held(first).ids) == 5 and chunk_store.held(first).ids == expected.ids
         os.remove(path)
