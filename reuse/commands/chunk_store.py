@@ -28,6 +28,7 @@ import numpy as np
 
 from reuse.commands.chunks import Chunk, Listing, UnitTable, analyse, chunk_hashes, chunk_ids, line_records
 from reuse.load.corpus import InputOptions, Source
+from reuse.runtime.gc_pause import without_cyclic_gc
 from reuse.settings import Settings
 
 MEMORY = 768 * 2**20
@@ -149,6 +150,7 @@ Kept = tuple[ChunkRef, Listing, list[tuple[np.ndarray, np.ndarray]], list[UnitTa
 partition (chunk_hashes), and its lines' records by partition (line_records), all made in one visit."""
 
 
+@without_cyclic_gc
 def keep(ref: ChunkRef) -> Kept:
     """Analyse a chunk and keep it on this worker: the first stage's task."""
     chunk = analysed(ref)
@@ -158,6 +160,7 @@ def keep(ref: ChunkRef) -> Kept:
     return replace(ref, size=chunk.__sizeof__()), chunk_ids(chunk), chunk_hashes(chunk), lines
 
 
+@without_cyclic_gc
 def held(ref: ChunkRef) -> Chunk:
     """The chunk, from this worker's memory or disk, or analysed again."""
     return _STORE.get(ref)
