@@ -22,6 +22,7 @@ from reuse.errors import InputError
 from reuse.group.families import Family, Member
 from reuse.load.document import Document
 from reuse.runtime.output import Protected, shown, write_atomic
+from reuse.runtime.urls import is_url, join
 
 MANIFEST = "reuse-manifest.jsonl"
 
@@ -151,19 +152,19 @@ def restore_bytes(cleaned: bytes, removals_of_doc: list[Removal]) -> bytes:
 def output_path(out_dir: str, relpath: str) -> str:
     """Where a document's cleaned copy goes: its relative path, never outside out_dir."""
     parts = [p for p in re.split(r"[\\/]+", relpath) if p not in ("", ".", "..")]
-    if "://" in out_dir:
-        return "/".join([out_dir.rstrip("/"), *(parts or ["stdin.txt"])])
+    if is_url(out_dir):
+        return join(out_dir, *(parts or ["stdin.txt"]))
     return os.path.join(out_dir, *(parts or ["stdin.txt"]))
 
 
 def check_out_dir(out_dir: str, inputs: list[str], outputs: list[str], sources: list[str]) -> None:
     """Refuse an output directory inside an input directory, and any output that would replace an input."""
-    if "://" in out_dir:
+    if is_url(out_dir):
         from reuse.runtime.urls import as_local, check_out_url
 
         out_dir = as_local(out_dir)
         inputs, outputs, sources = ([as_local(p) for p in group] for group in (inputs, outputs, sources))
-        if "://" in out_dir:
+        if is_url(out_dir):
             check_out_url(out_dir, inputs, outputs, sources)
             return
     target = os.path.realpath(out_dir)
@@ -333,14 +334,12 @@ def prepare_out_dir(
 
     documents: in id order; only their metadata is read (a cluster's client has no texts)."""
     sources = sorted({doc.path for doc in documents} - {""})
-    if "://" in out_dir or (manifest and "://" in manifest):
+    if is_url(out_dir) or (manifest and is_url(manifest)):
         from reuse.runtime.urls import as_local  # file:// URLs: written and checked as the local paths they are
 
         out_dir, manifest = as_local(out_dir), manifest and as_local(manifest)
     copies = [_copy_of(doc, out_dir) for doc in documents]
-    manifest_path = manifest or (
-        output_path(out_dir, MANIFEST) if "://" in out_dir else os.path.join(out_dir, MANIFEST)
-    )
+    manifest_path = manifest or (output_path(out_dir, MANIFEST) if is_url(out_dir) else os.path.join(out_dir, MANIFEST))
     _check_names(copies, out_dir, manifest_path)
     check_out_dir(out_dir, inputs, [*(copy.path for copy in copies), manifest_path], sources)
     protected = Protected().add(inputs).add(sources)
@@ -366,7 +365,7 @@ def write_cleaned(copies: list[CleanCopy], contents: list[bytes], protected: Pro
     """Each copy written (atomically: see write_atomic), its directories made first (on a store that has
     directories; a URL's object is written whole)."""
     for copy, data in zip(copies, contents):
-        if "://" in copy.path:
+        if is_url(copy.path):
             from reuse.runtime.urls import make_dirs, parent
 
             make_dirs(parent(copy.path))

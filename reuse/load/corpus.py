@@ -14,6 +14,7 @@ from reuse.errors import InputError
 from reuse.load.document import Document, bom_of, decode, read_bytes
 from reuse.load.html import html_to_text, looks_like_html
 from reuse.runtime.output import shown
+from reuse.runtime.urls import is_url
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def _files(path: str, glob: str | None) -> Iterator[tuple[str, str, str]]:
     A URL (one with '://') is listed through fsspec by the same rules: its files' URLs are the URL as given
     joined with their relative paths, and serve as both id and path.
     """
-    if "://" in path:
+    if is_url(path):
         from reuse.runtime.urls import files
 
         for url, relative in files(path, glob):
@@ -137,7 +138,7 @@ def listed(paths: list[str], options: InputOptions) -> Iterator[Source | Skipped
     options.skip_bad (raised otherwise)."""
     for path in paths:
         try:
-            url = "://" in path
+            url = is_url(path)
             if not url and not os.path.exists(path):
                 raise InputError(f"{shown(path)}: no such file or directory")
             files = list(_files(path, options.glob))
@@ -247,7 +248,7 @@ def load_one(path: str, options: InputOptions | None = None, stdin: BinaryIO | N
             raise InputError("-: no standard input to read")
         documents = _documents("-", "-", stdin.read(), options, "stdin.txt")
     else:
-        name = path.rstrip("/").rsplit("/", 1)[-1] if "://" in path else os.path.basename(path)
+        name = path.rstrip("/").rsplit("/", 1)[-1] if is_url(path) else os.path.basename(path)
         documents = _documents(shown(path), path, read_bytes(path), options, name)
     if len(documents) != 1:
         raise InputError(f"{shown(path)}: holds {len(documents)} documents; diff compares one document with one")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from reuse.charclass import HAN
 from reuse.errors import InputError
 from reuse.runtime.output import shown
+from reuse.runtime.urls import is_url
 
 
 @dataclass(frozen=True)
@@ -294,7 +295,7 @@ def read_bytes(path: str, named: bool = True) -> bytes:
     run; a pipe the user named (`<(cmd)`, /dev/stdin, a FIFO) is read when something writes to it.
     A URL (one with '://') is read through fsspec (reuse.runtime.urls.read).
     """
-    if "://" in path:
+    if is_url(path):
         from reuse.runtime.urls import read
 
         return read(path)

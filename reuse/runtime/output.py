@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Iterable
 
 from reuse.errors import InputError
+from reuse.runtime.urls import is_url
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -52,7 +53,7 @@ class Protected:
         for path in paths:
             if path in ("", "-"):
                 continue
-            if "://" in path:
+            if is_url(path):
                 self._add_url(path, what)
                 continue
             self._add_local(path, shown(path), what)
@@ -91,7 +92,7 @@ class Protected:
 
     def check(self, path: str) -> None:
         """Raise InputError when writing path would replace or add to something this run reads."""
-        if "://" in path:
+        if is_url(path):
             self._check_url(path)
             return
         self._check_local(path, shown(path))
@@ -159,7 +160,7 @@ def check_target(path: str, protected: Protected) -> str:
 
     A URL (see reuse.runtime.urls): a file:// URL is checked as the local path it names; any other is
     returned as it is, refused when it ends in '/', names a directory, or is (inside) an input URL."""
-    if "://" in path:
+    if is_url(path):
         from reuse.runtime.urls import check_writable, local_path
 
         local = local_path(path)
@@ -178,7 +179,7 @@ def _check_local_target(path: str, name: str, protected: Protected) -> str:
     target = os.path.realpath(path)
     directory = os.path.dirname(target) or "."
     if not os.path.isdir(directory):
-        shown_directory = os.path.dirname(name) if "://" in name else shown(os.path.dirname(path) or ".")
+        shown_directory = os.path.dirname(name) if is_url(name) else shown(os.path.dirname(path) or ".")
         raise InputError(f"{name}: directory {shown_directory} does not exist")
     if os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode):
         raise InputError(f"{name}: exists and is not a regular file; refusing to replace it")
@@ -195,7 +196,7 @@ def write_atomic(path: str, content: str | bytes | Iterable[str], protected: Pro
     """
     target = check_target(path, protected)
     pieces = [content] if isinstance(content, (str, bytes)) else content
-    if "://" in target:
+    if is_url(target):
         from reuse.runtime.urls import write
 
         write(target, pieces)

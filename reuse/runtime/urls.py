@@ -220,7 +220,7 @@ def check_out_url(out_dir: str, inputs: list[str], outputs: list[str], sources: 
     target = key(out_dir)
     for source in inputs:
         try:
-            real = key(source) if "://" in source else None
+            real = key(source) if is_url(source) else None
         except InputError:  # no backend for it: reading it says so
             real = None
         if real is not None and (target == real or target.startswith(real + "/")):
