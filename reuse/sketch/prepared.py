@@ -52,8 +52,7 @@ class Shingles:
 
     def distinct_hashes(self) -> np.ndarray:
         """The document's different shingle hashes, sorted (a corpus scan's document frequencies)."""
-        hashes = np.sort(self.hashes)
-        return hashes[np.concatenate(([True], hashes[1:] != hashes[:-1]))] if hashes.size else hashes
+        return sorted_unique(self.hashes)
 
 
 @dataclass(frozen=True)
