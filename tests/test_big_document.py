@@ -153,8 +153,8 @@ def test_json_report_in_pieces_is_json_dumps() -> None:
     import json as json_module
 
     from reuse import diff, load_document
-    from reuse.reports.diff import indented_pieces, render_pieces, to_json
-    from reuse.reports.json_layout import Items
+    from reuse.reports.diff import render_pieces, to_json
+    from reuse.reports.json_layout import Items, indented_pieces
     from reuse.reports.markup import json_inert
 
     old = load_document(str(SEEDS / "001_663fe8751431e96d.txt"))

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Callable, Iterator
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from reuse.commands.diff import DiffResult
 from reuse.kinds import PARTIAL, REUSED
-from reuse.reports.json_layout import Items
+from reuse.reports.json_layout import Items, indented_pieces
 from reuse.reports.markup import json_inert, md_code, md_text, visible
 from reuse.reports.tables import TABLE_WIDTH, fit_table
 from reuse.text.segment import Passage
@@ -76,78 +73,6 @@ def _lazy_json(result: DiffResult) -> dict[str, Any]:
         "passages": Items(passage_json(p) for p in result.passages),
         "dropped": Items(passage_json(p) for p in result.dropped),
     }
-
-
-def indented_pieces(value: Any, level: int = 0) -> Iterator[str]:
-    """json.dumps(value, ensure_ascii=False, indent=2) at that depth, in pieces: an Items list is written
-    item by item, and a dict holding one is opened up, so that a big report is never held whole, as a
-    dict or as text. Items are encoded one at a time, exactly as the whole document would be."""
-    if isinstance(value, Items):
-        items = iter(value.items)
-        first = next(items, _NOTHING)
-        if first is _NOTHING:
-            yield "[]"
-            return
-        inner = "\n" + "  " * (level + 1)
-        yield "[" + inner
-        yield from indented_pieces(first, level + 1)
-        for item in items:
-            yield "," + inner
-            yield from indented_pieces(item, level + 1)
-        yield "\n" + "  " * level + "]"
-    elif isinstance(value, dict) and any(isinstance(v, Items) for v in value.values()):
-        inner = "\n" + "  " * (level + 1)
-        for number, (key, item) in enumerate(value.items()):
-            yield ("," if number else "{") + inner + json.dumps(key, ensure_ascii=False) + ": "
-            yield from indented_pieces(item, level + 1)
-        yield "\n" + "  " * level + "}"
-    else:
-        yield _indented(value, level)
-
-
-_NOTHING = object()
-
-
-def _indented(value: Any, level: int) -> str:
-    """json.dumps(value, ensure_ascii=False, indent=2) at that depth.
-
-    Not json.dumps itself: with an indent it runs the pure-Python encoder, whose nested functions form
-    reference cycles at every call, left for the cyclic collector, which the CLI pauses (runtime/gc_pause):
-    called once per passage, they held more memory than the report. Same output, checked by the tests."""
-    if isinstance(value, str):
-        return encode_basestring(value)
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
-        return int.__repr__(value)
-    if isinstance(value, float):
-        return _float(value)
-    inner = "\n" + "  " * (level + 1)
-    if isinstance(value, (list, tuple)):
-        if not value:
-            return "[]"
-        return "[" + ",".join(inner + _indented(item, level + 1) for item in value) + "\n" + "  " * level + "]"
-    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
-        if not value:
-            return "{}"
-        body = ",".join(
-            inner + encode_basestring(key) + ": " + _indented(item, level + 1) for key, item in value.items()
-        )
-        return "{" + body + "\n" + "  " * level + "}"
-    encoded = json.dumps(value, ensure_ascii=False, indent=2)  # anything else, as json would (or its error)
-    return encoded.replace("\n", "\n" + "  " * level)
-
-
-def _float(value: float) -> str:
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    return float.__repr__(value)
 
 
 def json_pieces(report: dict[str, Any]) -> Iterator[str]:
