@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from reuse.commands.scan import ScanResult, removals
 from reuse.errors import InputError
-from reuse.group.families import Family, Member
+from reuse.group.families import Family
+from reuse.group.members import Member
 from reuse.load.document import Document
 from reuse.runtime.output import Protected, shown, write_atomic
 from reuse.runtime.urls import is_url, join

@@ -42,6 +42,7 @@ from reuse.commands.cluster_tasks import Tasks, finish_packed, packed, release
 from reuse.commands.scan import ScanResult, explained_ranges
 from reuse.errors import InputError
 from reuse.group.families import Family, Level, describe, described_members
+from reuse.group.members import Members
 from reuse.group.union_find import UnionFind
 from reuse.kinds import BOILERPLATE
 from reuse.load.corpus import InputOptions, Skipped, Source, check_ids, listed, no_documents
@@ -312,7 +313,7 @@ def _span_families(
         out += found
         for key, members in joins.items():
             family = family_of_key[key]
-            family.members = sorted(family.members + members)
+            family.members = Members(sorted([*family.members, *members]))
     return out
 
 

@@ -16,7 +16,8 @@ import numpy as np
 
 from reuse.commands.chunks import Covered, SpanRecord, UnitRecord, UnitTable
 from reuse.group.classify import unit_kind
-from reuse.group.families import Family, Level, Member, span_family
+from reuse.group.families import Family, Level, span_family
+from reuse.group.members import Member, Members
 from reuse.group.templates import same_template
 from reuse.runtime.gc_pause import without_cyclic_gc
 from reuse.settings import Settings
@@ -119,7 +120,7 @@ def unit_family(units: list[UnitRecord], n_docs: int, level: Level, settings: Se
     lines = {u.doc: u.lines for u in units}
     kind = unit_kind(units, n_docs, lines, lambda u: u.terminal, settings)
     members = sorted(Member(u.doc_id, u.first, u.start, u.end) for u in units)
-    return Family(kind, level, members, keys={u.key for u in units})
+    return Family(kind, level, Members(members), keys={u.key for u in units})
 
 
 def covered_by(units: list[UnitRecord]) -> Covered:

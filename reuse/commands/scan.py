@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from reuse.group.families import Family, FamilyFinder, Member
+from reuse.group.families import Family, FamilyFinder
+from reuse.group.members import Member
 from reuse.kinds import KINDS, NEW, REPEAT
 from reuse.load.corpus import Corpus, Skipped
 from reuse.load.document import Document

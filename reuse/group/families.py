@@ -18,11 +18,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import Literal
 
 import numpy as np
 
 from reuse.group.classify import TERMINAL, span_kind, unit_kind
+from reuse.group.members import Member, Members
 from reuse.group.spans import document_spans, opens_paragraph
 from reuse.group.templates import same_template, template_text
 from reuse.group.union_find import UnionFind
@@ -36,21 +37,11 @@ Level = Literal["paragraph", "passage", "span"]
 """What a family's members are: whole lines, sentences, or spans inside sentences."""
 
 
-class Member(NamedTuple):
-    """Where a family occurs. A tuple: a corpus has millions, made, hashed and sorted at C speed."""
-
-    doc: str
-    passage: int
-    """Index of the (first) passage (`index` in JSON)."""
-    start: int
-    end: int
-
-
 @dataclass
 class Family:
     kind: Kind
     level: Level
-    members: list[Member]
+    members: Members
     text: str = ""
     template: str | None = None
     id: str = ""
@@ -58,7 +49,7 @@ class Family:
 
     @property
     def documents(self) -> int:
-        return len({m.doc for m in self.members})
+        return self.members.documents()
 
     @property
     def occurrences(self) -> int:
@@ -164,7 +155,7 @@ class FamilyFinder:
         members = sorted(
             [Member(docs[u.doc].document.id, u.first, u.start, u.end) for u in map(units.__getitem__, group)]
         )
-        return Family(kind, level, members, keys={units[i].key for i in group})
+        return Family(kind, level, Members(members), keys={units[i].key for i in group})
 
     def _span_families(
         self,
@@ -189,7 +180,7 @@ class FamilyFinder:
         for key in sorted(by_key):
             members = sorted(set(by_key[key]))
             if key in family_of_key:
-                family_of_key[key].members = sorted(family_of_key[key].members + members)
+                family_of_key[key].members = Members(sorted([*family_of_key[key].members, *members]))
                 continue
             family = span_family(
                 key,
@@ -216,7 +207,7 @@ def span_family(
     if documents < 2:
         return None
     kind = span_kind(all(opens(m) for m in members), documents, n_docs, settings)
-    return Family(kind, "span", members, keys={key})
+    return Family(kind, "span", Members(members), keys={key})
 
 
 def described_members(family: Family, settings: Settings) -> list[Member]:

@@ -38,11 +38,13 @@ def family_line(f: Family, doc_json: dict[str, str]) -> json_layout.Raw:
 
     doc_json caches each document id's JSON string."""
     head = json.dumps(_family_head(f), ensure_ascii=False)
-    for m in f.members:
-        if m.doc not in doc_json:
-            doc_json[m.doc] = json.dumps(m.doc, ensure_ascii=False)
+    docs = f.members.docs
+    for doc in docs:
+        if doc not in doc_json:
+            doc_json[doc] = json.dumps(doc, ensure_ascii=False)
     members = ", ".join(
-        f'{{"doc": {doc_json[m.doc]}, "index": {m.passage}, "start": {m.start}, "end": {m.end}}}' for m in f.members
+        f'{{"doc": {doc_json[doc]}, "index": {passage}, "start": {start}, "end": {end}}}'
+        for doc, (passage, start, end) in zip(docs, f.members.rows.tolist())
     )
     return json_layout.Raw(f'{head[:-1]}, "members": [{members}]}}')
 
@@ -50,6 +52,10 @@ def family_line(f: Family, doc_json: dict[str, str]) -> json_layout.Raw:
 def to_json(result: ScanResult, encoded_families: bool = False) -> dict[str, Any]:
     """The report as JSON data; encoded_families gives each family as encoded JSON (for render_json)."""
     doc_json: dict[str, str] = {}
+    return _report(result, [family_line(f, doc_json) if encoded_families else family_json(f) for f in result.families])
+
+
+def _report(result: ScanResult, families: list[Any] | json_layout.Items) -> dict[str, Any]:
     return {
         "settings": {"fingerprint": result.settings.fingerprint(), **result.settings.as_dict()},
         "summary": result.summary(),
@@ -63,7 +69,7 @@ def to_json(result: ScanResult, encoded_families: bool = False) -> dict[str, Any
             }
             for d in result.documents
         ],
-        "families": [family_line(f, doc_json) if encoded_families else family_json(f) for f in result.families],
+        "families": families,
         "skipped": [{"source": s.source, "reason": s.reason} for s in result.skipped],
     }
 
@@ -74,9 +80,9 @@ def render_json(result: ScanResult) -> str:
 
 def json_pieces(result: ScanResult) -> Iterator[str]:
     """The JSON report in pieces, each family encoded as it is written: a corpus's report is never held whole."""
-    data = to_json(result)
     doc_json: dict[str, str] = {}
-    data["families"] = json_layout.Items(family_line(f, doc_json) for f in result.families)
+    # Never to_json's families: a dict for every member of a corpus's families is gigabytes, made to be dropped.
+    data = _report(result, json_layout.Items(family_line(f, doc_json) for f in result.families))
     return (json_inert(piece) for piece in json_layout.pieces(data))
 
 
