@@ -73,8 +73,9 @@ class Chunk:
     hash_parts: list[tuple[np.ndarray, np.ndarray]]
     """Its documents' shingle hashes split by value into partitions: in each, the distinct hashes (sorted)
     and in how many of its documents each is."""
-    line_units: list[Unit] = field(default_factory=list)
-    """Every whole line of its documents (doc: the document's place in `prepared`), headlines marked."""
+    line_tables: list[UnitTable] = field(default_factory=list)
+    """Its whole lines' unit records by key partition, numbered by their documents' places in `prepared`
+    (made at analysis, when the lines are at hand, and placed in corpus order by `placed`)."""
     lines: dict[int, dict[str, set[str]]] = field(default_factory=dict)
     """Per document (its place in `prepared`), the keys of its lines by their core (see units.is_headline)."""
     failure: tuple[int, str] | None = None
@@ -83,7 +84,7 @@ class Chunk:
     def __sizeof__(self) -> int:  # what Dask weighs when it places tasks (near the chunk) and spills
         size = sum(doc.size_estimate() for doc in self.prepared)
         size += sum(values.nbytes + counts.nbytes for values, counts in self.hash_parts)
-        return int(size + sum(200 + 2 * len(u.key) for u in self.line_units))
+        return int(size + sum(table.__sizeof__() for table in self.line_tables))
 
 
 def key_partition(key: str, parts: int) -> int:
@@ -119,7 +120,10 @@ def analyse(
         prepared.append(doc.compact())
     hashes = np.concatenate(distinct) if distinct else np.zeros(0, dtype=np.uint32)
     line_units, lines = _lines_of(prepared)
-    return Chunk(prepared, skipped, ids, hash_partitions(hashes, parts), line_units, lines)
+    chunk = Chunk(prepared, skipped, ids, hash_partitions(hashes, parts), lines=lines)
+    # Tables, not Unit objects: a chunk kept on disk is pickled whole, and read back by every stage.
+    chunk.line_tables = _records(chunk, list(range(len(prepared))), line_units, settings, parts)
+    return chunk
 
 
 Listing = tuple[list[tuple[str, str]], list[tuple[int, Skipped]], tuple[int, str] | None]
@@ -273,16 +277,11 @@ def _lines_of(docs: list[PreparedDocument]) -> tuple[list[Unit], dict[int, dict[
 
 
 @without_cyclic_gc
-def line_records(chunk: Chunk, settings: Settings, parts: int) -> list[UnitTable]:
-    """The first level's units: every whole line, numbered by their documents' places in the chunk (made as
-    the chunk is analysed, before the corpus order is known: see placed)."""
-    return _records(chunk, list(range(len(chunk.prepared))), chunk.line_units, settings, parts)
-
-
-def placed(tables: list[UnitTable], gidx: list[int]) -> list[UnitTable]:
-    """line_records' tables in corpus order (gidx: the corpus index of each of the chunk's documents)."""
+def line_records(chunk: Chunk, gidx: list[int]) -> list[UnitTable]:
+    """The first level's units, every whole line, by key partition, in corpus order (gidx: the corpus index
+    of each of the chunk's documents, which analysis did not know)."""
     where = np.array(gidx, dtype=np.int64)
-    return [table.placed(where) for table in tables]
+    return [table.placed(where) for table in chunk.line_tables]
 
 
 def _in_family(chunk: Chunk, gidx: list[int], covered: list[Covered]) -> list[np.ndarray]:

@@ -3,11 +3,11 @@ between them, and only families and per-document figures through the client.
 
 The stages, with what each reads and gives (M chunks of files, P partitions):
 
-1. analyse (per chunk): files → Chunk, kept by its worker's chunk store (chunk_store.py: in memory up to
-   a budget, the rest on the worker's disk); in the same visit, its documents' ids, its shingle hashes
-   with their document counts by value range, and its lines' unit records by key partition.
+1. analyse (per chunk): files → Chunk, with its lines' unit records by key partition, kept by its worker's
+   chunk store (chunk_store.py: in memory up to a budget, the rest on the worker's disk); in the same
+   visit, its documents' ids and its shingle hashes with their document counts by value range.
 2. ids (client): every document's id → its place in corpus (id) order; ids used twice refused; the
-   lines' records renumbered in that order.
+   lines' records renumbered in that order when the lines stage reads them.
 3. frequent (per hash range): the chunks' hashes and counts → for each chunk, which of its hashes are in
    two documents or more (a bit mask, sent to that chunk's span stage).
 4. lines, then sentences (per chunk → per key partition → per band partition → client):
@@ -135,7 +135,7 @@ def _scan(
 ) -> ClusterScan:
     settings, workers = run.settings, max(1, len(run.client.scheduler_info().get("workers", {})))
     kept = [run.submit(chunk_store.keep, ref) for ref in refs]
-    futures, listed_chunks, hash_parts, line_tables = zip(*(run.split(k, 4) for k in kept)) if kept else ([],) * 4
+    futures, listed_chunks, hash_parts = zip(*(run.split(k, 3) for k in kept)) if kept else ([],) * 3
     futures = list(futures)
     listing = run.gather(listed_chunks)
     run.locate(kept, futures)  # before any task on a chunk: it runs where its chunk is kept
@@ -168,9 +168,8 @@ def _scan(
     for c, found in enumerate(gidx):
         run.chunk_of[found] = c
     shared_chunk_of = run.share((run.chunk_of, len(futures)))
-    placed = [run.submit(chunks.placed, tables, g) for tables, g in zip(line_tables, gidx)]
-    del line_tables
-    lines, line_covered = _families(run, placed, n_docs, "paragraph", shared_chunk_of)
+    line_tables = [run.on_chunk(chunks.line_records, f, g) for f, g in zip(futures, gidx)]
+    lines, line_covered = _families(run, line_tables, n_docs, "paragraph", shared_chunk_of)
     stopwatch.lap("families of lines")
     sentences, sentence_covered = _families(
         run,
