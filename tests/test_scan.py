@@ -164,3 +164,22 @@ def test_shares_count_what_clean_removes(seeds_scan) -> None:  # type: ignore[no
     assert set(ranges) == set(from_removals)
     for doc, kinds in ranges.items():
         assert {k: sorted(v) for k, v in kinds.items() if v} == {k: sorted(v) for k, v in from_removals[doc].items()}
+
+
+def test_explained_rows_by_chunk_give_the_same_ranges(seeds_scan) -> None:  # type: ignore[no-untyped-def]
+    """The cluster's explained ranges (rows by chunk, read back per document) are explained_ranges' own."""
+    from reuse.commands.on_cluster import _explained_by_chunk
+    from reuse.commands.scan import ranges_by_kind
+
+    ranges = explained_ranges(seeds_scan.families)
+    ids = sorted(d.id for d in seeds_scan.documents)
+    order = {doc: i for i, doc in enumerate(ids)}
+    chunk_of = np.array([i % 2 for i in range(len(ids))], dtype=np.int64)
+    per_chunk = _explained_by_chunk(seeds_scan.families, order, chunk_of, 2)
+    assert sum(len(rows) for rows in per_chunk) == sum(len(v) for kinds in ranges.values() for v in kinds.values())
+    for c, rows in enumerate(per_chunk):
+        assert set(chunk_of[rows[:, 0]].tolist()) <= {c}
+        for i in sorted(set(rows[:, 0].tolist())):
+            found = ranges_by_kind(rows[rows[:, 0] == i][:, 1:])
+            assert {k: sorted(v) for k, v in found.items()} == {k: sorted(v) for k, v in ranges[ids[i]].items()}
+    assert {ids[i] for rows in per_chunk for i in rows[:, 0].tolist()} == set(ranges)

@@ -18,7 +18,7 @@ import numpy as np
 
 from reuse.commands.audit import DocumentAudit, document_audit, duplicate_facts
 from reuse.commands.clean import CleanCopy, Explained, cleaned_copies, write_cleaned
-from reuse.commands.scan import DocumentReport, document_report
+from reuse.commands.scan import DocumentReport, document_report, ranges_by_kind
 from reuse.errors import InputError
 from reuse.group.classify import TERMINAL
 from reuse.group.spans import opens_paragraph, spans_of_document
@@ -343,16 +343,25 @@ whether it has shingles; the texts of the members asked for."""
 @without_cyclic_gc
 def finish(
     chunk: Chunk,
-    explained: dict[str, dict[str, list[tuple[int, int]]]],
+    explained: np.ndarray,
+    gidx: list[int],
     repeats: dict[str, int] | None,
     wanted: list[tuple[str, int, int]],
     settings: Settings,
 ) -> Finished:
-    """Shares of what families explain in each document (explained: as scan.explained_ranges gives);
-    with repeats (per document, for an audit), each document's audit too; and the texts of the wanted
-    (document id, start, end) ranges (see member_texts), in the same visit to the chunk."""
+    """Shares of what families explain in each document (explained: rows of (document's index in the corpus,
+    kind's place in KINDS, start, end), scan.explained_ranges' own for this chunk; gidx: the corpus index of
+    each of its documents); with repeats (per document, for an audit), each document's audit too; and the
+    texts of the wanted (document id, start, end) ranges (see member_texts), in the same visit to the chunk."""
     texts = member_texts(chunk, wanted)
-    reports = [document_report(doc, explained.get(doc.id)) for doc in chunk.prepared]
+    order = np.argsort(explained[:, 0], kind="stable")
+    explained = explained[order]
+    bounds = np.searchsorted(explained[:, 0], np.array(gidx, dtype=np.int64), side="left")
+    ends = np.searchsorted(explained[:, 0], np.array(gidx, dtype=np.int64), side="right")
+    reports = [
+        document_report(doc, ranges_by_kind(explained[a:b, 1:]) if b > a else None)
+        for doc, a, b in zip(chunk.prepared, bounds.tolist(), ends.tolist())
+    ]
     # The client needs the shares; the ranges behind them (as many as the families' members) stay here.
     light = [replace(report, intervals={}) for report in reports]
     if repeats is None:

@@ -39,12 +39,12 @@ from reuse.commands.chunk_store import ChunkRef
 from reuse.commands.chunks import Finished
 from reuse.commands.clean import CleanCopy, explained_members, prepare_out_dir
 from reuse.commands.cluster_tasks import Tasks, finish_packed, packed, release
-from reuse.commands.scan import ScanResult, explained_ranges
+from reuse.commands.scan import ScanResult, explained_columns
 from reuse.errors import InputError
 from reuse.group.families import Family, Level, describe, described_members
 from reuse.group.members import Members
 from reuse.group.union_find import UnionFind
-from reuse.kinds import BOILERPLATE
+from reuse.kinds import BOILERPLATE, KINDS
 from reuse.load.corpus import InputOptions, Skipped, Source, check_ids, listed, no_documents
 from reuse.runtime.gc_pause import without_cyclic_gc
 from reuse.runtime.stopwatch import Stopwatch
@@ -188,7 +188,7 @@ def _scan(
     stopwatch.lap("families of spans")
     by_id = {doc_id: chunk_of[g] for doc_id, g in order.items()}
     wanted = _wanted(families, by_id, len(futures), settings)
-    explained = explained_ranges(families)
+    explained = _explained_by_chunk(families, order, run.chunk_of, len(futures))
     repeats = repeat_counts(families) if for_audit else None
     by_gidx = sorted(order, key=order.__getitem__)
     chunk_ids = [[by_gidx[i] for i in g] for g in gidx]
@@ -198,7 +198,8 @@ def _scan(
                 finish_packed,
                 f,
                 packed(
-                    {doc: explained[doc] for doc in ids_of_chunk if doc in explained},
+                    explained[c],
+                    gidx[c],
                     None if repeats is None else {doc: repeats[doc] for doc in ids_of_chunk if doc in repeats},
                     wanted[c],
                     settings,
@@ -314,6 +315,21 @@ def _span_families(
             family = family_of_key[key]
             family.members = Members(sorted([*family.members, *members]))
     return out
+
+
+def _explained_by_chunk(
+    families: list[Family], order: dict[str, int], chunk_of: np.ndarray, count: int
+) -> list[np.ndarray]:
+    """scan.explained_ranges as rows of (document's index in the corpus, kind's place in KINDS, start, end),
+    split by chunk: a corpus has millions, which as tuples in dictionaries cost the command 130 bytes each."""
+    rows = [np.zeros((0, 4), dtype=np.int64)]
+    for family in families:
+        docs, ranges = explained_columns(family)
+        if docs:
+            where = np.fromiter(map(order.__getitem__, docs), dtype=np.int64, count=len(docs))
+            kind = np.full(len(docs), KINDS.index(family.kind), dtype=np.int64)
+            rows.append(np.column_stack((where, kind, ranges)))
+    return partitions.by_chunk(np.concatenate(rows), chunk_of, count)
 
 
 def _wanted(

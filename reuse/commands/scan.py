@@ -86,20 +86,36 @@ def _covered(length: int, ranges: list[tuple[int, int]] | np.ndarray) -> np.ndar
     return np.cumsum(delta[:length]) > 0
 
 
+def explained_columns(family: Family) -> tuple[list[str], np.ndarray]:
+    """The members of a family that explain text, as `removals` counts them (every copy of a repeat but the
+    first in each document): their document ids, and their (start, end) as rows."""
+    docs, rows = family.members.docs, family.members.rows[:, 1:]
+    if family.kind != REPEAT:
+        return docs, rows
+    later = [i for i in range(1, len(docs)) if docs[i] == docs[i - 1]]  # sorted: a document's first opens its run
+    return [docs[i] for i in later], rows[later]
+
+
 def explained_ranges(families: list[Family]) -> dict[str, dict[str, list[tuple[int, int]]]]:
     """Per document and kind, the ranges that `removals` gives (every copy of a repeat but the first)."""
     out: dict[str, dict[str, list[tuple[int, int]]]] = {}
     for family in families:
-        kind, seen = family.kind, set()
-        for doc, _, start, end in family.members:
-            if kind == REPEAT and doc not in seen:
-                seen.add(doc)
-                continue
+        kind = family.kind
+        docs, rows = explained_columns(family)
+        for doc, (start, end) in zip(docs, rows.tolist()):
             by_kind = out.get(doc)
             if by_kind is None:
                 by_kind = out[doc] = {k: [] for k in KINDS}
             by_kind[kind].append((start, end))
     return out
+
+
+def ranges_by_kind(rows: np.ndarray) -> dict[str, list[tuple[int, int]]]:
+    """explained_ranges' entry of one document from its rows of (kind's place in KINDS, start, end)."""
+    by_kind: dict[str, list[tuple[int, int]]] = {k: [] for k in KINDS}
+    for kind, start, end in rows.tolist():
+        by_kind[KINDS[kind]].append((start, end))
+    return by_kind
 
 
 def document_report(doc: PreparedDocument, by_kind: dict[str, list[tuple[int, int]]] | None) -> DocumentReport:
