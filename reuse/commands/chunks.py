@@ -19,6 +19,7 @@ import numpy as np
 from reuse.commands.audit import DocumentAudit, document_audit, duplicate_facts
 from reuse.commands.clean import CleanCopy, Explained, cleaned_copies, write_cleaned
 from reuse.commands.scan import DocumentReport, document_report, ranges_by_kind
+from reuse.commands.unit_tables import PASSAGE_BITS, UnitTable
 from reuse.errors import InputError
 from reuse.group.classify import TERMINAL
 from reuse.group.spans import opens_paragraph, spans_of_document
@@ -38,28 +39,12 @@ from reuse.runtime.output import Protected, write_atomic
 from reuse.settings import Settings
 from reuse.sketch.prepared import PreparedDocument, prepare
 
-PASSAGE_BITS = 24
-"""A unit's place in corpus order is (document's index << PASSAGE_BITS) | first passage."""
-
 Covered = np.ndarray
 """Passages families hold: rows of (document's index in the corpus, first passage, last passage), int64
 (a corpus has millions: as tuples, they cost more to send than to use)."""
 
 SpanRecord = tuple[str, str, int, int, int, bool]
 """A shared span: (key, document id, passage, start, end, opens its paragraph)."""
-
-
-@dataclass(slots=True)
-class UnitRecord(Unit):
-    """A unit with what the corpus-wide reductions need of its document, which they do not have."""
-
-    doc_id: str = ""
-    order: int = 0
-    """Its place in corpus order (see PASSAGE_BITS): the first unit of a key stands for it, as in-process."""
-    terminal: bool = False
-    """It ends a sentence (classify.TERMINAL)."""
-    lines: int = 0
-    """The number of lines of its document."""
 
 
 @dataclass
@@ -141,75 +126,6 @@ def chunk_hashes(chunk: Chunk) -> list[tuple[np.ndarray, np.ndarray]]:
 def chunk_documents(chunk: Chunk) -> list[Document]:
     """Its documents without their texts, in id order: what a client checks and names copies by."""
     return [replace(doc.document, text="") for doc in chunk.prepared]
-
-
-_INTS = ("doc", "first", "last", "start", "end", "paragraph", "order", "lines")
-_FLAGS = ("whole_line", "headline", "terminal")
-
-
-@dataclass
-class UnitTable:
-    """Units as columns (records of millions of units cross between processes: arrays and lists of strings
-    pickle fast, objects do not); `record(i)` gives one as a UnitRecord."""
-
-    ints: np.ndarray
-    """(n, 8) int64: doc (index in the corpus), first, last, start, end, paragraph, order, lines."""
-    flags: np.ndarray
-    """(n, 3) bool: whole_line, headline, terminal."""
-    keys: list[str]
-    doc_ids: list[str]
-    signed: np.ndarray
-    """Orders of the units whose LSH band keys are given (the first of each key in its chunk)."""
-    band_keys: np.ndarray
-    """(len(signed), bands) int64."""
-    usable: np.ndarray
-    """Whether each signed unit has shingles at all."""
-
-    def __len__(self) -> int:
-        return len(self.keys)
-
-    def __sizeof__(self) -> int:  # what Dask weighs when it places tasks and spills
-        text = sum(len(k) for k in self.keys) * 2
-        return int(self.ints.nbytes + self.flags.nbytes + self.band_keys.nbytes + text + 100 * len(self.keys))
-
-    def record(self, i: int) -> UnitRecord:
-        doc, first, last, start, end, paragraph, order, lines = self.ints[i].tolist()
-        whole_line, headline, terminal = self.flags[i].tolist()
-        return UnitRecord(
-            doc, first, last, start, end, self.keys[i], paragraph, whole_line, headline,
-            self.doc_ids[i], order, terminal, lines,
-        )  # fmt: skip
-
-    def placed(self, gidx: np.ndarray) -> UnitTable:
-        """The same units with their documents' places in the chunk (as analysis numbers them) turned into
-        their places in the corpus (gidx: the corpus index of each of the chunk's documents)."""
-        ints = self.ints.copy()
-        ints[:, 0] = gidx[ints[:, 0]] if len(self) else ints[:, 0]
-        ints[:, 6] = (ints[:, 0] << PASSAGE_BITS) | ints[:, 1]
-        first = self.signed & ((1 << PASSAGE_BITS) - 1)
-        signed = (gidx[self.signed >> PASSAGE_BITS] << PASSAGE_BITS) | first if self.signed.size else self.signed
-        return replace(self, ints=ints, signed=signed)
-
-    @staticmethod
-    def concat(tables: list[UnitTable], bands: int) -> UnitTable:
-        if not tables:
-            return UnitTable.empty(bands)
-        return UnitTable(
-            np.concatenate([t.ints for t in tables]),
-            np.concatenate([t.flags for t in tables]),
-            [k for t in tables for k in t.keys],
-            [d for t in tables for d in t.doc_ids],
-            np.concatenate([t.signed for t in tables]),
-            np.concatenate([t.band_keys for t in tables]),
-            np.concatenate([t.usable for t in tables]),
-        )
-
-    @staticmethod
-    def empty(bands: int) -> UnitTable:
-        return UnitTable(
-            np.zeros((0, len(_INTS)), dtype=np.int64), np.zeros((0, len(_FLAGS)), dtype=bool), [], [],
-            np.zeros(0, dtype=np.int64), np.zeros((0, bands), dtype=np.int64), np.zeros(0, dtype=bool),
-        )  # fmt: skip
 
 
 def _records(chunk: Chunk, gidx: list[int], units: list[Unit], settings: Settings, parts: int) -> list[UnitTable]:

@@ -40,6 +40,7 @@ from reuse.commands.chunks import Finished
 from reuse.commands.clean import CleanCopy, explained_members, prepare_out_dir
 from reuse.commands.cluster_tasks import Tasks, finish_packed, packed, release
 from reuse.commands.scan import ScanResult, explained_columns
+from reuse.commands.unit_tables import UnitRecord
 from reuse.errors import InputError
 from reuse.group.families import Family, Level, describe, described_members
 from reuse.group.members import Members
@@ -258,7 +259,7 @@ def _families(
     ]
     families: list[Family] = []
     covered: list[chunks.Covered] = []
-    elsewhere: dict[int, list[chunks.UnitRecord]] = defaultdict(list)
+    elsewhere: dict[int, list[UnitRecord]] = defaultdict(list)
     for found_families, found_elsewhere in zip(run.gather([m[0] for m in made]), run.gather([m[2] for m in made])):
         families += found_families
         for root, units in found_elsewhere.items():

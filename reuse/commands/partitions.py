@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reuse.commands.chunks import Covered, SpanRecord, UnitRecord, UnitTable
+from reuse.commands.chunks import Covered, SpanRecord
+from reuse.commands.unit_tables import UnitRecord, UnitTable
 from reuse.group.classify import unit_kind
 from reuse.group.families import Family, Level, span_family
 from reuse.group.members import Member, Members
