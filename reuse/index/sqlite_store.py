@@ -46,6 +46,10 @@ def _guarded(method: Callable[..., T]) -> Callable[..., T]:
 
 _ROWS = 1 << 16
 """Band rows handed to SQLite at once."""
+_PASSAGES = 1 << 15
+"""Passages whose band entries are made at once."""
+_STAGED = 1 << 20
+"""Band entries (16 bytes each) a batch holds before it writes them."""
 
 
 class SqliteStore(Store):
@@ -105,10 +109,15 @@ class SqliteStore(Store):
             ),
         )
         rows = np.flatnonzero(doc.usable)
-        if rows.size:
-            keys = doc.band_keys[rows]
-            pids = np.repeat(rows + first, keys.shape[1])
+        # A block of passages at a time, and written once a batch's entries grow past _STAGED: a big document's
+        # band entries, sorted and deduplicated at once, took several copies of passages x bands x 16 bytes.
+        for block in range(0, rows.size, _PASSAGES):
+            part = rows[block : block + _PASSAGES]
+            keys = doc.band_keys[part]
+            pids = np.repeat(part + first, keys.shape[1])
             staged.append(np.unique(np.stack((keys.ravel(), pids), axis=1), axis=0))
+            if sum(len(pairs) for pairs in staged) >= _STAGED:
+                self._write_staged(staged, counts)
         counts.update(set(doc.key_hashes))
         return first + doc.passages
 

@@ -56,7 +56,6 @@ def signatures(hashes: np.ndarray, groups: np.ndarray, n_groups: int, num_perm: 
     out = np.full((n_groups, num_perm), MAX_HASH, dtype=np.uint32)
     if hashes.size == 0:
         return out
-    mixed = fmix(hashes.astype(np.uint32), 32)
     # Permutations along rows, shingles along columns: np.minimum.reduceat over contiguous runs of a
     # row is about twice as fast as over rows of a (shingles × num_perm) array. Products go into one
     # reused buffer, in place, so a block never leaves the cache.
@@ -64,10 +63,10 @@ def signatures(hashes: np.ndarray, groups: np.ndarray, n_groups: int, num_perm: 
     block = max(1, _BLOCK_VALUES // num_perm)
     buffer = np.empty(num_perm * block, dtype=np.uint32)
     start = 0
-    while start < mixed.size:
-        stop = min(start + block, mixed.size)
+    while start < hashes.size:
+        stop = min(start + block, hashes.size)
         # Never split a group across blocks, so each block's minima are final.
-        if stop < mixed.size:
+        if stop < hashes.size:
             stop = int(np.searchsorted(groups, groups[stop - 1], side="left"))
             if stop <= start:  # one group fills the block (the first one included): take it whole
                 stop = int(np.searchsorted(groups, groups[start], side="right"))
@@ -77,8 +76,10 @@ def signatures(hashes: np.ndarray, groups: np.ndarray, n_groups: int, num_perm: 
             if size <= block
             else np.empty((num_perm, size), dtype=np.uint32)  # one group longer than a block
         )
+        # Mixed a block at a time: all at once, a big document's shingles were held in four copies.
+        mixed = fmix(hashes[start:stop].astype(np.uint32), 32)
         with np.errstate(over="ignore"):
-            np.multiply(a_col, mixed[None, start:stop], out=permuted)
+            np.multiply(a_col, mixed[None, :], out=permuted)
             np.add(permuted, b_col, out=permuted)
         block_groups = groups[start:stop]
         firsts = np.flatnonzero(np.concatenate(([True], block_groups[1:] != block_groups[:-1])))
