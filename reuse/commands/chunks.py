@@ -60,7 +60,7 @@ class Chunk:
     and in how many of its documents each is."""
     line_tables: list[UnitTable] = field(default_factory=list)
     """Its whole lines' unit records by key partition, numbered by their documents' places in `prepared`
-    (made at analysis, when the lines are at hand, and placed in corpus order by `placed`)."""
+    (made at analysis, when the lines are at hand, and placed in corpus order by `line_records`)."""
     lines: dict[int, dict[str, set[str]]] = field(default_factory=dict)
     """Per document (its place in `prepared`), the keys of its lines by their core (see units.is_headline)."""
     failure: tuple[int, str] | None = None
