@@ -112,3 +112,31 @@ def test_to_original_maps_a_range_to_the_characters_it_stands_for() -> None:
     assert norm.text == "xi met putin"
     assert norm.to_original(0, 2) == (1, 3)
     assert norm.to_original(3, 12) == (6, 17)
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.one_of(TEXT, st.text()), ANY_SETTINGS)
+def test_a_pickled_normalization_is_the_same(text: str, settings: Settings) -> None:
+    """Pickled as byte-sized steps and lengths where they fit, and exactly the same maps read back."""
+    import pickle
+
+    norm = normalize(text, settings)
+    again = pickle.loads(pickle.dumps(norm, protocol=pickle.HIGHEST_PROTOCOL))
+    assert again.text == norm.text
+    assert again.starts.dtype == norm.starts.dtype and again.ends.dtype == norm.ends.dtype
+    assert np.array_equal(again.starts, norm.starts) and np.array_equal(again.ends, norm.ends)
+
+
+@pytest.mark.parametrize(
+    "starts, ends",
+    [([], []), ([0, 1, 2], [1, 2, 3]), ([300, 301, 900], [301, 600, 1000]), ([5, 3], [6, 4])],
+)
+def test_pickled_maps_keep_steps_that_do_not_fit_a_byte(starts: list[int], ends: list[int]) -> None:
+    import pickle
+
+    from reuse.text.normalize import Normalized
+
+    norm = Normalized("x" * len(starts), np.array(starts, dtype=np.int32), np.array(ends, dtype=np.int32))
+    again = pickle.loads(pickle.dumps(norm))
+    assert again.starts.tolist() == starts and again.ends.tolist() == ends
+    assert again.starts.dtype == np.int32 and again.ends.dtype == np.int32

@@ -54,6 +54,25 @@ class Normalized:
             raise ValueError(f"normalized range {start}:{end} is empty or outside 0:{len(self.text)}")
         return int(self.starts[start]), int(self.ends[end - 1])
 
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # Pickled as steps and lengths, a byte each where they fit (almost every character stands for one
+        # original character, one further on): a cluster scan writes its chunks to disk and every stage reads
+        # them back, and these two maps, four bytes a character each, were over a third of a chunk's bytes.
+        steps = np.diff(self.starts, prepend=0) if self.starts.size else self.starts
+        return _unpickled, (self.text, _small(steps), _small(self.ends - self.starts), self.starts.dtype.str)
+
+
+def _small(values: np.ndarray) -> np.ndarray:
+    """The values as uint8 when every one fits, else as they are."""
+    if values.size and 0 <= int(values.min()) and int(values.max()) <= 255:
+        return values.astype(np.uint8)
+    return values
+
+
+def _unpickled(text: str, steps: np.ndarray, lengths: np.ndarray, dtype: str) -> Normalized:
+    starts = np.cumsum(steps, dtype=np.int64)
+    return Normalized(text, starts.astype(dtype), (starts + lengths).astype(dtype))
+
 
 def to_codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.uint32)
