@@ -181,10 +181,15 @@ def _lines_of(docs: list[PreparedDocument]) -> tuple[list[Unit], dict[int, dict[
     """Every whole line of the documents, headlines marked, as FamilyFinder.add makes them."""
     lines = new_lines()
     units: list[Unit] = []
+    # Equal keys and cores as one string each: a chunk's pages repeat their lines, and a chunk kept on disk is
+    # pickled whole, each string object once (these cores were a fifth of a chunk's bytes).
+    same: dict[str, str] = {}
     for d, doc in enumerate(docs):
         found = paragraph_units(doc, d)
         for u in found:
-            lines[d][line_core(u.key)].add(u.key)
+            u.key = same.setdefault(u.key, u.key)
+            core = line_core(u.key)
+            lines[d][same.setdefault(core, core)].add(u.key)
         for u in found:
             u.headline = is_headline(u, lines)
         units += found
