@@ -183,3 +183,20 @@ def test_explained_rows_by_chunk_give_the_same_ranges(seeds_scan) -> None:  # ty
             found = ranges_by_kind(rows[rows[:, 0] == i][:, 1:])
             assert {k: sorted(v) for k, v in found.items()} == {k: sorted(v) for k, v in ranges[ids[i]].items()}
     assert {ids[i] for rows in per_chunk for i in rows[:, 0].tolist()} == set(ranges)
+
+
+def test_removals_skip_exactly_the_first_copy_of_a_repeat_in_each_document(seeds_scan) -> None:  # type: ignore[no-untyped-def]
+    """removals and explained_ranges share one rule; here it is against a slow reference, member by member."""
+    from reuse.kinds import REPEAT
+
+    expected: dict[str, list[tuple[object, str]]] = {}
+    for family in seeds_scan.families:
+        seen: set[str] = set()
+        for member in list(family.members):
+            if family.kind == REPEAT and member.doc not in seen:
+                seen.add(member.doc)
+                continue
+            expected.setdefault(member.doc, []).append((member, family.id))
+    found = {doc: [(m, f.id) for m, f in pairs] for doc, pairs in removals(seeds_scan.families).items()}
+    assert found == expected
+    assert any(f.kind == REPEAT for f in seeds_scan.families), "the seeds have a repeat to skip"

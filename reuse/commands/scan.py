@@ -69,14 +69,19 @@ def removals(families: list[Family]) -> dict[str, list[tuple[Member, Family]]]:
     """Members each kind explains, by document: all of them, except the first copy of a repeat."""
     out: dict[str, list[tuple[Member, Family]]] = {}
     for family in families:
-        seen: set[str] = set()
-        for member in family.members:
-            if family.kind == REPEAT and member.doc not in seen:
-                seen.add(member.doc)
-                continue
-            seen.add(member.doc)
+        members, at = family.members, _explaining(family)
+        for member in members if at is None else (members[i] for i in at):
             out.setdefault(member.doc, []).append((member, family))
     return out
+
+
+def _explaining(family: Family) -> list[int] | None:
+    """The places of the members that explain text (every copy of a repeat but the first in each document),
+    or None when all of them do."""
+    if family.kind != REPEAT:
+        return None
+    docs = family.members.docs
+    return [i for i in range(1, len(docs)) if docs[i] == docs[i - 1]]  # sorted: a document's first opens its run
 
 
 def _covered(length: int, ranges: list[tuple[int, int]] | np.ndarray) -> np.ndarray:
@@ -89,11 +94,8 @@ def _covered(length: int, ranges: list[tuple[int, int]] | np.ndarray) -> np.ndar
 def explained_columns(family: Family) -> tuple[list[str], np.ndarray]:
     """The members of a family that explain text, as `removals` counts them (every copy of a repeat but the
     first in each document): their document ids, and their (start, end) as rows."""
-    docs, rows = family.members.docs, family.members.rows[:, 1:]
-    if family.kind != REPEAT:
-        return docs, rows
-    later = [i for i in range(1, len(docs)) if docs[i] == docs[i - 1]]  # sorted: a document's first opens its run
-    return [docs[i] for i in later], rows[later]
+    docs, rows, at = family.members.docs, family.members.rows[:, 1:], _explaining(family)
+    return (docs, rows) if at is None else ([docs[i] for i in at], rows[at])
 
 
 def explained_ranges(families: list[Family]) -> dict[str, dict[str, list[tuple[int, int]]]]:
