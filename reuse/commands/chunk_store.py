@@ -34,7 +34,7 @@ from reuse.settings import Settings
 MEMORY = 256 * 2**20
 """The most bytes of chunks a worker keeps in memory (and never more than a quarter of its memory limit), as
 the chunks' own estimates count them (a chunk's objects take about 1.5 times its estimate). Reading a chunk of
-250 readouts back takes some 35 ms, so a small budget costs little time; at 100,000 readouts, a budget of
+250 readouts back takes some 50 ms, so a small budget costs little time; at 100,000 readouts, a budget of
 768 MB made the chunks in memory the largest part of each worker."""
 
 

@@ -275,10 +275,10 @@ def finish(
     each of its documents); with repeats (per document, for an audit), each document's audit too; and the
     texts of the wanted (document id, start, end) ranges (see member_texts), in the same visit to the chunk."""
     texts = member_texts(chunk, wanted)
-    order = np.argsort(explained[:, 0], kind="stable")
-    explained = explained[order]
-    bounds = np.searchsorted(explained[:, 0], np.array(gidx, dtype=np.int64), side="left")
-    ends = np.searchsorted(explained[:, 0], np.array(gidx, dtype=np.int64), side="right")
+    explained = explained[np.argsort(explained[:, 0], kind="stable")]
+    docs = np.array(gidx, dtype=np.int64)
+    bounds = np.searchsorted(explained[:, 0], docs, side="left")
+    ends = np.searchsorted(explained[:, 0], docs, side="right")
     reports = [
         document_report(doc, ranges_by_kind(explained[a:b, 1:]) if b > a else None)
         for doc, a, b in zip(chunk.prepared, bounds.tolist(), ends.tolist())
