@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -9,8 +12,9 @@ from hypothesis import assume, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+import reuse.text.normalize as normalize_module
 from reuse.settings import Settings
-from reuse.text.normalize import _clauses, _hard_breaks, _Stage, converter, normalize, to_codes
+from reuse.text.normalize import _block_cuts, _clauses, _hard_breaks, _Stage, converter, normalize, to_codes
 
 GOLDEN = json.loads((Path(__file__).parent / "data" / "normalize_golden.json").read_text(encoding="utf-8"))
 
@@ -140,3 +144,65 @@ def test_pickled_maps_keep_steps_that_do_not_fit_a_byte(starts: list[int], ends:
     again = pickle.loads(pickle.dumps(norm))
     assert again.starts.tolist() == starts and again.ends.tolist() == ends
     assert again.starts.dtype == np.int32 and again.ends.dtype == np.int32
+
+
+@contextmanager
+def _convert_block(size: int) -> Iterator[None]:
+    """Script conversion in blocks of `size` characters (a big document's path) for the duration."""
+    saved = normalize_module._CONVERT_BLOCK
+    normalize_module._CONVERT_BLOCK = size
+    try:
+        yield
+    finally:
+        normalize_module._CONVERT_BLOCK = saved
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.one_of(TEXT, st.text()), ANY_SETTINGS, st.integers(1, 12))
+def test_offset_map_holds_when_converted_in_blocks(text: str, settings: Settings, block: int) -> None:
+    """A text longer than the conversion block is converted a block at a time: its map is still monotone,
+    in range, and stands for the whole text."""
+    with _convert_block(block):
+        norm = normalize(text, settings)
+    n = len(norm.text)
+    assert len(norm.starts) == len(norm.ends) == n
+    assert all(0 <= s < e <= len(text) for s, e in zip(norm.starts.tolist(), norm.ends.tolist()))
+    assert np.all(np.diff(norm.starts) >= 0) and np.all(np.diff(norm.ends) >= 0)
+    assert norm.to_normalized(0, len(text)) == (0, n)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.one_of(TEXT, st.text()), st.integers(1, 12))
+def test_conversion_blocks_cut_at_clause_breaks(text: str, block: int) -> None:
+    """Blocks cover the stage in order, each at most twice the block, and an inner cut falls at the first
+    clause break (a space, or punctuation or a line break in the original) past a multiple of the block,
+    or right at it when the next block's worth of characters has none."""
+    stage_text = normalize(text, Settings(script="none", mask_digits=False))
+    assume(stage_text.text)  # an empty stage is not converted at all
+    stage = _Stage(to_codes(stage_text.text), stage_text.starts, stage_text.ends)
+    original = to_codes(text)
+    cuts = _block_cuts(stage, original, block)
+    n = len(stage_text.text)
+    assert cuts[0] == 0 and cuts[-1] == n and all(a < b for a, b in itertools.pairwise(cuts))
+    assert all(b - a <= 2 * block for a, b in itertools.pairwise(cuts))
+    breaks = _hard_breaks(original)
+
+    def is_break(i: int) -> bool:
+        return stage_text.text[i] == " " or breaks[stage.starts[i]] > breaks[stage.ends[i - 1]]
+
+    for a, b in itertools.pairwise(cuts[:-1]):
+        target = a + block
+        window = range(target, min(target + block, n))
+        first = next((i for i in window if is_break(i)), target)
+        assert b == first
+
+
+def test_a_text_converted_in_blocks_is_converted_like_one_block() -> None:
+    """Clauses whose phrases change the length, in every block: blocks give the same text and map."""
+    text = "".join(f"第{i}條：記憶體與軟體，人工智慧 {i}。" for i in range(40))
+    whole = normalize(text, Settings())
+    with _convert_block(37):
+        blocked = normalize(text, Settings())
+    assert "内存" in whole.text
+    assert blocked.text == whole.text
+    assert np.array_equal(blocked.starts, whole.starts) and np.array_equal(blocked.ends, whole.ends)

@@ -84,13 +84,6 @@ def candidate_pairs(target: PreparedDocument, reference: PreparedDocument, setti
     return np.stack((codes // width, codes % width), axis=1)
 
 
-def _shed(document: PreparedDocument) -> None:
-    """Forget the signatures and shingles: only the candidate search uses them, and on a big document they
-    hold more than the text (a signature is 512 bytes a passage); asked for again, they are computed again."""
-    for name in ("_signatures", "_shingles"):
-        document.__dict__.pop(name, None)
-
-
 def compare(
     target: PreparedDocument, reference: PreparedDocument, settings: Settings, candidates: np.ndarray | None = None
 ) -> list[VerifiedPassage]:
@@ -118,8 +111,10 @@ def diff(old: Document, new: Document, settings: Settings | None = None) -> Diff
     new_prepared = prepare(new, settings)
     new_candidates = candidate_pairs(new_prepared, old_prepared, settings)
     old_candidates = candidate_pairs(old_prepared, new_prepared, settings)
-    _shed(old_prepared)
-    _shed(new_prepared)
+    # Only the candidate search uses the signatures and shingles, and on a big document they hold more
+    # than the text (a signature is 512 bytes a passage): asked for again, they are computed again.
+    old_prepared.shed("_signatures", "_shingles")
+    new_prepared.shed("_signatures", "_shingles")
     passages = compare(new_prepared, old_prepared, settings, new_candidates)
     del new_candidates
     dropped = [

@@ -58,7 +58,8 @@ def query_prepared(
     entry = index_entry(target)
     own = store.document(target.document.id) if exclude_self else None
     n = entry.passages
-    key_members = store.key_members(entry.key_hashes, settings.key_cap + (own.passages if own else 0))
+    key_hashes = entry.key_hashes.tolist()
+    key_members = store.key_members(key_hashes, settings.key_cap + (own.passages if own else 0))
     # Each band key once, and a block of them at a time (each is looked up on its own, with its own
     # cap, so the answer is the same): a big readout has tens of millions, costly as Python lists.
     wanted_bands = sorted_unique(entry.band_keys[entry.usable].ravel())
@@ -66,8 +67,6 @@ def query_prepared(
     for start in range(0, wanted_bands.size, _KEYS_BLOCK):
         band_members.update(store.band_members(wanted_bands[start : start + _KEYS_BLOCK].tolist(), settings.band_cap))
     del wanted_bands
-    # The band keys are in the entry: the shingles are let go (computed again if asked for).
-    target.__dict__.pop("_shingles", None)
     verifier = PassageVerifier(target, target.settings, keep_indexes=False)
     verified: list[VerifiedPassage] = []
     # Passages a block at a time: the stored candidates fetched for one block are let go before the
@@ -76,7 +75,7 @@ def query_prepared(
         hi = min(lo + _BLOCK, n)
         ranked = [
             _ranked(
-                entry.key_hashes[i],
+                key_hashes[i],
                 entry.band_keys[i].tolist() if entry.usable[i] else (),
                 key_members,
                 band_members,

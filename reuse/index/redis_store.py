@@ -169,12 +169,10 @@ class RedisStore(Store):
         sigs = doc.signatures.astype(">u4", copy=False)
         records = {}
         doc_b = doc.id.encode("utf-8")
-        for i in range(doc.passages):
-            norm_b, text_b = doc.keys[i].encode("utf-8"), doc.texts[i].encode("utf-8")
+        for i, start, end, kh, key, text in doc.rows(0, doc.passages):
+            norm_b, text_b = key.encode("utf-8"), text.encode("utf-8")
             sig_b = sigs[i].tobytes() if doc.usable[i] else b""
-            header = _HEADER.pack(
-                i, doc.starts[i], doc.ends[i], doc.key_hashes[i], len(doc_b), len(norm_b), len(text_b), len(sig_b)
-            )
+            header = _HEADER.pack(i, start, end, kh, len(doc_b), len(norm_b), len(text_b), len(sig_b))
             records[self._key("p", first + i)] = b"".join((header, doc_b, norm_b, text_b, sig_b))
         pipe.set(doc_key, _DOC.pack(first, doc.passages, doc.chars))
         pipe.sadd(self._key("docs"), doc.id)
@@ -186,8 +184,10 @@ class RedisStore(Store):
                 pipe, self.scripts.zadd, self._key("b", ""), band_blob(doc.band_keys[usable], pids[usable]), 20
             )
         if doc.passages:
-            queue_script(pipe, self.scripts.zadd, self._key("x", ""), key_blob(doc.key_hashes, pids.tolist()), 20)
-            self._counts(pipe, set(doc.key_hashes), 1)
+            queue_script(
+                pipe, self.scripts.zadd, self._key("x", ""), key_blob(doc.key_hashes.tolist(), pids.tolist()), 20
+            )
+            self._counts(pipe, set(doc.key_hashes.tolist()), 1)
         pipe.incrby(self._key("n", "passages"), doc.passages)
 
     def _counts(self, pipe: Any, key_hashes: set[int], change: int) -> None:

@@ -91,23 +91,25 @@ class SqliteStore(Store):
         )
         doc_num = cursor.lastrowid
         signatures = doc.signatures.astype("<u4", copy=False)
-        db.executemany(
-            "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
+        for lo in range(0, doc.passages, _PASSAGES):
+            hi = min(lo + _PASSAGES, doc.passages)
+            db.executemany(
+                "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    first + i,
-                    doc_num,
-                    i,
-                    doc.starts[i],
-                    doc.ends[i],
-                    doc.key_hashes[i],
-                    doc.keys[i],
-                    doc.texts[i],
-                    signatures[i].tobytes() if doc.usable[i] else None,
-                )
-                for i in range(doc.passages)
-            ),
-        )
+                    (
+                        first + i,
+                        doc_num,
+                        i,
+                        start,
+                        end,
+                        kh,
+                        key,
+                        text,
+                        signatures[i].tobytes() if doc.usable[i] else None,
+                    )
+                    for i, start, end, kh, key, text in doc.rows(lo, hi)
+                ),
+            )
         rows = np.flatnonzero(doc.usable)
         # A block of passages at a time, and written once a batch's entries grow past _STAGED: a big document's
         # band entries, sorted and deduplicated at once, took several copies of passages x bands x 16 bytes.
@@ -118,7 +120,7 @@ class SqliteStore(Store):
             staged.append(np.unique(np.stack((keys.ravel(), pids), axis=1), axis=0))
             if sum(len(pairs) for pairs in staged) >= _STAGED:
                 self._write_staged(staged, counts)
-        counts.update(set(doc.key_hashes))
+        counts.update(set(doc.key_hashes.tolist()))
         return first + doc.passages
 
     def _write_staged(self, staged: list[np.ndarray], counts: Counter[int]) -> None:

@@ -21,7 +21,7 @@ import numpy as np
 from reuse.errors import IndexStoreError, SettingsError
 from reuse.settings import ALGORITHM_VERSION, FIELDS, Settings
 from reuse.sketch.candidates import stable_band_keys
-from reuse.sketch.prepared import PreparedDocument
+from reuse.sketch.prepared import PreparedDocument, passage_key
 
 if TYPE_CHECKING:
     from typing_extensions import Self  # typing.Self from Python 3.11 on
@@ -40,15 +40,24 @@ def key_hash(key: str) -> int:
 
 @dataclass(frozen=True)
 class IndexEntry:
-    """What an index stores of a document (and what a query looks up), computed once from its preparation."""
+    """What an index stores of a document (and what a query looks up), computed once from its preparation.
+
+    Arrays and the two texts, not a list per passage: a passage's text and key are sliced when a
+    block of rows is written (`rows`), so that a big document's entry holds its texts once, not again
+    as hundreds of thousands of strings (about 600 MB at 100 MB of text)."""
 
     id: str
-    chars: int
-    starts: list[int]
-    ends: list[int]
-    texts: list[str]
-    keys: list[str]
-    key_hashes: list[int]
+    text: str
+    normalized: str
+    """The normalized text, of which each passage's key is a range (see `key`)."""
+    starts: np.ndarray
+    """Original start of each passage (int32); ends alike."""
+    ends: np.ndarray
+    key_starts: np.ndarray
+    """Each passage's range in the normalized text (int32): its exact-match key, unless empty."""
+    key_ends: np.ndarray
+    key_hashes: np.ndarray
+    """key_hash of each passage's key (int64)."""
     signatures: np.ndarray
     """(passages, num_perm) uint32."""
     usable: np.ndarray
@@ -58,23 +67,65 @@ class IndexEntry:
 
     @property
     def passages(self) -> int:
-        return len(self.starts)
+        return int(self.starts.size)
+
+    @property
+    def chars(self) -> int:
+        return len(self.text)
+
+    def key(self, i: int) -> str:
+        return passage_key(
+            self.normalized,
+            int(self.key_starts[i]),
+            int(self.key_ends[i]),
+            self.text,
+            int(self.starts[i]),
+            int(self.ends[i]),
+        )
+
+    def rows(self, lo: int, hi: int) -> Iterator[tuple[int, int, int, int, str, str]]:
+        """(index, start, end, key hash, key, text) of passages lo to hi, as Python values."""
+        text = self.text
+        for i, start, end, kh in zip(
+            range(lo, hi),
+            self.starts[lo:hi].tolist(),
+            self.ends[lo:hi].tolist(),
+            self.key_hashes[lo:hi].tolist(),
+            strict=True,
+        ):
+            yield i, start, end, kh, self.key(i), text[start:end]
 
 
 def index_entry(prepared: PreparedDocument) -> IndexEntry:
-    """What the index stores of a prepared document (computed from it once: the rows to write, or to look up)."""
+    """What the index stores of a prepared document (computed from it once: the rows to write, or to look up).
+
+    The preparation's shingles are let go once signed (computed again if asked for): an entry needs
+    only the signatures, and on a big document the shingles and their tokens outweigh them."""
     settings = prepared.settings
-    passages, keys, signatures = prepared.passages(), prepared.keys(), prepared.signatures()
+    usable = prepared.passages_with_shingles()
+    signatures = prepared.signatures()
+    prepared.shed("_shingles")
+    normalized, text = prepared.normalized.text, prepared.document.text
+    key_starts, key_ends, starts, ends = prepared.range_starts, prepared.range_ends, prepared.starts, prepared.ends
+    key_hashes = np.fromiter(
+        (
+            key_hash(passage_key(normalized, lo, hi, text, start, end))
+            for lo, hi, start, end in zip(key_starts.tolist(), key_ends.tolist(), starts.tolist(), ends.tolist())
+        ),
+        dtype=np.int64,
+        count=len(prepared),
+    )
     return IndexEntry(
         id=prepared.document.id,
-        chars=len(prepared.document.text),
-        starts=[p.start for p in passages],
-        ends=[p.end for p in passages],
-        texts=[p.text for p in passages],
-        keys=list(keys),
-        key_hashes=[key_hash(k) for k in keys],
+        text=text,
+        normalized=normalized,
+        starts=starts,
+        ends=ends,
+        key_starts=key_starts,
+        key_ends=key_ends,
+        key_hashes=key_hashes,
         signatures=signatures,
-        usable=prepared.passages_with_shingles(),
+        usable=usable,
         band_keys=stable_band_keys(signatures, settings.bands, settings.rows),
     )
 

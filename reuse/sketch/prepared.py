@@ -167,7 +167,15 @@ class PreparedDocument:
 
     def passages_with_shingles(self) -> np.ndarray:
         """Whether each passage has a shingle: only they have a meaningful signature."""
-        return np.bincount(self.shingles().passages, minlength=len(self)) > 0
+        found = np.zeros(len(self), dtype=bool)
+        found[self.shingles().passages] = True  # not bincount, which copies the passages as int64
+        return found
+
+    def shed(self, *names: str) -> None:
+        """Forget what was computed under these names ("_shingles", "_signatures", ...): asked for again,
+        it is computed again. What holds a big document's arrays lets them go once done with them."""
+        for name in names:
+            self.__dict__.pop(name, None)
 
     def distinct_shingles(self) -> np.ndarray:
         """How many different shingles each passage has."""

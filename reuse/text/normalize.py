@@ -8,6 +8,7 @@ character, the range of original characters it stands for. Offsets are code poin
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -240,10 +241,47 @@ _SEPARATOR = "\n"
 break of the text into a space, so the clauses convert exactly as they would one by one."""
 
 
+_CONVERT_BLOCK = 1 << 20
+"""Characters converted together at most: OpenCC's segmentation holds about 20 bytes a character, and
+the aligned path several arrays more (a 100 MB text converted at once peaked at 1.2 GB)."""
+
+
 def _convert_script(stage: _Stage, script: str, original: np.ndarray, max_clause: int) -> _Stage:
-    """OpenCC conversion; where a phrase changes the length, align that clause alone."""
+    """OpenCC conversion, a block of clauses at a time (one block for any text up to _CONVERT_BLOCK)."""
     if script == "none" or stage.codes.size == 0:
         return stage
+    cuts = _block_cuts(stage, original, _CONVERT_BLOCK)
+    if len(cuts) == 2:
+        return _convert_block(stage, script, original, max_clause)
+    parts = [
+        _convert_block(_Stage(stage.codes[lo:hi], stage.starts[lo:hi], stage.ends[lo:hi]), script, original, max_clause)
+        for lo, hi in itertools.pairwise(cuts)
+    ]
+    return _Stage(*(np.concatenate([getattr(part, name) for part in parts]) for name in ("codes", "starts", "ends")))
+
+
+def _block_cuts(stage: _Stage, original: np.ndarray, block: int) -> list[int]:
+    """Where to cut the stage into blocks of about `block` characters: at the first clause break (a space,
+    or punctuation or a line break in the original between two characters) past each multiple of block,
+    so that no phrase is cut unless a clause runs on for a whole block."""
+    n = stage.codes.size
+    cuts = [0]
+    while n - cuts[-1] > block:
+        target = cuts[-1] + block
+        window = slice(target, min(target + block, n))
+        space = stage.codes[window] == SPACE
+        starts, ends = stage.starts[window], stage.ends[target - 1 : window.stop - 1]
+        lo, hi = int(min(starts.min(), ends.min())), int(max(starts.max(), ends.max()))
+        breaks = _hard_breaks(original[lo:hi])
+        broken = breaks[starts - lo] > breaks[ends - lo]
+        found = np.flatnonzero(space | broken)
+        cuts.append(target + int(found[0]) if found.size else target)
+    cuts.append(n)
+    return cuts
+
+
+def _convert_block(stage: _Stage, script: str, original: np.ndarray, max_clause: int) -> _Stage:
+    """OpenCC conversion; where a phrase changes the length, align that clause alone."""
     before = from_codes(stage.codes)
     after = converter(script).convert(before)
     if after == before:
@@ -253,9 +291,15 @@ def _convert_script(stage: _Stage, script: str, original: np.ndarray, max_clause
     # Phrase conversion changed the length (記憶體 → 内存). Clause by clause (cut where the
     # original had punctuation or a line break), clauses of the same length keep the
     # character-for-character map; the others are aligned, which stays cheap because they are short.
-    bounds = _clauses(stage, _hard_breaks(original), max_clause)
+    # The clause breaks are counted over the stretch of the original this block stands for.
+    lo, hi = int(stage.starts.min()), int(stage.ends.max())
+    bounds = _clauses(
+        _Stage(stage.codes, stage.starts - lo, stage.ends - lo), _hard_breaks(original[lo:hi]), max_clause
+    )
+    del after
     separated = np.insert(stage.codes, bounds[1:-1], ord(_SEPARATOR))
     converted = converter(script).convert(from_codes(separated)).split(_SEPARATOR)
+    del separated
     pieces: list[str] = []
     replacements: list[tuple[int, int, str]] = []
     for lo, hi, clause in zip(bounds[:-1].tolist(), bounds[1:].tolist(), converted):
