@@ -12,10 +12,11 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from reuse.commands.diff import diff
+from reuse.commands.diff import compare, diff, unmatched
 from reuse.load.document import Document, from_text, load_document
 from reuse.reports.diff import render_json, render_markdown
 from reuse.settings import Settings
+from reuse.sketch.prepared import prepare
 
 from .conftest import ROOT, SEED_FILES, SEEDS
 
@@ -216,3 +217,35 @@ def test_diff_invariants(old_text: str, new_text: str) -> None:
         assert new_text[p.passage.start : p.passage.end] == p.passage.text
         if p.passage.text in old_text.splitlines() or p.passage.text + "\n" in old_text:
             assert p.status == "reused"
+
+
+PHRASES = st.lists(
+    st.sampled_from(
+        [
+            "中俄关系稳定发展",
+            "维护国际公平正义",
+            "两国元首还共同会见了记者",
+            "Xi met Putin at the Kremlin",
+            "the two sides agreed",
+            "，",
+            "。",
+            " ",
+            "\n",
+        ]
+    ),
+    max_size=16,
+).map("".join)
+
+
+@hsettings(max_examples=100, deadline=None)
+@given(PHRASES, PHRASES)
+def test_dropped_passages_are_those_a_full_verification_calls_new(old_text: str, new_text: str) -> None:
+    """`unmatched` stops at a passage's first reused candidate; verifying every candidate (compare) is the
+    slow reference: the passages it calls new are exactly the dropped ones, with the same figures."""
+    settings = Settings(min_span=6)
+    old, new = prepare(from_text(old_text, "old"), settings), prepare(from_text(new_text, "new"), settings)
+    expected = [p for p in compare(old, new, settings) if p.status == "new"]
+    assert unmatched(old, new, settings) == expected
+    result = diff(old.document, new.document, settings)
+    assert [p.passage for p in result.dropped] == [p.passage for p in expected]
+    assert all(p.status == "dropped" for p in result.dropped)

@@ -10,6 +10,7 @@ instead), so they live here; verifying them is the one loop every command shares
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -17,8 +18,9 @@ import numpy as np
 from reuse.kinds import DROPPED, NEW
 from reuse.load.document import Document
 from reuse.settings import Settings
-from reuse.sketch.candidates import cross_pairs, lsh_cross_pairs, sorted_unique
+from reuse.sketch.candidates import distinct_rows, join_rows, lsh_cross_pairs, sorted_unique, stable_band_keys
 from reuse.sketch.prepared import PreparedDocument, prepare
+from reuse.text.segment import Passage
 from reuse.verify.verifier import PassageVerifier, StatusCounts, VerifiedPassage, count_statuses
 
 
@@ -39,9 +41,45 @@ class DiffResult:
     """OLD and NEW as prepared: what --against looks NEW up with, rather than prepare it again."""
 
 
-def candidate_pairs(target: PreparedDocument, reference: PreparedDocument, settings: Settings) -> np.ndarray:
+@dataclass(frozen=True)
+class Searchable:
+    """What the candidate search asks of one document, computed once for both directions of a diff; the
+    shingles and signatures it comes from are let go (on a big document they hold more than the text)."""
+
+    band_keys: np.ndarray
+    """(passages, bands) stable band keys of the signatures."""
+    usable: np.ndarray
+    """Passages with shingles: only they have a meaningful signature."""
+    shingle_keys: np.ndarray
+    """The distinct (shingle hash, passage) rows, sorted (candidates.distinct_rows): hashes, and passages."""
+    shingle_ids: np.ndarray
+    distinct: np.ndarray
+    """How many different shingles each passage has."""
+
+
+def searchable(document: PreparedDocument, settings: Settings) -> Searchable:
+    shingles = document.shingles()
+    usable = document.passages_with_shingles()
+    band_keys = stable_band_keys(document.signatures(), settings.bands, settings.rows)
+    document.shed("_signatures")
+    keys, ids = distinct_rows(shingles.hashes, shingles.passages)
+    del shingles
+    document.shed("_shingles")
+    return Searchable(band_keys, usable, keys, ids, np.bincount(ids, minlength=len(document)))
+
+
+def candidate_pairs(
+    target: PreparedDocument,
+    reference: PreparedDocument,
+    settings: Settings,
+    mine: Searchable | None = None,
+    theirs: Searchable | None = None,
+) -> np.ndarray:
     """(target passage, reference passage) pairs worth verifying, distinct and sorted, as an (n, 2) int64 array
-    (a set per passage would cost a few hundred bytes each on a big document)."""
+    (a set per passage would cost a few hundred bytes each on a big document). mine and theirs: the two
+    documents' `searchable` forms, when computed already."""
+    mine = mine or searchable(target, settings)
+    theirs = theirs or searchable(reference, settings)
     by_key: dict[str, list[int]] = defaultdict(list)
     for j, key in enumerate(reference.keys()):
         by_key[key].append(j)
@@ -55,29 +93,20 @@ def candidate_pairs(target: PreparedDocument, reference: PreparedDocument, setti
     del by_key
     exact = np.stack((np.array(exact_i, dtype=np.int64), np.array(exact_j, dtype=np.int64)), axis=1)
 
-    lsh = lsh_cross_pairs(
-        target.signatures(),
-        target.passages_with_shingles(),
-        reference.signatures(),
-        reference.passages_with_shingles(),
-        settings.bands,
-        settings.rows,
-    )
-    mine, theirs = target.shingles(), reference.shingles()
-    shared, counts = cross_pairs(
-        mine.hashes,
-        mine.passages,
-        theirs.hashes,
-        theirs.passages,
+    lsh = lsh_cross_pairs(mine.band_keys, mine.usable, theirs.band_keys, theirs.usable)
+    shared, counts = join_rows(
+        mine.shingle_keys,
+        mine.shingle_ids,
+        theirs.shingle_keys,
+        theirs.shingle_ids,
         # A shingle in many reference passages is a stop phrase: passages that really share text
         # share rarer shingles too.
         settings.max_shingle_group,
     )
     # A stretch long enough to count shares several distinct shingles; one common shingle alone
     # ("中俄关系", "the two sides") is what makes most pairs, so require two, or all a passage has.
-    distinct = target.distinct_shingles()
     if shared.size:
-        shared = shared[counts >= np.minimum(settings.min_shared_shingles, distinct[shared[:, 0]])]
+        shared = shared[counts >= np.minimum(settings.min_shared_shingles, mine.distinct[shared[:, 0]])]
     width = len(reference) + 1
     pairs = np.concatenate((exact, lsh, shared))
     codes = sorted_unique(pairs[:, 0] * width + pairs[:, 1])
@@ -91,13 +120,34 @@ def compare(
     if candidates is None:
         candidates = candidate_pairs(target, reference, settings)
     verifier = PassageVerifier(target, settings)
+    return [verifier.verify(i, found) for i, found in enumerate(_candidates(target, reference, candidates))]
+
+
+def unmatched(
+    target: PreparedDocument, reference: PreparedDocument, settings: Settings, candidates: np.ndarray | None = None
+) -> list[VerifiedPassage]:
+    """The target passages that reuse nothing of the reference, as `compare` reports them (status new):
+    a passage's candidates are verified only up to the first it reuses."""
+    if candidates is None:
+        candidates = candidate_pairs(target, reference, settings)
+    verifier = PassageVerifier(target, settings)
+    passages = verifier.passages
+    return [
+        VerifiedPassage(passages[i], NEW, 0.0, 0.0, 0, (), ())
+        for i, found in enumerate(_candidates(target, reference, candidates))
+        if not verifier.reuses_any(i, found)
+    ]
+
+
+def _candidates(
+    target: PreparedDocument, reference: PreparedDocument, candidates: np.ndarray
+) -> Iterator[list[tuple[Passage, str, str]]]:
+    """Each target passage's candidates in order, as the verifier takes them."""
     passages, keys, norm_text = reference.passages(), reference.keys(), reference.norm_text
     bounds = np.searchsorted(candidates[:, 0], np.arange(len(target) + 1)).tolist()
     theirs = candidates[:, 1].tolist()
-    return [
-        verifier.verify(i, [(passages[j], keys[j], norm_text(j)) for j in theirs[bounds[i] : bounds[i + 1]]])
-        for i in range(len(target))
-    ]
+    for i in range(len(target)):
+        yield [(passages[j], keys[j], norm_text(j)) for j in theirs[bounds[i] : bounds[i + 1]]]
 
 
 def summarize(passages: list[VerifiedPassage], dropped: int) -> Summary:
@@ -108,19 +158,16 @@ def summarize(passages: list[VerifiedPassage], dropped: int) -> Summary:
 def diff(old: Document, new: Document, settings: Settings | None = None) -> DiffResult:
     settings = settings or Settings()
     old_prepared = prepare(old, settings)
+    old_search = searchable(old_prepared, settings)
     new_prepared = prepare(new, settings)
-    new_candidates = candidate_pairs(new_prepared, old_prepared, settings)
-    old_candidates = candidate_pairs(old_prepared, new_prepared, settings)
-    # Only the candidate search uses the signatures and shingles, and on a big document they hold more
-    # than the text (a signature is 512 bytes a passage): asked for again, they are computed again.
-    old_prepared.shed("_signatures", "_shingles")
-    new_prepared.shed("_signatures", "_shingles")
+    new_search = searchable(new_prepared, settings)
+    new_candidates = candidate_pairs(new_prepared, old_prepared, settings, new_search, old_search)
+    old_candidates = candidate_pairs(old_prepared, new_prepared, settings, old_search, new_search)
+    del old_search, new_search
     passages = compare(new_prepared, old_prepared, settings, new_candidates)
     del new_candidates
     dropped = [
-        replace(result, status=DROPPED)
-        for result in compare(old_prepared, new_prepared, settings, old_candidates)
-        if result.status == NEW
+        replace(result, status=DROPPED) for result in unmatched(old_prepared, new_prepared, settings, old_candidates)
     ]
     return DiffResult(
         old, new, settings, passages, dropped, summarize(passages, len(dropped)), (old_prepared, new_prepared)

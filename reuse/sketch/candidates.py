@@ -103,18 +103,76 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     return values[np.concatenate(([True], values[1:] != values[:-1]))] if values.size else values
 
 
-def _unique_rows(keys: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """The distinct (key, id) rows, sorted: np.unique(np.stack((keys, ids), axis=1), axis=0).
+def distinct_rows(keys: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (key, id) rows, sorted by key and then id, as two arrays (int64 keys, int32 ids), the
+    form `join_rows` takes.
 
-    Packed into one int64 when they fit (shingle hashes and band ids do), because np.unique along an
-    axis sorts rows as structured values, many times slower than a plain sort of numbers."""
-    keys, ids = keys.astype(np.int64), ids.astype(np.int64)
-    if keys.size and int(keys.min()) >= 0 and int(ids.min()) >= 0:
-        width = int(ids.max()) + 1
-        if int(keys.max()) < (1 << 62) // width:
-            packed = sorted_unique(keys * width + ids)
-            return np.stack((packed // width, packed % width), axis=1)
-    return np.unique(np.stack((keys, ids), axis=1), axis=0)
+    Packed into one int64 and sorted when they fit (shingle hashes do), because a sort of numbers is
+    many times faster than a sort of rows, and holds one array, not several (a big document has tens
+    of millions of shingles)."""
+    ids = ids.astype(np.int32, copy=False)
+    if keys.size == 0:
+        return keys.astype(np.int64), ids
+    shift = max(int(ids.max()).bit_length(), 1)
+    if int(keys.min()) >= 0 and int(keys.max()) < (1 << (62 - shift)) and int(ids.min()) >= 0:
+        packed = keys.astype(np.int64)
+        packed <<= shift
+        packed |= ids
+        packed = sorted_unique(packed)
+        return packed >> shift, (packed & ((1 << shift) - 1)).astype(np.int32)
+    order = np.lexsort((ids, keys))
+    keys, ids = keys[order].astype(np.int64), ids[order]
+    first = np.concatenate(([True], (keys[1:] != keys[:-1]) | (ids[1:] != ids[:-1])))
+    return keys[first], ids[first]
+
+
+_JOIN_BLOCK = 1 << 20
+"""Left-hand rows joined at a time: their matches, a few 8-byte arrays each, stay small."""
+
+
+def join_rows(
+    left_keys: np.ndarray,
+    left_ids: np.ndarray,
+    right_keys: np.ndarray,
+    right_ids: np.ndarray,
+    max_group: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(left id, right id) pairs sharing at least one key, sorted, with how many distinct keys they share.
+
+    Both sides are distinct rows sorted by key (`distinct_rows`). A join by sorting, a block of left rows
+    at a time: nothing is compared within one side. Keys held by more than max_group right-hand ids are
+    skipped (too common to say anything)."""
+    empty = (np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64))
+    if left_keys.size == 0 or right_keys.size == 0:
+        return empty
+    width = int(right_ids.max()) + 1
+    codes: list[np.ndarray] = []
+    counts: list[np.ndarray] = []
+    for lo in range(0, left_keys.size, _JOIN_BLOCK):
+        keys = left_keys[lo : lo + _JOIN_BLOCK]
+        first = np.searchsorted(right_keys, keys, side="left")
+        sizes = np.searchsorted(right_keys, keys, side="right") - first
+        if max_group is not None:
+            sizes[sizes > max_group] = 0
+        total = int(sizes.sum())
+        if total == 0:
+            continue
+        which = np.repeat(np.arange(keys.size), sizes)
+        offsets = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        block = left_ids[lo : lo + _JOIN_BLOCK][which].astype(np.int64) * width
+        block += right_ids[np.repeat(first, sizes) + offsets]
+        found, times = np.unique(block, return_counts=True)
+        codes.append(found)
+        counts.append(times)
+    if not codes:
+        return empty
+    # A pair can share keys in several blocks: add up its counts.
+    joined, times = np.concatenate(codes), np.concatenate(counts)
+    order = np.argsort(joined, kind="stable")
+    joined, times = joined[order], times[order]
+    starts = np.flatnonzero(np.concatenate(([True], joined[1:] != joined[:-1])))
+    joined, times = joined[starts], np.add.reduceat(times, starts)
+    return np.stack((joined // width, joined % width), axis=1), times
 
 
 def cross_pairs(
@@ -124,45 +182,24 @@ def cross_pairs(
     right_ids: np.ndarray,
     max_group: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(left id, right id) pairs sharing at least one key, with how many distinct keys they share.
-
-    A join by sorting: nothing is compared within one side. Keys held by more than max_group
-    right-hand ids are skipped (too common to say anything).
-    """
-    empty = (np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64))
-    if left_keys.size == 0 or right_keys.size == 0:
-        return empty
-    left, right = _unique_rows(left_keys, left_ids), _unique_rows(right_keys, right_ids)
-    lo = np.searchsorted(right[:, 0], left[:, 0], side="left")
-    hi = np.searchsorted(right[:, 0], left[:, 0], side="right")
-    sizes = hi - lo
-    if max_group is not None:
-        sizes = np.where(sizes > max_group, 0, sizes)
-    if not sizes.any():
-        return empty
-    which = np.repeat(np.arange(left.shape[0]), sizes)
-    offsets = np.arange(which.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    l_ids = left[which, 1]
-    r_ids = right[np.repeat(lo, sizes) + offsets, 1]
-    width = int(r_ids.max()) + 1
-    codes, counts = np.unique(l_ids * width + r_ids, return_counts=True)
-    return np.stack((codes // width, codes % width), axis=1), counts
+    """join_rows of any (key, id) rows, repeated or in any order."""
+    return join_rows(*distinct_rows(left_keys, left_ids), *distinct_rows(right_keys, right_ids), max_group)
 
 
 def lsh_cross_pairs(
-    left: np.ndarray, left_usable: np.ndarray, right: np.ndarray, right_usable: np.ndarray, bands: int, rows: int
+    left: np.ndarray, left_usable: np.ndarray, right: np.ndarray, right_usable: np.ndarray
 ) -> np.ndarray:
-    """Pairs (left passage, right passage) whose signatures collide in at least one band."""
+    """Pairs (left passage, right passage) of usable passages equal in at least one band: left and right are
+    their (passages, bands) `stable_band_keys`, each computed on its own side."""
     l_ids, r_ids = np.flatnonzero(left_usable), np.flatnonzero(right_usable)
     if l_ids.size == 0 or r_ids.size == 0:
         return np.zeros((0, 2), dtype=np.int64)
-    keys = band_keys(np.concatenate((left[l_ids], right[r_ids])), bands, rows)
     # Band by band, deduplicating as we go: identical passages collide in every band, and joining
     # all bands at once would hold their pair product once per band.
     width = int(right.shape[0]) + 1
     found: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
-    for band in range(bands):
-        pairs, _ = cross_pairs(keys[: l_ids.size, band], l_ids, keys[l_ids.size :, band], r_ids)
+    for band in range(left.shape[1]):
+        pairs, _ = cross_pairs(left[l_ids, band], l_ids, right[r_ids, band], r_ids)
         found.append(pairs[:, 0] * width + pairs[:, 1])
         if len(found) > 8:  # collapse now and then: a sort of everything per band would be slow
             found = [sorted_unique(np.concatenate(found))]

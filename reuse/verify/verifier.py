@@ -225,6 +225,12 @@ class PassageVerifier:
             return PARTIAL, round(coverage, 4), self.in_document(i, [Span(s, e, 0, 0) for s, e in local])
         return NEW, round(coverage, 4), ()
 
+    def reuses_any(self, i: int, candidates: Iterable[Candidate[S]]) -> bool:
+        """Whether passage i reuses text from any candidate: what `verify` would not call new, found
+        without verifying the candidates after the first that it reuses (a diff's dropped passages)."""
+        key = self.keys[i]
+        return any(self.spans(i, ref_text, key == ref_key) for _, ref_key, ref_text in candidates)
+
     def verify(
         self,
         i: int,
