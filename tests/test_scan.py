@@ -126,7 +126,7 @@ def test_json_is_identical_across_hash_seeds() -> None:
 
 
 @hsettings(max_examples=300, deadline=None)
-@given(st.integers(0, 60), st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=8))
+@given(st.integers(0, 60), st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=30))
 def test_covered_marks_what_the_ranges_cover(length: int, pairs: list[tuple[int, int]]) -> None:
     ranges = [(min(a, b, length), min(max(a, b), length)) for a, b in pairs]
     expected = np.zeros(length, dtype=bool)

@@ -85,10 +85,21 @@ def _explaining(family: Family) -> list[int] | None:
 
 
 def _covered(length: int, ranges: list[tuple[int, int]] | np.ndarray) -> np.ndarray:
-    """Which of length characters lie in any of the [start, end) ranges."""
+    """Which of length characters lie in any of the [start, end) ranges.
+
+    The ranges are merged first, so that a byte a character marks where each merged range opens and
+    closes: counting every range's ends took three 8-byte arrays as long as the text."""
     bounds = np.asarray(ranges, dtype=np.int64).reshape(-1, 2)
-    delta = np.bincount(bounds[:, 0], minlength=length + 1) - np.bincount(bounds[:, 1], minlength=length + 1)
-    return np.cumsum(delta[:length]) > 0
+    bounds = bounds[bounds[:, 0] < bounds[:, 1]]
+    if bounds.size == 0:
+        return np.zeros(length, dtype=bool)
+    bounds = bounds[np.argsort(bounds[:, 0], kind="stable")]
+    reach = np.maximum.accumulate(bounds[:, 1])
+    opens = np.flatnonzero(np.concatenate(([True], bounds[1:, 0] > reach[:-1])))
+    edges = np.zeros(length + 1, dtype=np.int8)
+    edges[bounds[opens, 0]] = 1
+    edges[np.append(reach[opens[1:] - 1], reach[-1])] = -1  # a merged range closes before the next opens
+    return np.cumsum(edges[:length], dtype=np.int8) > 0
 
 
 def explained_columns(family: Family) -> tuple[list[str], np.ndarray]:
@@ -184,6 +195,8 @@ def scan(
 def _scan(corpus: Corpus, settings: Settings, jobs: int, for_audit: bool, stopwatch: Stopwatch | None) -> ScanResult:
     stopwatch = stopwatch or Stopwatch()
     documents = sorted(corpus.documents, key=lambda d: d.id)
+    # No more processes than documents: one big document is analysed here, not copied to a worker and back.
+    jobs = max(1, min(jobs, len(documents)))
     prepared: list[PreparedDocument] = []
     finder = FamilyFinder(settings)
     runs: list[np.ndarray] = []

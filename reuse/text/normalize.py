@@ -242,8 +242,8 @@ break of the text into a space, so the clauses convert exactly as they would one
 
 
 _CONVERT_BLOCK = 1 << 20
-"""Characters converted together at most: OpenCC's segmentation holds about 20 bytes a character, and
-the aligned path several arrays more (a 100 MB text converted at once peaked at 1.2 GB)."""
+"""Characters converted together (a 100 MB text converted at once peaked at 1.2 GB). Past it, which path a
+block takes is the block's own, and no phrase is matched across a block's clause break."""
 
 
 def _convert_script(stage: _Stage, script: str, original: np.ndarray, max_clause: int) -> _Stage:
@@ -251,8 +251,6 @@ def _convert_script(stage: _Stage, script: str, original: np.ndarray, max_clause
     if script == "none" or stage.codes.size == 0:
         return stage
     cuts = _block_cuts(stage, original, _CONVERT_BLOCK)
-    if len(cuts) == 2:
-        return _convert_block(stage, script, original, max_clause)
     parts = [
         _convert_block(_Stage(stage.codes[lo:hi], stage.starts[lo:hi], stage.ends[lo:hi]), script, original, max_clause)
         for lo, hi in itertools.pairwise(cuts)
@@ -291,15 +289,12 @@ def _convert_block(stage: _Stage, script: str, original: np.ndarray, max_clause:
     # Phrase conversion changed the length (記憶體 → 内存). Clause by clause (cut where the
     # original had punctuation or a line break), clauses of the same length keep the
     # character-for-character map; the others are aligned, which stays cheap because they are short.
-    # The clause breaks are counted over the stretch of the original this block stands for.
-    lo, hi = int(stage.starts.min()), int(stage.ends.max())
+    lo, hi = int(stage.starts.min()), int(stage.ends.max())  # the stretch of the original the block stands for
     bounds = _clauses(
         _Stage(stage.codes, stage.starts - lo, stage.ends - lo), _hard_breaks(original[lo:hi]), max_clause
     )
-    del after
     separated = np.insert(stage.codes, bounds[1:-1], ord(_SEPARATOR))
     converted = converter(script).convert(from_codes(separated)).split(_SEPARATOR)
-    del separated
     pieces: list[str] = []
     replacements: list[tuple[int, int, str]] = []
     for lo, hi, clause in zip(bounds[:-1].tolist(), bounds[1:].tolist(), converted):
