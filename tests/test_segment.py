@@ -103,11 +103,20 @@ def test_paragraphs_trim_whitespace() -> None:
 @given(
     st.text(alphabet=st.sampled_from("ab Zé@[`{中文。Жжё1 .,\nÀɏȀ\u3042가𠀀"), max_size=40),
     st.lists(st.integers(0, 40), max_size=10),
+    st.sampled_from([1, 3, 8, 1 << 22]),
 )
-def test_languages_of_a_whole_document_agree_with_lang_of(text: str, cuts: list[int]) -> None:
-    """The array version counts script runs exactly as the per-passage regular expressions do."""
+def test_languages_of_a_whole_document_agree_with_lang_of(text: str, cuts: list[int], block: int) -> None:
+    """The array version counts script runs exactly as the per-passage regular expressions do, also a
+    few characters of text at a time (a big document's blocks)."""
+    from reuse import charclass
+
     bounds = sorted({min(c, len(text)) for c in cuts})
     spans = list(pairwise(bounds)) + [(b, b) for b in bounds[:1]]
     starts = np.array([s for s, _ in spans], dtype=np.int64)
     ends = np.array([e for _, e in spans], dtype=np.int64)
-    assert languages(text, starts, ends) == [lang_of(text[s:e]) for s, e in spans]
+    saved, charclass._LANGUAGE_BLOCK = charclass._LANGUAGE_BLOCK, block
+    try:
+        found = languages(text, starts, ends)
+    finally:
+        charclass._LANGUAGE_BLOCK = saved
+    assert found == [lang_of(text[s:e]) for s, e in spans]
