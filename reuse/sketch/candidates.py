@@ -104,24 +104,24 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
 
 
 def distinct_rows(keys: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct (key, id) rows, sorted by key and then id, as two arrays (int64 keys, int32 ids), the
-    form `join_rows` takes.
+    """The distinct (key, id) rows, sorted by key and then id, as two arrays (keys of their own type, int32
+    ids), the form `join_rows` takes.
 
     Packed into one int64 and sorted when they fit (shingle hashes do), because a sort of numbers is
     many times faster than a sort of rows, and holds one array, not several (a big document has tens
     of millions of shingles)."""
     ids = ids.astype(np.int32, copy=False)
     if keys.size == 0:
-        return keys.astype(np.int64), ids
+        return keys, ids
     shift = max(int(ids.max()).bit_length(), 1)
     if int(keys.min()) >= 0 and int(keys.max()) < (1 << (62 - shift)) and int(ids.min()) >= 0:
         packed = keys.astype(np.int64)
         packed <<= shift
         packed |= ids
         packed = sorted_unique(packed)
-        return packed >> shift, (packed & ((1 << shift) - 1)).astype(np.int32)
+        return (packed >> shift).astype(keys.dtype), (packed & ((1 << shift) - 1)).astype(np.int32)
     order = np.lexsort((ids, keys))
-    keys, ids = keys[order].astype(np.int64), ids[order]
+    keys, ids = keys[order], ids[order]
     first = np.concatenate(([True], (keys[1:] != keys[:-1]) | (ids[1:] != ids[:-1])))
     return keys[first], ids[first]
 

@@ -77,7 +77,7 @@ Candidate = tuple[S, str, str]
 """A passage to verify against: where it is, its exact-match key and its normalized text."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     """A passage that a target passage reuses text from."""
 
@@ -93,7 +93,7 @@ class Match:
     """How many documents hold a passage with this one's exact key (an index counts them; a diff has one)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VerifiedPassage:
     """A target passage after verification: its status, its matches and the ranges it reuses."""
 
