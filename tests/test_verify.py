@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from reuse.kinds import BOILERPLATE, NEW, PARTIAL, REUSED
 from reuse.settings import Settings
 from reuse.text.segment import Passage
-from reuse.verify.spans import aligned_spans, reused_spans, weight
+from reuse.verify.spans import aligned_spans, could_reuse, reused_spans, shortest_span, weight
 from reuse.verify.verifier import ReportedStatus, VerifiedPassage, count_statuses, merge_ranges
 
 
@@ -131,3 +131,35 @@ def test_counts_count_the_verification_statuses_and_the_reused_share() -> None:
     assert counts.reused_share == round(23 / 40, 4)
     assert counts.by_status() == {NEW: 1, REUSED: 1, PARTIAL: 1}
     assert count_statuses([]).reused_share == 0.0
+
+
+# Texts that pack the most weight into the fewest characters (one-letter words between Han characters),
+# with stretches shared between target and reference.
+DENSE = st.lists(st.sampled_from(list("中国ab c0 ") + ["中a国b", "a中b", "关系"]), max_size=12).map("".join)
+
+
+@hsettings(max_examples=500, deadline=None)
+@given(DENSE, DENSE, DENSE, st.one_of(DENSE, st.text(max_size=20)), st.integers(1, 14), st.integers(1, 10))
+def test_a_pair_that_could_reuse_nothing_has_no_span(
+    shared: str, a: str, b: str, c: str, min_span: int, min_whole: int
+) -> None:
+    """could_reuse is a necessary condition: whenever reused_spans finds a span, it says True."""
+    settings = Settings(min_span=min_span, min_whole=min_whole, max_gap=0)
+    for target, reference in ((a + shared + b, c + shared + a), (shared, b + shared + c), (a + shared, c)):
+        if reused_spans(target, reference, settings):
+            assert could_reuse(target, reference, settings), (target, reference)
+
+
+@hsettings(deadline=None)
+@given(st.integers(1, 13))
+def test_shortest_span_is_the_fewest_characters_of_that_weight(min_weight: int) -> None:
+    """Against every text of one-letter words, Han characters and spaces up to that length."""
+    import itertools
+
+    def fewest() -> int:
+        for n in itertools.count(1):
+            if any(weight("".join(t)) >= min_weight for t in itertools.product("a中 ", repeat=n)):
+                return n
+        raise AssertionError
+
+    assert shortest_span(min_weight) == fewest()

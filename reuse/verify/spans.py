@@ -148,6 +148,30 @@ def seed_length(settings: Settings) -> int:
     return max(1, min(settings.max_seed, min(settings.min_span, settings.min_whole) - 1))
 
 
+def shortest_span(min_weight: int) -> int:
+    """The fewest characters a text of at least this weight has: one-letter words and Han characters in
+    turn (a1b2c…, 1 a Han character), which weigh 3 every 2 characters, and 2 for the word at each end."""
+    chars = 1
+    while (3 * chars + 1) // 2 < min_weight:
+        chars += 1
+    return chars
+
+
+def could_reuse(target: str, reference: str, settings: Settings) -> bool:
+    """False only when `reused_spans` finds nothing, checked in a few substring searches: most candidate
+    pairs (passages sharing a formula's shingles, or a band) share no stretch long enough to count.
+
+    Without variants (max_gap 0) a span is one identical stretch of both texts, so it is either the whole
+    target passage, found in the reference, or as long as shortest_span(min_span) at least."""
+    if settings.max_gap:
+        return True
+    whole = target.strip()
+    if whole and whole in reference:
+        return True
+    n = shortest_span(settings.min_span)
+    return any(target[k : k + n] in reference for k in range(len(target) - n + 1))
+
+
 def reused_spans(target: str, reference: str, settings: Settings, index: QgramIndex | None = None) -> list[Span]:
     """Spans of target reused from reference that are long enough to count.
 

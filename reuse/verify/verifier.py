@@ -16,7 +16,7 @@ from reuse.kinds import NEW, PARTIAL, REUSED, STATUSES, ReportedStatus, Status
 from reuse.settings import Settings
 from reuse.sketch.prepared import PreparedDocument
 from reuse.text.segment import Passage
-from reuse.verify.spans import QgramIndex, Span, qgram_index, reused_spans, seed_length, similarity
+from reuse.verify.spans import QgramIndex, Span, could_reuse, qgram_index, reused_spans, seed_length, similarity
 
 Ranges = tuple[tuple[int, int], ...]
 
@@ -194,6 +194,8 @@ class PassageVerifier:
         text = self.target.norm_text(i)
         if same_key:
             return [Span(0, len(text), 0, len(ref_text))]
+        if not could_reuse(text, ref_text, self.settings):
+            return []
         pair = (text, ref_text)
         found = self.verified.get(pair)
         if found is None:
