@@ -48,6 +48,14 @@ def lang_of(text: str) -> str:
     return "en"
 
 
+def han_mask(codes: np.ndarray) -> np.ndarray:
+    """Han (and kana, hangul) code points, by range checks on the whole array."""
+    mask = np.zeros(codes.size, dtype=bool)
+    for lo, hi in HAN_CODE_RANGES:
+        mask |= (codes >= lo) & (codes <= hi)
+    return mask
+
+
 def _runs_in(mask: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """How many runs of True each [start, end) holds (a run cut by start counts from there)."""
     previous = np.concatenate(([False], mask[:-1]))
@@ -77,10 +85,7 @@ def _languages(text: str, starts: np.ndarray, ends: np.ndarray) -> list[str]:
     codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
     if codes.size == 0:
         return ["other"] * starts.size
-    han_mask = np.zeros(codes.size, dtype=bool)
-    for lo, hi in HAN_CODE_RANGES:
-        han_mask |= (codes >= lo) & (codes <= hi)
-    han = np.concatenate(([0], np.cumsum(han_mask)))
+    han = np.concatenate(([0], np.cumsum(han_mask(codes))))
     han = han[ends] - han[starts]
     latin_mask = ((codes | 0x20) >= ord("a")) & ((codes | 0x20) <= ord("z")) | ((codes >= 0xC0) & (codes <= 0x24F))
     latin = _runs_in(latin_mask, starts, ends)

@@ -206,3 +206,29 @@ def test_a_text_converted_in_blocks_is_converted_like_one_block() -> None:
     assert "内存" in whole.text
     assert blocked.text == whole.text
     assert np.array_equal(blocked.starts, whole.starts) and np.array_equal(blocked.ends, whole.ends)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(alphabet=st.sampled_from(list("ab 中文0 。é"))), st.text()))
+def test_collapse_spaces_against_a_loop(text: str) -> None:
+    """A space is kept only as the first of its run, with a word character on each side of the run."""
+    from reuse.charclass import han_mask
+    from reuse.text.normalize import SPACE, _collapse_spaces
+
+    codes = to_codes(text)
+    index = np.arange(codes.size, dtype=np.int32)
+    out = _collapse_spaces(_Stage(codes, index, index + 1))
+
+    def word(i: int) -> bool:
+        return codes[i] != SPACE and not han_mask(codes[i : i + 1])[0]
+
+    kept = []
+    for i in range(len(text)):
+        if codes[i] != SPACE:
+            kept.append(i)
+        elif i == 0 or codes[i - 1] != SPACE:
+            after = next((j for j in range(i, len(text)) if codes[j] != SPACE), None)
+            if i > 0 and after is not None and word(i - 1) and word(after):
+                kept.append(i)
+    assert out.codes.tolist() == [int(codes[i]) for i in kept]
+    assert out.starts.tolist() == kept and out.ends.tolist() == [i + 1 for i in kept]

@@ -56,8 +56,8 @@ def test_equal_windows_hash_equal(tokens: list[str], k: int) -> None:
 
 
 def test_han_code_ranges_agree_with_the_regex() -> None:
-    from reuse.charclass import HAN
-    from reuse.text.normalize import han_mask, to_codes
+    from reuse.charclass import HAN, han_mask
+    from reuse.text.normalize import to_codes
 
     sample = (
         "".join(chr(c) for c in range(0x2F00, 0xFB00, 7) if not 0xD800 <= c <= 0xDFFF)

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reuse.charclass import HAN_RANGES
+from reuse.charclass import HAN_RANGES, han_mask
 from reuse.sketch.signature import fmix
-from reuse.text.normalize import SPACE, han_mask, to_codes
+from reuse.text.normalize import SPACE, to_codes
 
 _TOKEN_BASE = np.uint64(0x100000001B3)  # FNV prime: an odd multiplier spreads code points over 64 bits
 _SHINGLE_BASE = np.uint64(0x9E3779B97F4A7C15)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reuse.charclass import HAN_CODE_RANGES
+from reuse.charclass import han_mask
 
 if TYPE_CHECKING:
     from opencc import OpenCC
@@ -192,9 +192,9 @@ def _fold(stage: _Stage, casefold: bool) -> _Stage:
     # Some characters fold to several (… to three spaces) or to none (a lone combining mark).
     source = np.repeat(np.arange(stage.codes.size, dtype=_OFFSET), per_char)
     codes = table.char[stage.codes][source]
-    offsets = np.cumsum(per_char, dtype=np.int64) - per_char
-    for i in np.flatnonzero(per_char > 1).tolist():
-        codes[offsets[i] : offsets[i] + per_char[i]] = to_codes(table.longer[int(stage.codes[i])])
+    longer = np.flatnonzero(per_char > 1)
+    for i, first in zip(longer.tolist(), np.searchsorted(source, longer).tolist()):  # not a cumsum of all
+        codes[first : first + int(per_char[i])] = to_codes(table.longer[int(stage.codes[i])])
     return _Stage(codes, stage.starts[source], stage.ends[source])
 
 
@@ -255,7 +255,10 @@ def _convert_script(stage: _Stage, script: str, original: np.ndarray, max_clause
         _convert_block(_Stage(stage.codes[lo:hi], stage.starts[lo:hi], stage.ends[lo:hi]), script, original, max_clause)
         for lo, hi in itertools.pairwise(cuts)
     ]
-    return _Stage(*(np.concatenate([getattr(part, name) for part in parts]) for name in ("codes", "starts", "ends")))
+    # Joined one array at a time, each array's parts let go before the next is joined.
+    columns = [[getattr(part, name) for part in parts] for name in ("codes", "starts", "ends")]
+    del parts
+    return _Stage(*(np.concatenate(columns.pop(0)) for _ in range(3)))
 
 
 def _block_cuts(stage: _Stage, original: np.ndarray, block: int) -> list[int]:
@@ -337,33 +340,25 @@ def _is_word_char(codes: np.ndarray) -> np.ndarray:
     return (codes != SPACE) & ~han
 
 
-def han_mask(codes: np.ndarray) -> np.ndarray:
-    """Han (and kana, hangul) code points, by range checks on the whole array."""
-    mask = np.zeros(codes.size, dtype=bool)
-    for lo, hi in HAN_CODE_RANGES:
-        mask |= (codes >= lo) & (codes <= hi)
-    return mask
-
-
 def _collapse_spaces(stage: _Stage) -> _Stage:
-    """Keep one space only where it separates two words; Han text needs none."""
+    """Keep one space only where it separates two words; Han text needs none.
+
+    Run by run of spaces (where each opens and closes), not position by position: the nearest
+    non-space character on each side of every position took four 4-byte arrays as long as the text."""
     codes = stage.codes
-    if codes.size == 0:
-        return stage
     space = codes == SPACE
-    word = _is_word_char(codes)
-    index = np.arange(codes.size, dtype=_OFFSET)
-    # Nearest non-space character on each side of every position.
-    last_nonspace = np.maximum.accumulate(np.where(space, _OFFSET(-1), index))
-    next_nonspace = np.minimum.accumulate(np.where(space, _OFFSET(codes.size), index)[::-1])[::-1]
-    first_of_run = space & np.concatenate(([True], ~space[:-1]))
-    prev_ok = np.zeros(codes.size, dtype=bool)
-    next_ok = np.zeros(codes.size, dtype=bool)
-    has_prev = last_nonspace >= 0
-    has_next = next_nonspace < codes.size
-    prev_ok[has_prev] = word[last_nonspace[has_prev]]
-    next_ok[has_next] = word[next_nonspace[has_next]]
-    keep = ~space | (first_of_run & prev_ok & next_ok)
+    if not space.any():
+        return stage
+    edges = np.diff(space.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    opens, closes = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)  # closes: one past each run
+    del edges
+    before, after = opens > 0, closes < codes.size
+    prev_word = np.zeros(opens.size, dtype=bool)
+    next_word = np.zeros(opens.size, dtype=bool)
+    prev_word[before] = _is_word_char(codes[opens[before] - 1])
+    next_word[after] = _is_word_char(codes[closes[after]])
+    keep = ~space
+    keep[opens[prev_word & next_word]] = True  # a run kept is its first space
     return stage.take(keep)
 
 
@@ -374,11 +369,12 @@ def _mask_digits(stage: _Stage) -> _Stage:
         return stage
     run_start = digit & np.concatenate(([True], ~digit[:-1]))
     run_end = digit & np.concatenate((~digit[1:], [True]))
-    ends = stage.ends.copy()
-    ends[np.flatnonzero(run_start)] = stage.ends[np.flatnonzero(run_end)]
     keep = ~digit | run_start
-    out_codes = np.where(digit, ZERO, codes).astype(np.uint32)
-    return _Stage(out_codes[keep], stage.starts[keep], ends[keep])
+    # Taken first, then changed: whole copies of codes and ends to change were a big document's peak.
+    out_codes, ends = codes[keep], stage.ends[keep]
+    out_codes[digit[keep]] = ZERO
+    ends[run_start[keep]] = stage.ends[run_end]
+    return _Stage(out_codes, stage.starts[keep], ends)
 
 
 def normalize(text: str, settings: Settings) -> Normalized:
@@ -386,12 +382,14 @@ def normalize(text: str, settings: Settings) -> Normalized:
     codes = to_codes(text)
     index = np.arange(codes.size, dtype=_OFFSET)
     stage = _Stage(codes, index, index + 1)
+    del index  # each stage's arrays are let go once the next stage has made its own
     if settings.strip_markup or settings.mask_urls:
         stage = _strip_markup(stage, settings.strip_markup, settings.mask_urls)
     stage = _fold(stage, settings.casefold)
     # Spaces go before script conversion, so that 人工 智慧 and 人工智慧 convert alike.
     stage = _collapse_spaces(stage)
     stage = _convert_script(stage, settings.script, codes, settings.max_clause)
+    del codes
     if settings.mask_digits:
         stage = _mask_digits(stage)
     return Normalized(
