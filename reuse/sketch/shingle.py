@@ -174,11 +174,12 @@ def shingles(
         _shingles(tokens.values[lo:hi], tokens.han[lo:hi], passage_of_token[lo:hi], k_han, k_word, lo)
         for lo, hi in zip(cuts[:-1].tolist(), cuts[1:].tolist())
     ]
-    return (
-        np.concatenate([part[0] for part in parts]),
-        np.concatenate([part[1] for part in parts]),
-        np.concatenate([part[2] for part in parts]),
-    )
+    # Joined one array at a time, each array's parts let go before the next is joined.
+    columns = [[part[n] for part in parts] for n in range(3)]
+    del parts
+    hashes = np.concatenate(columns.pop(0))
+    owners = np.concatenate(columns.pop(0))
+    return hashes, owners, np.concatenate(columns.pop(0))
 
 
 def _shingles(
