@@ -26,8 +26,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from reuse.commands.chunks import Chunk, Listing, analyse, chunk_hashes, chunk_ids
-from reuse.load.corpus import InputOptions, Source
+from reuse.commands.chunks import Chunk, analyse, chunk_hashes, chunk_ids
+from reuse.load.corpus import InputOptions, Listing, Source
 from reuse.runtime.gc_pause import without_cyclic_gc
 from reuse.settings import Settings
 

@@ -32,7 +32,7 @@ from reuse.group.units import (
     sentence_units,
     unit_band_keys,
 )
-from reuse.load.corpus import InputOptions, Skipped, Source, read_sources
+from reuse.load.corpus import InputOptions, Listing, Skipped, Source, read_sources
 from reuse.load.document import Document
 from reuse.runtime.gc_pause import without_cyclic_gc
 from reuse.runtime.output import Protected, write_atomic
@@ -109,10 +109,6 @@ def analyse(
     # Tables, not Unit objects: a chunk kept on disk is pickled whole, and read back by every stage.
     chunk.line_tables = _records(chunk, list(range(len(prepared))), line_units, settings, parts)
     return chunk
-
-
-Listing = tuple[list[tuple[str, str]], list[tuple[int, Skipped]], tuple[int, str] | None]
-"""A chunk's (id, source) pairs, the files it skipped, and the first it could not read."""
 
 
 def chunk_ids(chunk: Chunk) -> Listing:

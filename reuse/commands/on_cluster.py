@@ -46,7 +46,7 @@ from reuse.group.families import Family, Level, describe, described_members
 from reuse.group.members import Members
 from reuse.group.union_find import UnionFind
 from reuse.kinds import BOILERPLATE, KINDS
-from reuse.load.corpus import InputOptions, Skipped, Source, check_ids, listed, no_documents
+from reuse.load.corpus import InputOptions, Skipped, Source, checked_listing, worker_sources
 from reuse.runtime.gc_pause import without_cyclic_gc
 from reuse.runtime.stopwatch import Stopwatch
 from reuse.runtime.urls import make_dirs
@@ -102,13 +102,9 @@ def scan_on_cluster(
 
     The chunks stay on the workers until `release(client, result.token)`."""
     stopwatch = stopwatch or Stopwatch()
-    if "-" in paths:
-        raise InputError("-: standard input cannot be read by a cluster's workers; write it to a file first")
+    skipped, sources = worker_sources(paths, options)
     workers = max(1, len(client.scheduler_info().get("workers", {})))
     run = Tasks(client, settings, parts or max(2, 2 * workers))
-    items = list(enumerate(listed(paths, options)))
-    skipped = [(position, item) for position, item in items if isinstance(item, Skipped)]
-    sources = [(position, item) for position, item in items if isinstance(item, Source)]
     groups = (
         _chunk_sources(sources, workers)
         if chunk_size is None
@@ -142,15 +138,7 @@ def _scan(
     run.locate(kept, futures)  # before any task on a chunk: it runs where its chunk is kept
     del kept  # each part is freed once read, not all at the end
     stopwatch.lap(f"documents: read, normalize, segment, shingle (cluster, {workers} workers)")
-    failures = [failure for _, _, failure in listing if failure is not None]
-    if failures:
-        raise InputError(min(failures)[1])
-    ids = [pair for found, _, _ in listing for pair in found]
-    check_ids(ids)
-    skipped += [pair for _, found, _ in listing for pair in found]
-    skipped_list = [s for _, s in sorted(skipped, key=lambda ps: ps[0])]
-    if not ids:
-        raise no_documents(skipped_list)
+    ids, skipped_list = checked_listing(listing, skipped)
     order = {doc_id: g for g, doc_id in enumerate(sorted(doc_id for doc_id, _ in ids))}
     gidx = [sorted(order[doc_id] for doc_id, _ in found) for found, _, _ in listing]
     chunk_of = {g: c for c, found in enumerate(gidx) for g in found}

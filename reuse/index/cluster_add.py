@@ -14,10 +14,9 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import TYPE_CHECKING
 
-from reuse.errors import InputError
 from reuse.index import Added
 from reuse.index.store import IndexEntry, Store, index_entry
-from reuse.load.corpus import InputOptions, Skipped, Source, check_ids, listed, no_documents, read_sources
+from reuse.load.corpus import InputOptions, Listing, Skipped, Source, checked_listing, read_sources, worker_sources
 from reuse.runtime.cluster import gathered
 from reuse.settings import Settings
 from reuse.sketch.prepared import prepare
@@ -38,7 +37,7 @@ def analyse_for_index(sources: list[tuple[int, Source]], options: InputOptions, 
     return entries, read.ids, read.skipped, read.failure
 
 
-def _listing(done: Analysed) -> tuple[list[tuple[str, str]], list[tuple[int, Skipped]], tuple[int, str] | None]:
+def _listing(done: Analysed) -> Listing:
     return done[1], done[2], done[3]
 
 
@@ -48,24 +47,13 @@ def add_on_cluster(
     """Read, analyse (on the workers) and write (here) every document the paths name; ids used twice are refused
     before anything is written."""
     started = time.perf_counter()
-    if "-" in paths:
-        raise InputError("-: standard input cannot be read by a cluster's workers; write it to a file first")
-    items = list(enumerate(listed(paths, options)))
-    skipped = [(position, item) for position, item in items if isinstance(item, Skipped)]
-    sources = [(position, item) for position, item in items if isinstance(item, Source)]
+    skipped, sources = worker_sources(paths, options)
     futures: list[Future] = [
         client.submit(analyse_for_index, sources[i : i + _CHUNK], options, store.settings, pure=False)
         for i in range(0, len(sources), _CHUNK)
     ]
     listing = gathered(client, [client.submit(_listing, f, pure=False) for f in futures])
-    failures = [failure for _, _, failure in listing if failure is not None]
-    if failures:
-        raise InputError(min(failures)[1])
-    check_ids(pair for found, _, _ in listing for pair in found)
-    skipped += [pair for _, found, _ in listing for pair in found]
-    skipped_list = [s for _, s in sorted(skipped, key=lambda ps: ps[0])]
-    if not any(found for found, _, _ in listing):
-        raise no_documents(skipped_list)
+    _, skipped_list = checked_listing(listing, skipped)
     passages = 0
 
     def entries(future: Future) -> Iterator[IndexEntry]:

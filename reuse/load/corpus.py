@@ -211,6 +211,40 @@ def no_documents(skipped: list[Skipped]) -> InputError:
     return InputError(f"no documents to read{': ' + reasons if reasons else ''}")
 
 
+def worker_sources(
+    paths: list[str], options: InputOptions
+) -> tuple[list[tuple[int, Skipped]], list[tuple[int, Source]]]:
+    """What a cluster's workers are to read, each with its place in reading order, and the inputs that
+    could not be listed (--skip-bad). Standard input is refused: the workers cannot read it."""
+    if "-" in paths:
+        raise InputError("-: standard input cannot be read by a cluster's workers; write it to a file first")
+    items = list(enumerate(listed(paths, options)))
+    skipped = [(position, item) for position, item in items if isinstance(item, Skipped)]
+    return skipped, [(position, item) for position, item in items if isinstance(item, Source)]
+
+
+Listing = tuple[list[tuple[str, str]], list[tuple[int, Skipped]], tuple[int, str] | None]
+"""What workers read of a group of sources: (id, source) pairs, the files skipped, and the first failure."""
+
+
+def checked_listing(
+    listings: Iterable[Listing], skipped: list[tuple[int, Skipped]]
+) -> tuple[list[tuple[str, str]], list[Skipped]]:
+    """The ids the workers read, in reading order, and all that was skipped, in reading order too; the first
+    failure is raised, an id used twice refused, and no document at all is an error, as in one process."""
+    listings = list(listings)
+    failures = [failure for _, _, failure in listings if failure is not None]
+    if failures:
+        raise InputError(min(failures)[1])
+    ids = [pair for found, _, _ in listings for pair in found]
+    check_ids(ids)
+    everything = skipped + [pair for _, found, _ in listings for pair in found]
+    skipped_list = [s for _, s in sorted(everything, key=lambda ps: ps[0])]
+    if not ids:
+        raise no_documents(skipped_list)
+    return ids, skipped_list
+
+
 def load_corpus(paths: list[str], options: InputOptions | None = None, stdin: BinaryIO | None = None) -> Corpus:
     """Every document named by paths ('-' reads stdin), ids unique, sorted by id; bad inputs raise or are skipped."""
     options = options or InputOptions()

@@ -115,10 +115,14 @@ def token_owners(tokens: Tokens, range_starts: np.ndarray, range_ends: np.ndarra
 def passage_shingles(
     text: str, range_starts: np.ndarray, range_ends: np.ndarray, k_han: int, k_word: int
 ) -> tuple[Tokens, np.ndarray, np.ndarray, np.ndarray]:
-    """Tokens of a normalized text and (hash, passage, first token) of the shingles of the passages
-    at those ranges of it."""
+    """Tokens of a normalized text (without their hash values) and (hash, passage, first token) of the
+    shingles of the passages at those ranges of it."""
     tokens = tokenize(text)
-    hashes, passages, firsts = shingles(tokens, token_owners(tokens, range_starts, range_ends), k_han, k_word)
+    owners = token_owners(tokens, range_starts, range_ends)
+    parts = _shingle_parts(tokens, owners, k_han, k_word)
+    del owners
+    tokens = tokens.without_values()  # let go before the parts are joined: only the windows' hashes needed them
+    hashes, passages, firsts = _joined(parts)
     return tokens, hashes, passages, firsts
 
 
@@ -163,20 +167,34 @@ def shingles(
     they stand. passage_of_token is non-decreasing (-1 outside any passage); a window counts only
     when all its tokens belong to the same passage.
     """
+    return _joined(_shingle_parts(tokens, passage_of_token, k_han, k_word))
+
+
+Parts = list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def _shingle_parts(tokens: Tokens, passage_of_token: np.ndarray, k_han: int, k_word: int) -> Parts:
+    """shingles() a block of tokens at a time, not joined yet."""
     size = tokens.values.size
     if size <= _BLOCK:
-        return _shingles(tokens.values, tokens.han, passage_of_token, k_han, k_word, 0)
+        return [_shingles(tokens.values, tokens.han, passage_of_token, k_han, k_word, 0)]
     # Blocks of tokens cut where the passage changes: no window that counts spans a cut, and the
     # blocks' shingles, each grouped by passage, follow one another in passage order.
     changes = np.append(np.flatnonzero(passage_of_token[1:] != passage_of_token[:-1]) + 1, size)
     cuts = np.unique(np.concatenate(([0], changes[np.searchsorted(changes, np.arange(_BLOCK, size, _BLOCK))], [size])))
-    parts = [
+    return [
         _shingles(tokens.values[lo:hi], tokens.han[lo:hi], passage_of_token[lo:hi], k_han, k_word, lo)
         for lo, hi in zip(cuts[:-1].tolist(), cuts[1:].tolist())
     ]
-    # Joined one array at a time, each array's parts let go before the next is joined.
+
+
+def _joined(parts: Parts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The parts joined one array at a time; the list is emptied and each array's parts let go before the
+    next is joined (the parts and the joined arrays together were a big document's peak)."""
+    if len(parts) == 1:
+        return parts.pop()
     columns = [[part[n] for part in parts] for n in range(3)]
-    del parts
+    parts.clear()
     hashes = np.concatenate(columns.pop(0))
     owners = np.concatenate(columns.pop(0))
     return hashes, owners, np.concatenate(columns.pop(0))
