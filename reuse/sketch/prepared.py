@@ -177,14 +177,6 @@ class PreparedDocument:
         for name in names:
             self.__dict__.pop(name, None)
 
-    def distinct_shingles(self) -> np.ndarray:
-        """How many different shingles each passage has."""
-        shingles = self.shingles()
-        if shingles.hashes.size == 0:
-            return np.zeros(len(self), dtype=np.int64)
-        pairs = sorted_unique((shingles.passages.astype(np.int64) << np.int64(32)) | shingles.hashes.astype(np.int64))
-        return np.bincount(pairs >> np.int64(32), minlength=len(self))
-
     def document_signature(self) -> np.ndarray:
         """MinHash of all the document's shingles: the signature of their union over its passages."""
         hashes = self.shingles().hashes

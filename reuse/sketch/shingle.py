@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from reuse.charclass import HAN_RANGES, han_mask
+from reuse.runtime.blocks import join_blocks
 from reuse.sketch.signature import fmix
 from reuse.text.normalize import SPACE, to_codes
 
@@ -61,11 +62,7 @@ def tokenize(normalized: str) -> Tokens:
         ):
             pieces.append(values)
         start = end
-    joined = []
-    for pieces in fields:  # one field at a time, its blocks let go as it is joined
-        joined.append(np.concatenate(pieces))
-        pieces.clear()
-    return Tokens(*joined)
+    return Tokens(*join_blocks(fields))
 
 
 def _tokenize(normalized: str) -> Tokens:
@@ -189,15 +186,13 @@ def _shingle_parts(tokens: Tokens, passage_of_token: np.ndarray, k_han: int, k_w
 
 
 def _joined(parts: Parts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The parts joined one array at a time; the list is emptied and each array's parts let go before the
-    next is joined (the parts and the joined arrays together were a big document's peak)."""
+    """The parts joined (join_blocks); the list is emptied, so that the parts go as they are joined."""
     if len(parts) == 1:
         return parts.pop()
     columns = [[part[n] for part in parts] for n in range(3)]
     parts.clear()
-    hashes = np.concatenate(columns.pop(0))
-    owners = np.concatenate(columns.pop(0))
-    return hashes, owners, np.concatenate(columns.pop(0))
+    hashes, owners, firsts = join_blocks(columns)
+    return hashes, owners, firsts
 
 
 def _shingles(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from reuse.charclass import han_mask
+from reuse.runtime.blocks import join_blocks
 
 if TYPE_CHECKING:
     from opencc import OpenCC
@@ -255,10 +256,10 @@ def _convert_script(stage: _Stage, script: str, original: np.ndarray, max_clause
         _convert_block(_Stage(stage.codes[lo:hi], stage.starts[lo:hi], stage.ends[lo:hi]), script, original, max_clause)
         for lo, hi in itertools.pairwise(cuts)
     ]
-    # Joined one array at a time, each array's parts let go before the next is joined.
     columns = [[getattr(part, name) for part in parts] for name in ("codes", "starts", "ends")]
     del parts
-    return _Stage(*(np.concatenate(columns.pop(0)) for _ in range(3)))
+    codes, starts, ends = join_blocks(columns)
+    return _Stage(codes, starts, ends)
 
 
 def _block_cuts(stage: _Stage, original: np.ndarray, block: int) -> list[int]:

@@ -150,11 +150,9 @@ def seed_length(settings: Settings) -> int:
 
 def shortest_span(min_weight: int) -> int:
     """The fewest characters a text of at least this weight has: one-letter words and Han characters in
-    turn (a1b2c…, 1 a Han character), which weigh 3 every 2 characters, and 2 for the word at each end."""
-    chars = 1
-    while (3 * chars + 1) // 2 < min_weight:
-        chars += 1
-    return chars
+    turn (a1b2c…, 1 a Han character), c characters weighing (3c + 1) // 2 at most, so c = ⌈(2w − 1) / 3⌉.
+    Asked for every candidate pair: arithmetic, not a search."""
+    return max(1, -(-(2 * min_weight - 1) // 3))
 
 
 def could_reuse(target: str, reference: str, settings: Settings) -> bool:
