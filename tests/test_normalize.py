@@ -138,9 +138,9 @@ def test_a_pickled_normalization_is_the_same(text: str, settings: Settings) -> N
 def test_pickled_maps_keep_steps_that_do_not_fit_a_byte(starts: list[int], ends: list[int]) -> None:
     import pickle
 
-    from reuse.text.normalize import Normalized
+    from reuse.text.normalized import Normalized
 
-    norm = Normalized("x" * len(starts), np.array(starts, dtype=np.int32), np.array(ends, dtype=np.int32))
+    norm = Normalized.from_ranges("x" * len(starts), np.array(starts, dtype=np.int32), np.array(ends, dtype=np.int32))
     again = pickle.loads(pickle.dumps(norm))
     assert again.starts.tolist() == starts and again.ends.tolist() == ends
     assert again.starts.dtype == np.int32 and again.ends.dtype == np.int32

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import reuse.sketch.signature
 from reuse.load.document import load_document
 from reuse.settings import Settings
-from reuse.sketch.candidates import cross_pairs, lsh_cross_pairs, lsh_pairs, pairs_within_groups, stable_band_keys
+from reuse.sketch.candidates import lsh_cross_pairs, lsh_pairs, pairs_within_groups, stable_band_keys
 from reuse.sketch.prepared import prepare
 from reuse.sketch.signature import signatures
 
@@ -167,12 +167,18 @@ def test_pairs_within_groups_against_brute_force(rows: list[tuple[int, int]], ma
     st.lists(st.tuples(st.integers(-3, 12), st.integers(0, 6)), max_size=40),
     st.integers(1, 8),
     st.integers(1, 5),
+    st.none() | st.lists(st.integers(0, 4), min_size=7, max_size=7),
 )
-def test_cross_pairs_against_brute_force(
-    left: list[tuple[int, int]], right: list[tuple[int, int]], max_group: int, block: int
+def test_join_rows_against_brute_force(
+    left: list[tuple[int, int]],
+    right: list[tuple[int, int]],
+    max_group: int,
+    block: int,
+    min_shared: list[int] | None,
 ) -> None:
     """Against a loop over the rows: any keys (negative ones are sorted as rows, not packed), repeated
-    rows, and the left rows joined a few at a time (a big document's blocks)."""
+    rows, the left rows joined a few at a time (a big document's blocks), and pairs sharing fewer keys
+    than their left id's min_shared dropped."""
     from reuse.sketch import candidates
 
     def arrays(rows: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -180,7 +186,12 @@ def test_cross_pairs_against_brute_force(
 
     saved, candidates._JOIN_BLOCK = candidates._JOIN_BLOCK, block
     try:
-        pairs, counts = cross_pairs(*arrays(left), *arrays(right), max_group=max_group)
+        pairs, counts = candidates.join_rows(
+            *candidates.distinct_rows(*arrays(left)),
+            *candidates.distinct_rows(*arrays(right)),
+            max_group,
+            None if min_shared is None else np.array(min_shared),
+        )
     finally:
         candidates._JOIN_BLOCK = saved
     got = {tuple(p): int(c) for p, c in zip(pairs.tolist(), counts.tolist())}
@@ -192,6 +203,8 @@ def test_cross_pairs_against_brute_force(
         if len(ids) <= max_group:
             for j in ids:
                 expected[(i, j)] = expected.get((i, j), 0) + 1
+    if min_shared is not None:
+        expected = {(i, j): n for (i, j), n in expected.items() if n >= min_shared[i]}
     assert got == expected
 
 

@@ -94,7 +94,9 @@ def candidate_pairs(
     exact = np.stack((np.array(exact_i, dtype=np.int64), np.array(exact_j, dtype=np.int64)), axis=1)
 
     lsh = lsh_cross_pairs(mine.band_keys, mine.usable, theirs.band_keys, theirs.usable)
-    shared, counts = join_rows(
+    # A stretch long enough to count shares several distinct shingles; one common shingle alone
+    # ("中俄关系", "the two sides") is what makes most pairs, so require two, or all a passage has.
+    shared, _ = join_rows(
         mine.shingle_keys,
         mine.shingle_ids,
         theirs.shingle_keys,
@@ -102,11 +104,8 @@ def candidate_pairs(
         # A shingle in many reference passages is a stop phrase: passages that really share text
         # share rarer shingles too.
         settings.max_shingle_group,
+        min_shared=np.minimum(settings.min_shared_shingles, mine.distinct),
     )
-    # A stretch long enough to count shares several distinct shingles; one common shingle alone
-    # ("中俄关系", "the two sides") is what makes most pairs, so require two, or all a passage has.
-    if shared.size:
-        shared = shared[counts >= np.minimum(settings.min_shared_shingles, mine.distinct[shared[:, 0]])]
     width = len(reference) + 1
     pairs = np.concatenate((exact, lsh, shared))
     codes = sorted_unique(pairs[:, 0] * width + pairs[:, 1])

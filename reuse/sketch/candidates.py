@@ -6,6 +6,8 @@ candidates when some band is equal), done for all passages at once by sorting ba
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 
 from reuse.sketch.signature import fmix
@@ -127,7 +129,7 @@ def distinct_rows(keys: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 _JOIN_BLOCK = 1 << 20
-"""Left-hand rows joined at a time: their matches, a few 8-byte arrays each, stay small."""
+"""Left-hand rows and their pairs joined at a time: a few 8-byte arrays each, they stay small."""
 
 
 def join_rows(
@@ -136,43 +138,67 @@ def join_rows(
     right_keys: np.ndarray,
     right_ids: np.ndarray,
     max_group: int | None = None,
+    min_shared: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(left id, right id) pairs sharing at least one key, sorted, with how many distinct keys they share.
 
-    Both sides are distinct rows sorted by key (`distinct_rows`). A join by sorting, a block of left rows
+    Both sides are distinct rows sorted by key (`distinct_rows`). A join by sorting, a block of left ids
     at a time: nothing is compared within one side. Keys held by more than max_group right-hand ids are
-    skipped (too common to say anything)."""
+    skipped (too common to say anything). min_shared[i]: the fewest keys a pair of left id i must share
+    to be returned (all pairs when None).
+
+    A block holds every row of its left ids, so a pair's count is whole within its block and the pairs
+    sharing too few keys are dropped there: two big documents of one language share a common phrase in
+    tens of millions of pairs, of which a few per cent share enough to count."""
     empty = (np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64))
     if left_keys.size == 0 or right_keys.size == 0:
         return empty
     width = int(right_ids.max()) + 1
-    codes: list[np.ndarray] = []
-    counts: list[np.ndarray] = []
+    # Where each left key's right rows are, looked up in key order (a binary search for keys in
+    # order stays in cache; in the order of ids below it was ten times slower).
+    first = np.empty(left_keys.size, dtype=np.int32)
+    sizes = np.empty(left_keys.size, dtype=np.int32)
     for lo in range(0, left_keys.size, _JOIN_BLOCK):
         keys = left_keys[lo : lo + _JOIN_BLOCK]
-        first = np.searchsorted(right_keys, keys, side="left")
-        sizes = np.searchsorted(right_keys, keys, side="right") - first
-        if max_group is not None:
-            sizes[sizes > max_group] = 0
-        total = int(sizes.sum())
+        found = np.searchsorted(right_keys, keys, side="left")
+        first[lo : lo + keys.size] = found
+        sizes[lo : lo + keys.size] = np.searchsorted(right_keys, keys, side="right") - found
+    if max_group is not None:
+        sizes[sizes > max_group] = 0
+    # The rows by left id (stable, so by key within an id); int32 halves the order of a big document.
+    order = np.argsort(left_ids, kind="stable").astype(np.int32)
+    by_id = left_ids[order]
+    # Blocks of whole ids, cut where their rows and pairs add up to _JOIN_BLOCK: a document of repeated
+    # boilerplate gives up to max_group pairs a row, and a block of rows alone could hold gigabytes.
+    ids = int(left_ids.max()) + 1
+    weight = np.zeros(ids, dtype=np.int64)
+    for lo in range(0, left_ids.size, _JOIN_BLOCK):
+        weight += np.bincount(left_ids[lo : lo + _JOIN_BLOCK], sizes[lo : lo + _JOIN_BLOCK] + 1, ids).astype(np.int64)
+    block_of = (np.cumsum(weight) - weight) // _JOIN_BLOCK
+    cuts = np.searchsorted(by_id, np.flatnonzero(np.diff(block_of)) + 1, side="left")
+    bounds = np.unique(np.concatenate(([0], cuts, [by_id.size]))).tolist()
+    del by_id, weight, block_of
+    codes: list[np.ndarray] = [empty[1]]
+    counts: list[np.ndarray] = [empty[1]]
+    for lo, hi in pairwise(bounds):
+        rows = order[lo:hi]
+        here = sizes[rows]
+        total = int(here.sum())
         if total == 0:
             continue
-        which = np.repeat(np.arange(keys.size), sizes)
-        offsets = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        block = left_ids[lo : lo + _JOIN_BLOCK][which].astype(np.int64) * width
-        block += right_ids[np.repeat(first, sizes) + offsets]
+        block = np.repeat(left_ids[rows].astype(np.int64) * width, here)
+        offsets = np.arange(total) - np.repeat(np.cumsum(here) - here, here)
+        block += right_ids[np.repeat(first[rows], here) + offsets]
         found, times = np.unique(block, return_counts=True)
+        del block, offsets
+        if min_shared is not None:
+            keep = times >= min_shared[found // width]
+            found, times = found[keep], times[keep]
+        # Blocks hold increasing left ids, so the codes come out sorted, each once.
         codes.append(found)
         counts.append(times)
-    if not codes:
-        return empty
-    # A pair can share keys in several blocks: add up its counts.
-    joined, times = np.concatenate(codes), np.concatenate(counts)
-    order = np.argsort(joined, kind="stable")
-    joined, times = joined[order], times[order]
-    starts = np.flatnonzero(np.concatenate(([True], joined[1:] != joined[:-1])))
-    joined, times = joined[starts], np.add.reduceat(times, starts)
-    return np.stack((joined // width, joined % width), axis=1), times
+    joined = np.concatenate(codes)
+    return np.stack((joined // width, joined % width), axis=1), np.concatenate(counts)
 
 
 def cross_pairs(

@@ -31,7 +31,8 @@ from reuse.settings import Settings
 from reuse.sketch.candidates import sorted_unique
 from reuse.sketch.shingle import Tokens, passage_shingles, passage_weights
 from reuse.sketch.signature import signatures
-from reuse.text.normalize import SPACE, Normalized, converter, normalize
+from reuse.text.normalize import SPACE, converter, normalize
+from reuse.text.normalized import Normalized
 from reuse.text.segment import Passage, segment_bounds
 
 T = TypeVar("T")
@@ -113,7 +114,7 @@ class PreparedDocument:
             sys.getsizeof(self.document.text)
             + sys.getsizeof(normalized.text)
             + normalized.starts.nbytes
-            + normalized.ends.nbytes
+            + normalized.lengths.nbytes
             + sum(a.nbytes for a in arrays)
         )
 

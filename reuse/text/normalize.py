@@ -19,6 +19,7 @@ import numpy as np
 
 from reuse.charclass import han_mask
 from reuse.runtime.blocks import join_blocks
+from reuse.text.normalized import Normalized, small
 
 if TYPE_CHECKING:
     from opencc import OpenCC
@@ -33,47 +34,6 @@ _OFFSET = np.int32
 """Of offsets into the text throughout: they fit in 32 bits for any document under 2 GB (a Document is
 read whole, in memory), and take half the memory of int64 in every stage's arrays."""
 ZERO = ord("0")
-
-
-@dataclass(frozen=True)
-class Normalized:
-    """Normalized text; character i stands for original[starts[i]:ends[i]]."""
-
-    text: str
-    starts: np.ndarray
-    ends: np.ndarray
-
-    def to_normalized(self, start: int, end: int) -> tuple[int, int]:
-        """The normalized range whose characters come from original[start:end]."""
-        lo = int(np.searchsorted(self.starts, start, side="left"))
-        hi = int(np.searchsorted(self.starts, end, side="left"))
-        return lo, hi
-
-    def to_original(self, start: int, end: int) -> tuple[int, int]:
-        """The original range that normalized[start:end] (non-empty) stands for."""
-        if not 0 <= start < end <= len(self.text):
-            # An empty range stands for no characters: the caller knows where (a passage), this map does not.
-            raise ValueError(f"normalized range {start}:{end} is empty or outside 0:{len(self.text)}")
-        return int(self.starts[start]), int(self.ends[end - 1])
-
-    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
-        # Pickled as steps and lengths, a byte each where they fit (almost every character stands for one
-        # original character, one further on): a cluster scan writes its chunks to disk and every stage reads
-        # them back, and these two maps, four bytes a character each, were over a third of a chunk's bytes.
-        steps = np.diff(self.starts, prepend=0) if self.starts.size else self.starts
-        return _unpickled, (self.text, _small(steps), _small(self.ends - self.starts), self.starts.dtype.str)
-
-
-def _small(values: np.ndarray) -> np.ndarray:
-    """The values as uint8 when every one fits, else as they are."""
-    if values.size and 0 <= int(values.min()) and int(values.max()) <= 255:
-        return values.astype(np.uint8)
-    return values
-
-
-def _unpickled(text: str, steps: np.ndarray, lengths: np.ndarray, dtype: str) -> Normalized:
-    starts = np.cumsum(steps, dtype=np.int64)
-    return Normalized(text, starts.astype(dtype), (starts + lengths).astype(dtype))
 
 
 def to_codes(text: str) -> np.ndarray:
@@ -393,6 +353,7 @@ def normalize(text: str, settings: Settings) -> Normalized:
     del codes
     if settings.mask_digits:
         stage = _mask_digits(stage)
-    return Normalized(
-        from_codes(stage.codes), stage.starts.astype(np.int32, copy=False), stage.ends.astype(np.int32, copy=False)
-    )
+    starts = stage.starts.astype(np.int32, copy=False)
+    lengths = small(stage.ends - starts)
+    del stage.ends
+    return Normalized(from_codes(stage.codes), starts, lengths)
