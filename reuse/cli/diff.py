@@ -27,7 +27,7 @@ from reuse.cli.output import emit, guard
 @click.command()
 @click.argument("old")
 @click.argument("new")
-@format_option(["table", "json", "markdown"])
+@format_option(["table", "json", "markdown", "html"])
 @output_option
 @click.option("--encoding", help="Decode both files with this encoding (default: UTF-8, else detected).")
 @id_key_option

@@ -119,7 +119,13 @@ def compare(
     if candidates is None:
         candidates = candidate_pairs(target, reference, settings)
     verifier = PassageVerifier(target, settings)
-    return [verifier.verify(i, found) for i, found in enumerate(_candidates(target, reference, candidates))]
+
+    def locate(source: Passage, start: int, end: int) -> tuple[int, int]:
+        return reference.original_range(source.index, start, end)
+
+    return [
+        verifier.verify(i, found, locate=locate) for i, found in enumerate(_candidates(target, reference, candidates))
+    ]
 
 
 def unmatched(

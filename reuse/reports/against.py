@@ -100,6 +100,13 @@ def render_diff_against(result: DiffAgainst, fmt: str) -> str:
             passage["index_match"] = known_json(known, n)
         return json_inert(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
     seen = [(p, k) for p, k in zip(result.diff.passages, result.known, strict=True) if k.status != NEW]
+    if fmt == "html":
+        from reuse.reports.html.diff import render_html
+
+        return render_html(
+            result.diff,
+            {p.passage.index: f"index: {index_status(k, n)}, {k.documents} documents" for p, k in seen},
+        )
 
     def head(spec: str) -> str:  # spec escaped for the format at hand
         return (

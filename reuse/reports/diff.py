@@ -13,7 +13,7 @@ from reuse.reports.tables import TABLE_WIDTH, fit_table
 from reuse.text.segment import Passage
 from reuse.verify.verifier import VerifiedPassage
 
-FORMATS: tuple[str, ...] = ("table", "json", "markdown")
+FORMATS: tuple[str, ...] = ("table", "json", "markdown", "html")
 
 
 def passage_fields(p: Passage, status: str, similarity: float, coverage: float) -> dict[str, Any]:
@@ -176,6 +176,10 @@ def render_pieces(result: DiffResult, fmt: str) -> Iterator[str]:
 def render(result: DiffResult, fmt: str) -> str:
     if fmt == "json":
         return render_json(result)
+    if fmt == "html":
+        from reuse.reports.html.diff import render_html
+
+        return render_html(result)
     if fmt == "markdown":
         return render_markdown(result)
     return render_table(result)

@@ -9,6 +9,7 @@ HTML allowed, as most renderers do), and JSON parsers. Each function here fits o
 - `md_text`, `md_code`: Markdown that renders as exactly the text (after `visible`), with nothing in it
   that a renderer could turn into an element: HTML, links, images, autolinks, emphasis, code, table pipes,
   headings, quotes and list markers.
+- `html_text`: text as HTML character data or an attribute value, unable to end its element or start another.
 - `json_inert`: encoded JSON with the characters `json.dumps` leaves raw (DEL, C1, bidi controls, line
   separators, lone surrogates) as `\\uXXXX` escapes: the same JSON value, safe to print.
 """
@@ -92,3 +93,20 @@ def md_code(text: str) -> str:
     padded = text[0] in "` " or text[-1] in "` "
     pad = " " if padded else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+# In HTML, line breaks and tabs are shown as they are (the page keeps white space); every other character
+# `visible` would escape is escaped, so that a page shows what a terminal report shows.
+_UNSAFE_HTML = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}\u2028\u2029]")
+
+
+def html_text(text: str) -> str:
+    """text as HTML character data or a quoted attribute value: markup escaped, controls shown as escapes."""
+    text = _UNSAFE_HTML.sub(_escape, shown(text))
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+    )

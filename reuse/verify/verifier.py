@@ -77,6 +77,11 @@ Candidate = tuple[S, str, str]
 """A passage to verify against: where it is, its exact-match key and its normalized text."""
 
 
+Link = tuple[int, int, int, int]
+Locate = Callable[[S, int, int], tuple[int, int]]
+"""The original range of a source's document that [start:end] of its normalized passage text stands for."""
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     """A passage that a target passage reuses text from."""
@@ -91,6 +96,11 @@ class Match:
     """Ranges of the target document reused from this passage."""
     documents: int = 1
     """How many documents hold a passage with this one's exact key (an index counts them; a diff has one)."""
+    links: tuple[Link, ...] = ()
+    """Each reused stretch as (target start, target end, source start, source end), in original offsets of
+    the two documents, not merged: which text of the source each span came from (an HTML report links them).
+    Without a way to locate text inside the source (an index keeps no offset map), the source range is the
+    whole source passage."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +223,17 @@ class PassageVerifier:
         """The spans as ranges of the target's original text, inside passage i."""
         return tuple(merge_ranges([self.target.original_range(i, span.start, span.end) for span in spans]))
 
+    def links(self, i: int, source: S, spans: list[Span], locate: Locate[S] | None) -> tuple[Link, ...]:
+        """Each span as (target range, source range), original offsets (Match.links)."""
+        found = []
+        for span in spans:
+            start, end = self.target.original_range(i, span.start, span.end)
+            if locate is None:
+                found.append((start, end, source.start, source.end))
+            else:
+                found.append((start, end, *locate(source, span.ref_start, span.ref_end)))
+        return tuple(found)
+
     def outcome(self, i: int, local: list[tuple[int, int]], exact: bool) -> tuple[Status, float, Ranges]:
         """Status, coverage and reused ranges (original offsets) of passage i, from the normalized
         ranges its matches cover."""
@@ -239,11 +260,13 @@ class PassageVerifier:
         candidates: Iterable[Candidate[S]],
         documents: Callable[[S], int] | None = None,
         max_matches: int | None = None,
+        locate: Locate[S] | None = None,
     ) -> VerifiedPassage:
         """Passage i verified against its candidates, in the order given.
 
         documents says how many documents hold a candidate's exact key (one when not given); the
         best max_matches matches are kept (all when None), but the passage's `documents` counts them all.
+        locate places a span inside its source (see Match.links).
         """
         text = self.target.norm_text(i)
         key = self.keys[i]
@@ -269,6 +292,7 @@ class PassageVerifier:
                     score,
                     self.in_document(i, spans),
                     held,
+                    self.links(i, source, spans, locate),
                 )
             )
         status, coverage, spans_out = self.outcome(i, local, exact)

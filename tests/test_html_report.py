@@ -1,0 +1,219 @@
+"""The HTML diff report: every span at its offsets and linked both ways, hostile text kept as text,
+and the page tried in a real browser (Debian's Chromium driven by Playwright): no console error, no
+request, a click on a span scrolls the other side to its counterpart.
+
+The browser tests skip, visibly, where Playwright or /usr/bin/chromium is missing, except in CI, where
+they fail. Screenshots go to test-artifacts/ (not committed; scripts/screenshots.py makes docs/'s).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+
+from reuse.commands.diff import DiffResult, diff
+from reuse.load.document import from_text, load_document
+from reuse.reports.html.diff import render_html
+from tests.conftest import ROOT, SEED_FILES, SEEDS
+from tests.test_escaping import HOSTILE
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+# Chromium's own traffic (updates, safe browsing) would be refused by a closed network, many times over.
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAIRS = list(itertools.permutations(SEED_FILES[:3], 2))
+
+
+def _diff(old: str, new: str) -> DiffResult:
+    return diff(load_document(str(SEEDS / old)), load_document(str(SEEDS / new)))
+
+
+def _marks(tree: Any, side: str) -> list[Any]:
+    return tree.xpath(f'//section[@id="{side}"]//mark')
+
+
+@pytest.mark.parametrize("old, new", PAIRS)
+def test_every_mark_is_the_text_at_its_offsets_and_links_both_ways(old: str, new: str) -> None:
+    result = _diff(old, new)
+    tree = lxml.html.fromstring(render_html(result))
+    marks = {"old": _marks(tree, "old"), "new": _marks(tree, "new")}
+    texts = {"old": result.old.text, "new": result.new.text}
+    by_id = {m.get("id"): m for side in marks for m in marks[side]}
+    reused = [r for r in result.passages if r.spans]
+    assert len(marks["new"]) == sum(len(r.spans) for r in reused)
+    for side, found in marks.items():
+        for mark in found:
+            start, end = int(mark.get("data-start")), int(mark.get("data-end"))
+            assert mark.text_content() == texts[side][start:end]
+            for other in mark.get("data-to").split():
+                assert other[0] != mark.get("id")[0], "a link goes to the other side"
+                assert mark.get("id") in by_id[other].get("data-to").split()
+    if reused:
+        assert any(m.get("data-to") for m in marks["new"]), "some NEW span is linked to OLD"
+    # Each passage's text, marks included, is its text as the user gave it.
+    for side, passages in (("old", result.prepared[0].passages()), ("new", [r.passage for r in result.passages])):
+        shown = tree.xpath(f'//section[@id="{side}"]//div[contains(@class, "psg")]/p')
+        assert [p.text_content() for p in shown] == [p.text for p in passages]
+
+
+def test_statuses_and_dropped_passages_are_marked() -> None:
+    result = _diff(SEED_FILES[0], SEED_FILES[1])
+    tree = lxml.html.fromstring(render_html(result))
+    for r in result.passages:
+        assert r.status in tree.get_element_by_id(f"n{r.passage.index}").get("class").split()
+    for r in result.dropped:
+        assert "dropped" in tree.get_element_by_id(f"o{r.passage.index}").get("class").split()
+    assert result.dropped and any(r.status == "partial" for r in result.passages)
+    footer = tree.xpath("//footer")[0].text_content()
+    assert result.settings.fingerprint() in footer
+
+
+def _hostile_result() -> DiffResult:
+    shared = "The two sides agreed to deepen cooperation in trade, energy and culture."
+    old = from_text("\n\n".join([shared, *HOSTILE[:3], "</script><script>alert(5)</script>"]), "old<b>.txt")
+    new = from_text(
+        "\n\n".join([shared + " " + HOSTILE[0], *HOSTILE[1:3], "<!-- </style><style>*{display:none}</style>"]),
+        '"><img src=x onerror=alert(6)>',
+    )
+    return diff(old, new)
+
+
+def test_hostile_text_and_ids_stay_text() -> None:
+    result = _hostile_result()
+    page = render_html(result)
+    tree = lxml.html.fromstring(page)
+    assert len(tree.xpath("//script")) == 1 and len(tree.xpath("//style")) == 1
+    assert not tree.xpath("//img | //textarea | //body//svg[not(@class='bar')] | //*[@onerror or @onload]")
+    text = tree.text_content()
+    for hostile in [*HOSTILE[:3], "</script><script>alert(5)</script>", '"><img src=x onerror=alert(6)>']:
+        assert hostile in text
+    # Everything the page could load or run is its own: the policy allows no source but its hashes.
+    policy = tree.xpath('//meta[@http-equiv="Content-Security-Policy"]')[0].get("content")
+    assert "default-src 'none'" in policy and "unsafe" not in policy
+    assert not re.search(r"\b(?:src|href)=\"(?!#)", page), "no attribute names anything outside the page"
+
+
+def test_html_report_from_the_command_line(run: Any, tmp_path: Path) -> None:
+    out = tmp_path / "diff.html"
+    result = run("diff", "--format", "html", "-o", str(out), f"seeds/{SEED_FILES[0]}", f"seeds/{SEED_FILES[1]}")
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!doctype html>") and "<mark" in page
+
+
+# --- in a real browser ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    missing = None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing = "playwright is not installed (pip install -e '.[test]')"
+    if missing is None and not os.access(CHROMIUM, os.X_OK):
+        missing = f"{CHROMIUM} is missing (Debian package chromium)"
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"{missing}: browser tests must run in CI")
+        pytest.skip(missing)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield launched
+        launched.close()
+
+
+class Opened:
+    """A report opened in a fresh page, with what it asked of the network and what it complained of."""
+
+    def __init__(self, browser: Any, path: Path) -> None:
+        self.url = path.resolve().as_uri()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page = browser.new_page(viewport={"width": 1280, "height": 800})
+        self.page.route("**/*", self._route)
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", self._dialog)
+        self.page.goto(self.url)
+
+    def _route(self, route: Any) -> None:
+        if route.request.url == self.url:
+            route.continue_()
+        else:
+            self.requests.append(route.request.url)
+            route.abort()
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def screenshot(self, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / name))
+
+    def clean(self) -> None:
+        assert self.errors == [] and self.requests == [] and self.dialogs == []
+
+
+def _in_view(opened: Opened, selector: str, side: str) -> bool:
+    return bool(
+        opened.page.eval_on_selector(
+            selector,
+            """(el, side) => { const r = el.getBoundingClientRect(), s = document.getElementById(side).getBoundingClientRect();
+                return r.top >= s.top && r.bottom <= s.bottom; }""",
+            side,
+        )
+    )
+
+
+def test_a_click_on_a_span_brings_its_counterpart_into_view(browser: Any, tmp_path: Path) -> None:
+    result = _diff(SEED_FILES[0], SEED_FILES[1])
+    path = tmp_path / "diff.html"
+    path.write_text(render_html(result), encoding="utf-8")
+    opened = Opened(browser, path)
+    page = opened.page
+    assert page.locator("#new mark").count() == sum(len(r.spans) for r in result.passages) > 0
+    # The last linked NEW span: its counterpart lies far down OLD, out of view until clicked.
+    last = page.locator("#new mark:not([data-to=''])").last
+    target = last.get_attribute("data-to").split()[0]
+    assert not _in_view(opened, f"#{target}", "old")
+    last.scroll_into_view_if_needed()
+    last.click()
+    page.wait_for_timeout(100)
+    assert _in_view(opened, f"#{target}", "old")
+    assert "flash" in page.locator(f"#{target}").get_attribute("class")
+    opened.screenshot("diff-click.png")
+    # n steps to the first span and brings its counterpart into view too.
+    page.keyboard.press("n")
+    page.keyboard.press("n")
+    first = page.locator("#new mark").nth(1)
+    assert page.evaluate("document.activeElement.id") == first.get_attribute("id")
+    opened.clean()
+
+
+def test_hostile_text_runs_nothing_in_the_browser(browser: Any, tmp_path: Path) -> None:
+    path = tmp_path / "hostile.html"
+    path.write_text(render_html(_hostile_result()), encoding="utf-8")
+    opened = Opened(browser, path)
+    shown = opened.page.inner_text("body")
+    for hostile in HOSTILE[:3]:
+        assert hostile in shown
+    assert opened.page.locator("img, textarea, svg:not(.bar)").count() == 0
+    opened.screenshot("diff-hostile.png")
+    opened.clean()
