@@ -117,7 +117,7 @@ def test_usage_error_exits_1_with_one_error_line(run) -> None:  # type: ignore[n
     result = run("diff", "--format", "pdf", OLD, NEW)
     assert result.exit_code == 1
     assert result.output == (
-        "Error: Invalid value for '--format': 'pdf' is not one of 'table', 'json', 'markdown'; "
+        "Error: Invalid value for '--format': 'pdf' is not one of 'table', 'json', 'markdown', 'html'; "
         "see 'reuse diff --help'\n"
     )
     result = run("index", "query", OLD)
