@@ -217,3 +217,56 @@ def test_hostile_text_runs_nothing_in_the_browser(browser: Any, tmp_path: Path) 
     assert opened.page.locator("img, textarea, svg:not(.bar)").count() == 0
     opened.screenshot("diff-hostile.png")
     opened.clean()
+
+
+# --- index query ----------------------------------------------------------------------------------------
+
+
+def _query_page(run: Any, tmp_path: Path) -> Path:
+    """seeds 0–3 indexed, seed 4 and seed 0 (whose own copy is ignored, so it meets the others) looked up."""
+    index = str(tmp_path / "seeds.sqlite")
+    assert run("index", "build", "--index", index, *[f"seeds/{name}" for name in SEED_FILES[:4]]).exit_code == 0
+    out = tmp_path / "query.html"
+    result = run(
+        "index",
+        "query",
+        "--format",
+        "html",
+        "-o",
+        str(out),
+        "--index",
+        index,
+        f"seeds/{SEED_FILES[4]}",
+        f"seeds/{SEED_FILES[0]}",
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_index_query_page_marks_spans_and_lists_what_the_index_holds(run: Any, tmp_path: Path) -> None:
+    tree = lxml.html.fromstring(_query_page(run, tmp_path).read_text(encoding="utf-8"))
+    sections = tree.xpath("//section[contains(@class, 'target')]")
+    assert len(sections) == 2
+    marks = []
+    for section in sections:
+        text = load_document(str(ROOT / section.xpath(".//h2")[0].text_content())).text
+        for mark in section.xpath(".//mark"):
+            assert mark.text_content() == text[int(mark.get("data-start")) : int(mark.get("data-end"))]
+            for other in mark.get("data-to").split():
+                assert tree.get_element_by_id(other).tag == "li"
+            marks.append(mark)
+    assert any(m.get("data-to") for m in marks)
+    assert len(tree.xpath("//details[@class='matches']")) >= 1
+
+
+def test_a_click_on_a_query_span_opens_its_matches(browser: Any, run: Any, tmp_path: Path) -> None:
+    opened = Opened(browser, _query_page(run, tmp_path))
+    page = opened.page
+    mark = page.locator(".target mark:not([data-to=''])").first
+    match = page.locator(f"#{mark.get_attribute('data-to').split()[0]}")
+    assert not match.is_visible()
+    mark.click()
+    page.wait_for_timeout(100)
+    assert match.is_visible() and "flash" in match.get_attribute("class")
+    opened.screenshot("query-click.png")
+    opened.clean()

@@ -101,7 +101,7 @@ def index_add(corpus: tuple[str, ...], index_spec: str, jobs: int | None, **opti
 @index.command("query")
 @input_options
 @index_option
-@format_option(["table", "json", "markdown"])
+@format_option(["table", "json", "markdown", "html"])
 @output_option
 @click.option(
     "--max-matches",

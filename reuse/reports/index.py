@@ -127,6 +127,10 @@ def render_pieces(spec: str, settings: Settings, results: list[IndexQuery], fmt:
 def render(spec: str, settings: Settings, results: list[IndexQuery], fmt: str) -> str:
     if fmt == "json":
         return "".join(render_pieces(spec, settings, results, fmt))
+    if fmt == "html":
+        from reuse.reports.html.query import render_html
+
+        return render_html(spec, settings, results)
     if fmt == "markdown":
         return render_markdown(spec, results)
     return render_table(spec, results)

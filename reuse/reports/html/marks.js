@@ -1,8 +1,8 @@
 "use strict";
-// Clicking a span (or Enter on it) scrolls the other side to where it came from and flashes both;
-// n and p step through NEW's spans in order.
+// Clicking a span (or Enter on it) scrolls to where it came from (opening what folds it) and flashes
+// both; n and p step through the spans of the text under report (.target) in order.
 (() => {
-  const spans = Array.from(document.querySelectorAll("#new mark"));
+  const spans = Array.from(document.querySelectorAll(".target mark"));
   let current = -1;
 
   function flash(element) {
@@ -14,6 +14,12 @@
   function follow(mark) {
     const targets = (mark.dataset.to || "").split(" ").filter(Boolean)
       .map((id) => document.getElementById(id)).filter(Boolean);
+    targets.forEach((target) => {
+      const folded = target.closest("details");
+      if (folded) {
+        folded.open = true;
+      }
+    });
     if (targets.length) {
       targets[0].scrollIntoView({ block: "center" });
     }
@@ -26,7 +32,7 @@
     if (!mark) {
       return;
     }
-    if (mark.closest("#new")) {
+    if (spans.includes(mark)) {
       current = spans.indexOf(mark);
     }
     follow(mark);
