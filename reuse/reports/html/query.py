@@ -61,7 +61,9 @@ def render_html(spec: str, settings: Settings, results: list[IndexQuery]) -> str
         f'<header><h1>Readouts against the index <span class="doc">{html_text(spec)}</span></h1>'
         f'<p class="legend">{LEGEND} <mark>reused span</mark> — click a span to see what the index holds of it; '
         "<kbd>n</kbd>/<kbd>p</kbd> step through them.</p></header>"
-        '<main class="single">' + "".join(_document(k, r) for k, r in enumerate(results)) + "</main>"
+        '<main class="single">'
+        + "".join(_document(k, r) for k, r in enumerate(results))
+        + "</main>"
         + settings_footer(settings.fingerprint(), settings.as_dict())
     )
     return page(f"Readouts against the index {spec}", body, asset("marks.js"))
