@@ -270,3 +270,96 @@ def test_a_click_on_a_query_span_opens_its_matches(browser: Any, run: Any, tmp_p
     assert match.is_visible() and "flash" in match.get_attribute("class")
     opened.screenshot("query-click.png")
     opened.clean()
+
+
+# --- scan and audit -------------------------------------------------------------------------------------
+
+
+def _hostile_corpus(tmp_path: Path) -> Path:
+    """The seeds, a page of hostile text twice (a repeat, and boilerplate across two documents), and a
+    near duplicate of a seed, under file names that are markup themselves."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in SEED_FILES:
+        (corpus / name).write_text((SEEDS / name).read_text(encoding="utf-8"), encoding="utf-8")
+    hostile = "\n\n".join([*HOSTILE[:3], "The two sides agreed to deepen cooperation in trade and energy."])
+    (corpus / "<img src=x onerror=alert(7)>.txt").write_text(hostile + "\n\n" + hostile, encoding="utf-8")
+    (corpus / "b.txt").write_text(hostile + "\n\nA sentence of its own about fisheries.", encoding="utf-8")
+    seed = (SEEDS / SEED_FILES[0]).read_text(encoding="utf-8")
+    (corpus / "near.txt").write_text(seed.replace("新華社", "新华社", 1) + "\n\n一句新的话。", encoding="utf-8")
+    return corpus
+
+
+def test_scan_page_holds_every_family_and_document_and_runs_no_text(run: Any, tmp_path: Path) -> None:
+    import json
+
+    corpus, out = _hostile_corpus(tmp_path), tmp_path / "scan.html"
+    assert run("scan", "--format", "html", "-o", str(out), str(corpus)).exit_code == 0
+    report = json.loads(run("scan", "--format", "json", str(corpus)).output)
+    page = out.read_text(encoding="utf-8")
+    tree = lxml.html.fromstring(page)
+    assert len(tree.xpath("//script")) == 2  # the data, and the page's own script
+    data = json.loads(tree.get_element_by_id("data").text)
+    assert [d["id"] for d in data["docs"]] == [d["id"] for d in report["documents"]]
+    assert [f["id"] for f in data["families"]] == [f["id"] for f in report["families"]]
+    for doc, reported in zip(data["docs"], report["documents"]):
+        text = load_document(str(corpus / Path(doc["id"]).name)).text
+        assert doc["text"] == text
+        # The kinds' pieces: in order, apart, inside the text, and covering what the shares say.
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(doc["spans"]))
+        assert all(0 <= s < e <= len(text) for s, e, _ in doc["spans"])
+        assert {data["kinds"][k] for _, _, k in doc["spans"]} <= {k for k, v in reported["shares"].items() if v}
+    assert "</script" not in tree.get_element_by_id("data").text.lower()
+
+
+def test_audit_page_charts_the_figures(run: Any, tmp_path: Path) -> None:
+    corpus, out = _hostile_corpus(tmp_path), tmp_path / "audit.html"
+    assert run("audit", "--format", "html", "-o", str(out), str(corpus)).exit_code == 0
+    tree = lxml.html.fromstring(out.read_text(encoding="utf-8"))
+    assert not tree.xpath("//script | //img | //*[@onerror]")
+    charts = tree.xpath("//svg[@class='chart']")
+    assert len(charts) == 3
+    # Every document is counted once in the boilerplate chart.
+    bars = [int(t.split(": ")[1].split()[0]) for t in charts[0].xpath(".//rect/title/text()")]
+    assert sum(bars) == len(SEED_FILES) + 3
+    assert "<img src=x onerror=alert(7)>.txt" in tree.text_content() or "near.txt" in tree.text_content()
+
+
+def test_scan_page_filters_and_shows_a_document(browser: Any, run: Any, tmp_path: Path) -> None:
+    corpus, out = _hostile_corpus(tmp_path), tmp_path / "scan.html"
+    assert run("scan", "--format", "html", "-o", str(out), str(corpus)).exit_code == 0
+    opened = Opened(browser, out)
+    page = opened.page
+    families = page.locator("#families .family")
+    total = families.count()
+    assert total > 3
+    page.fill("#filter", "ALERT(2)")  # in the text of the hostile pages only, in any case
+    page.wait_for_timeout(400)
+    assert 0 < families.count() < total
+    assert all("alert(2)" in t for t in families.all_inner_texts())
+    assert page.locator("#documents .doc-link").count() == 2
+    family = families.first
+    family.locator("summary").click()
+    occurrence = family.locator(".members .doc-link").first
+    occurrence.click()
+    page.wait_for_timeout(100)
+    focus = page.locator("#document .focus").first
+    assert focus.is_visible()
+    assert page.locator("#document mark").count() > 0
+    shown = page.inner_text("#document")
+    for hostile in HOSTILE[:3]:
+        assert hostile in shown
+    page.fill("#filter", "")
+    page.wait_for_timeout(400)
+    assert families.count() == total
+    opened.screenshot("scan.png")
+    opened.clean()
+
+
+def test_audit_page_opens_clean(browser: Any, run: Any, tmp_path: Path) -> None:
+    out = tmp_path / "audit.html"
+    assert run("audit", "--format", "html", "-o", str(out), str(_hostile_corpus(tmp_path))).exit_code == 0
+    opened = Opened(browser, out)
+    assert opened.page.locator("svg.chart rect").count() > 0
+    opened.screenshot("audit.png")
+    opened.clean()

@@ -81,7 +81,7 @@ class _CorpusRun:
 
 @click.command()
 @corpus_options
-@format_option(["table", "json", "markdown"])
+@format_option(["table", "json", "markdown", "html"])
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
@@ -110,6 +110,8 @@ def scan(
 
     if against and options.get("cluster"):
         raise click.UsageError("--against looks each passage up in the index from this process: drop --cluster")
+    if against and fmt == "html":
+        raise click.UsageError("--against is not shown in the HTML report yet: use --format json, table or markdown")
     protected = guard(output, corpus, against)
     with _CorpusRun(corpus, jobs) as run:
         result = run.result
@@ -143,7 +145,7 @@ def _with_against(result: ScanResult, spec: str, found: list[DocumentAgainst], f
 
 @click.command()
 @corpus_options
-@format_option(["table", "json"])
+@format_option(["table", "json", "html"])
 @click.option(
     "--max-boilerplate",
     type=click.FloatRange(0.0, 1.0),

@@ -11,6 +11,10 @@ from reuse.reports.tables import fit_table
 def render(result: AuditResult, fmt: str, width: int = 100) -> str:
     if fmt == "json":
         return json_inert(json_layout.dumps(to_json(result)))
+    if fmt == "html":
+        from reuse.reports.html.audit import render_html
+
+        return render_html(result)
     s = result.summary()
     lines = [
         (

@@ -9,7 +9,8 @@ HTML allowed, as most renderers do), and JSON parsers. Each function here fits o
 - `md_text`, `md_code`: Markdown that renders as exactly the text (after `visible`), with nothing in it
   that a renderer could turn into an element: HTML, links, images, autolinks, emphasis, code, table pipes,
   headings, quotes and list markers.
-- `html_text`: text as HTML character data or an attribute value, unable to end its element or start another.
+- `html_text`, `html_json`: text as HTML character data or an attribute value, and JSON to embed in a
+  `<script type="application/json">`, neither able to end its element or start another.
 - `json_inert`: encoded JSON with the characters `json.dumps` leaves raw (DEL, C1, bidi controls, line
   separators, lone surrogates) as `\\uXXXX` escapes: the same JSON value, safe to print.
 """
@@ -110,3 +111,9 @@ def html_text(text: str) -> str:
         .replace('"', "&quot;")
         .replace("'", "&#39;")
     )
+
+
+def html_json(encoded: str) -> str:
+    """Encoded JSON, safe inside `<script type="application/json">`: no `<`, `>` or `&` (so no `</script>`
+    and no `<!--`), and no line separators, each as its `\\uXXXX` escape (the same JSON value)."""
+    return json_inert(encoded).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

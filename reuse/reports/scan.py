@@ -146,6 +146,10 @@ def render_pieces(result: ScanResult, fmt: str, limit: int) -> Iterable[str]:
 
 
 def render(result: ScanResult, fmt: str, limit: int) -> str:
+    if fmt == "html":
+        from reuse.reports.html.scan import render_html
+
+        return render_html(result)
     if fmt == "json":
         return render_json(result)
     if fmt == "markdown":
