@@ -17,6 +17,7 @@ from reuse.cli.options import (
     inputs_from_options,
     load_inputs,
     output_option,
+    progress_from_options,
     settings_from_options,
 )
 from reuse.cli.output import emit, guard, skipped_lines, timings
@@ -44,7 +45,7 @@ class _CorpusRun:
         from reuse.runtime.stopwatch import Stopwatch
 
         params = click.get_current_context().params
-        stopwatch = Stopwatch()
+        stopwatch = Stopwatch(progress_from_options())
         if not params.get("cluster"):
             from reuse.commands.scan import scan
 

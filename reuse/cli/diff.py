@@ -16,10 +16,12 @@ from reuse.cli.options import (
     mask_digits_option,
     min_span_option,
     output_option,
+    progress_from_options,
     script_option,
     settings_from_options,
     text_key_option,
     unit_option,
+    voice_options,
 )
 from reuse.cli.output import emit, guard
 
@@ -43,6 +45,7 @@ from reuse.cli.output import emit, guard
     help="Exit with code 3 when more than FRACTION of NEW's characters are reused.",
 )
 @against_options
+@voice_options
 def diff(
     old: str,
     new: str,
@@ -70,7 +73,7 @@ def diff(
         raise InputError("-: standard input can be OLD or NEW, not both")
     inputs = inputs_from_options()
     stdin = sys.stdin.buffer
-    result = run_diff(load_one(old, inputs, stdin), load_one(new, inputs, stdin), settings)
+    result = run_diff(load_one(old, inputs, stdin), load_one(new, inputs, stdin), settings, progress_from_options())
     report: str | Iterable[str]
     if against:
         from reuse.index.against import diff_against_index

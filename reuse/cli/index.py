@@ -16,7 +16,9 @@ from reuse.cli.options import (
     inputs_from_options,
     load_inputs,
     output_option,
+    progress_from_options,
     settings_from_options,
+    voice_options,
 )
 from reuse.cli.output import emit, guard, skipped_lines, timings
 from reuse.settings import MAX_MATCHES
@@ -41,7 +43,7 @@ def _index_corpus(corpus: tuple[str, ...], index_spec: str, create: bool, force:
     # An index among the inputs would be read as a document by the next run over them, or be one already.
     if "://" not in index_spec:
         Protected().add(corpus).check(index_spec)
-    stopwatch = Stopwatch()
+    stopwatch = Stopwatch(progress_from_options())
     params = click.get_current_context().params
     with ExitStack() as stack:
         if params.get("cluster"):
@@ -62,7 +64,7 @@ def _index_corpus(corpus: tuple[str, ...], index_spec: str, create: bool, force:
 
                 added, skipped = add_on_cluster(client, store, list(corpus), inputs_from_options())
             else:
-                added = add_documents(store, documents.documents, jobs)
+                added = add_documents(store, documents.documents, jobs, stopwatch.progress)
     rate = f", {added.rate:,.0f} passages/s" if added.rate is not None else ""
     click.echo(
         f"{added.written} documents ({added.passages} passages) indexed in {display_spec(index_spec)} "
@@ -101,6 +103,7 @@ def index_add(corpus: tuple[str, ...], index_spec: str, jobs: int | None, **opti
 @index.command("query")
 @input_options
 @index_option
+@voice_options
 @format_option(["table", "json", "markdown", "html"])
 @output_option
 @click.option(
@@ -126,7 +129,13 @@ def index_query(
     documents = load_inputs(corpus)
     with open_index(index_spec, "read") as store:
         check_settings(store.spec, store.settings, settings_from_options(store.settings))
-        results = [query(store, doc, max_matches=max_matches) for doc in documents.documents]
+        progress = progress_from_options()
+        progress.start("documents", len(documents.documents))
+        results = []
+        for doc in documents.documents:
+            results.append(query(store, doc, max_matches=max_matches))
+            progress.advance()
+        progress.done()
         report = render_pieces(display_spec(index_spec), store.settings, results, fmt)
     emit(report, output, protected, [doc.path for doc in documents.documents])
     return EXIT_OK

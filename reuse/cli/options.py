@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from distributed import Client
 
     from reuse.load.corpus import Corpus, InputOptions
+    from reuse.runtime.progress import Progress
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -142,11 +143,44 @@ def cluster_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 help="Memory of each worker of a local cluster (e.g. 1.5GB), past which it spills to disk "
                 "(default: this machine's memory shared out).",
             ),
-            click.option("--verbose", "-v", is_flag=True, help="Say more on standard error (the Dask dashboard)."),
         ]
     ):
         command = option(command)
     return command
+
+
+def voice_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """-q and -v: how much a command says on standard error besides its errors."""
+    command = click.option(
+        "--verbose",
+        "-v",
+        is_flag=True,
+        help="Say more on standard error: each stage and its time, worker counts, the Dask dashboard.",
+    )(command)
+    return click.option(
+        "--quiet", "-q", is_flag=True, help="No progress bars (shown only when standard error is a terminal)."
+    )(command)
+
+
+def progress_from_options() -> Progress:
+    """Bars on standard error when it is a terminal and -q was not given; else silence. -v also logs
+    each stage as it ends."""
+    import logging
+
+    from reuse.runtime.progress import Progress, TerminalProgress
+
+    params = click.get_current_context().params
+    if params.get("verbose"):
+        logger = logging.getLogger("reuse")
+        if not logger.handlers:
+            handler = logging.StreamHandler(click.get_text_stream("stderr"))
+            handler.setFormatter(logging.Formatter("reuse: %(message)s"))
+            logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    stream = sys.stderr
+    if params.get("quiet") or not stream.isatty():
+        return Progress()
+    return TerminalProgress(stream)
 
 
 def cluster_from_options() -> AbstractContextManager[Client]:
@@ -163,7 +197,7 @@ def corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:
     command = click.option("--timings", is_flag=True, help="Print the wall time of each stage to standard error.")(
         command
     )
-    return input_options(jobs_option(cluster_options(command)))
+    return input_options(jobs_option(cluster_options(voice_options(command))))
 
 
 def settings_from_options(base: Settings | None = None) -> Settings:

@@ -319,7 +319,9 @@ def clean(
     copies, manifest_path, protected = prepare_out_dir(documents, out_dir, inputs, manifest)
     planned = plan(result, kinds)
     contents, lines = [], []
+    result.stopwatch.progress.start("cleaned copies", len(copies))
     for copy in copies:
+        result.stopwatch.progress.advance()
         todo = planned.get(copy.document.id, [])
         contents.append(_encoded(copy, apply(copy.document.text, todo)))
         lines += [_manifest_line(r, copy) for r in todo]

@@ -17,6 +17,7 @@ import numpy as np
 
 from reuse.kinds import DROPPED, NEW
 from reuse.load.document import Document
+from reuse.runtime.progress import Progress
 from reuse.settings import Settings
 from reuse.sketch.candidates import distinct_rows, join_rows, lsh_cross_pairs, sorted_unique, stable_band_keys
 from reuse.sketch.prepared import PreparedDocument, prepare
@@ -113,23 +114,34 @@ def candidate_pairs(
 
 
 def compare(
-    target: PreparedDocument, reference: PreparedDocument, settings: Settings, candidates: np.ndarray | None = None
+    target: PreparedDocument,
+    reference: PreparedDocument,
+    settings: Settings,
+    candidates: np.ndarray | None = None,
+    progress: Progress | None = None,
 ) -> list[VerifiedPassage]:
     """Status, matches and reused spans of every target passage with respect to the reference."""
     if candidates is None:
         candidates = candidate_pairs(target, reference, settings)
     verifier = PassageVerifier(target, settings)
+    progress = progress or Progress()
 
     def locate(source: Passage, start: int, end: int) -> tuple[int, int]:
         return reference.original_range(source.index, start, end)
 
-    return [
-        verifier.verify(i, found, locate=locate) for i, found in enumerate(_candidates(target, reference, candidates))
-    ]
+    verified = []
+    for i, found in enumerate(_candidates(target, reference, candidates)):
+        verified.append(verifier.verify(i, found, locate=locate))
+        progress.advance()
+    return verified
 
 
 def unmatched(
-    target: PreparedDocument, reference: PreparedDocument, settings: Settings, candidates: np.ndarray | None = None
+    target: PreparedDocument,
+    reference: PreparedDocument,
+    settings: Settings,
+    candidates: np.ndarray | None = None,
+    progress: Progress | None = None,
 ) -> list[VerifiedPassage]:
     """The target passages that reuse nothing of the reference, as `compare` reports them (status new):
     a passage's candidates are verified only up to the first it reuses."""
@@ -137,11 +149,13 @@ def unmatched(
         candidates = candidate_pairs(target, reference, settings)
     verifier = PassageVerifier(target, settings)
     passages = verifier.passages
-    return [
-        VerifiedPassage(passages[i], NEW, 0.0, 0.0, 0, (), ())
-        for i, found in enumerate(_candidates(target, reference, candidates))
-        if not verifier.reuses_any(i, found)
-    ]
+    progress = progress or Progress()
+    found_none = []
+    for i, found in enumerate(_candidates(target, reference, candidates)):
+        if not verifier.reuses_any(i, found):
+            found_none.append(VerifiedPassage(passages[i], NEW, 0.0, 0.0, 0, (), ()))
+        progress.advance()
+    return found_none
 
 
 def _candidates(
@@ -160,20 +174,31 @@ def summarize(passages: list[VerifiedPassage], dropped: int) -> Summary:
     return Summary(counts.passages, counts.new, counts.reused, counts.partial, counts.reused_share, dropped)
 
 
-def diff(old: Document, new: Document, settings: Settings | None = None) -> DiffResult:
+def diff(
+    old: Document, new: Document, settings: Settings | None = None, progress: Progress | None = None
+) -> DiffResult:
+    """progress: told of each stage, and of each passage verified (a diff of big documents takes minutes)."""
     settings = settings or Settings()
+    progress = progress or Progress()
+    progress.start("prepare OLD")
     old_prepared = prepare(old, settings)
     old_search = searchable(old_prepared, settings)
+    progress.start("prepare NEW")
     new_prepared = prepare(new, settings)
     new_search = searchable(new_prepared, settings)
+    progress.start("find candidates")
     new_candidates = candidate_pairs(new_prepared, old_prepared, settings, new_search, old_search)
     old_candidates = candidate_pairs(old_prepared, new_prepared, settings, old_search, new_search)
     del old_search, new_search
-    passages = compare(new_prepared, old_prepared, settings, new_candidates)
+    progress.start("verify NEW's passages", len(new_prepared))
+    passages = compare(new_prepared, old_prepared, settings, new_candidates, progress)
     del new_candidates
+    progress.start("find OLD's dropped passages", len(old_prepared))
     dropped = [
-        replace(result, status=DROPPED) for result in unmatched(old_prepared, new_prepared, settings, old_candidates)
+        replace(result, status=DROPPED)
+        for result in unmatched(old_prepared, new_prepared, settings, old_candidates, progress)
     ]
+    progress.done()
     return DiffResult(
         old, new, settings, passages, dropped, summarize(passages, len(dropped)), (old_prepared, new_prepared)
     )

@@ -131,6 +131,7 @@ def _scan(
     stopwatch: Stopwatch,
 ) -> ClusterScan:
     settings, workers = run.settings, max(1, len(run.client.scheduler_info().get("workers", {})))
+    stopwatch.progress.start(f"documents (cluster, {workers} workers)")
     kept = [run.submit(chunk_store.keep, ref) for ref in refs]
     futures, listed_chunks, hash_parts = zip(*(run.split(k, 3) for k in kept)) if kept else ([],) * 3
     futures = list(futures)
@@ -138,6 +139,7 @@ def _scan(
     run.locate(kept, futures)  # before any task on a chunk: it runs where its chunk is kept
     del kept  # each part is freed once read, not all at the end
     stopwatch.lap(f"documents: read, normalize, segment, shingle (cluster, {workers} workers)")
+    stopwatch.progress.start("families of lines")
     ids, skipped_list = checked_listing(listing, skipped)
     order = {doc_id: g for g, doc_id in enumerate(sorted(doc_id for doc_id, _ in ids))}
     gidx = [sorted(order[doc_id] for doc_id, _ in found) for found, _, _ in listing]
@@ -160,6 +162,7 @@ def _scan(
     line_tables = [run.on_chunk(chunks.line_records, f, g) for f, g in zip(futures, gidx)]
     lines, line_covered = _families(run, line_tables, n_docs, "paragraph", shared_chunk_of)
     stopwatch.lap("families of lines")
+    stopwatch.progress.start("families of sentences")
     sentences, sentence_covered = _families(
         run,
         [
@@ -172,9 +175,11 @@ def _scan(
     )
     families = lines + sentences
     stopwatch.lap("families of sentences")
+    stopwatch.progress.start("families of spans")
     covered = [a + b for a, b in zip(line_covered, sentence_covered)]
     families += _span_families(run, futures, gidx, covered, frequent, families, n_docs)
     stopwatch.lap("families of spans")
+    stopwatch.progress.start("per-document shares")
     by_id = {doc_id: chunk_of[g] for doc_id, g in order.items()}
     wanted = _wanted(families, by_id, len(futures), settings)
     explained = _explained_by_chunk(families, order, run.chunk_of, len(futures))
@@ -200,6 +205,7 @@ def _scan(
     del explained
     reports = sorted((r for part in finished for r in part[0]), key=lambda r: order[r.id])
     stopwatch.lap("per-document shares, and the texts of family members")
+    stopwatch.progress.start("family texts and templates")
     texts = {where: text for c, part in enumerate(finished) for where, text in zip(wanted[c], part[5])}
     describe(families, lambda m: texts[(m.doc, m.start, m.end)], settings)
     stopwatch.lap("family texts and templates")

@@ -203,8 +203,10 @@ def _scan(corpus: Corpus, settings: Settings, jobs: int, for_audit: bool, stopwa
     pending: list[np.ndarray] = []
     pending_size = 0
     state = (documents, settings, for_audit)
+    stopwatch.progress.start("documents", len(documents))
     # The parent builds first-level units and sorts runs of hashes while the workers go on.
     for document, (sd, distinct) in zip(documents, parallel_map(_scan_one, range(len(documents)), jobs, state)):
+        stopwatch.progress.advance()
         sd = sd.with_document(document)
         prepared.append(sd)
         finder.add(sd)

@@ -84,6 +84,7 @@ class FamilyFinder:
         frequent_hashes: the sorted shingle hashes found in two documents or more.
         """
         stopwatch = stopwatch or Stopwatch()
+        stopwatch.progress.start("families of lines and sentences")
         docs = self.docs
         doc_index = {doc.id: d for d, doc in enumerate(docs)}
         in_family = [np.zeros(len(doc), dtype=bool) for doc in docs]
@@ -94,8 +95,10 @@ class FamilyFinder:
                 in_family[doc_index[m.doc]][m.passage] = True
         families += level2
         stopwatch.lap("families of lines and sentences")
+        stopwatch.progress.start("families of spans")
         families += self._span_families(in_family, families, doc_index, frequent_hashes, jobs)
         stopwatch.lap("families of spans")
+        stopwatch.progress.start("family texts and templates")
         self._describe(families, doc_index)
         stopwatch.lap("family texts and templates")
         return families

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from reuse.index.store import SCHEMA_VERSION, Store
 from reuse.load.document import Document
+from reuse.runtime.progress import Progress
 from reuse.settings import Settings
 
 if TYPE_CHECKING:
@@ -109,11 +110,14 @@ class Added(NamedTuple):
         return self.passages / self.seconds if self.seconds > 0 else None
 
 
-def add_documents(store: Store, documents: Iterable[Document], jobs: int | None = None) -> Added:
+def add_documents(
+    store: Store, documents: Iterable[Document], jobs: int | None = None, progress: Progress | None = None
+) -> Added:
     """Analyze and write documents with the index's settings, a batch at a time (nothing is kept in memory).
 
     jobs: processes analysing documents while this one writes (default: all cores; one analyses in
     this process between writes). What is written does not depend on jobs: documents go in, in order.
+    progress: told of each document written.
     """
     import time
 
@@ -123,16 +127,20 @@ def add_documents(store: Store, documents: Iterable[Document], jobs: int | None 
     documents = list(documents)
     jobs = default_jobs() if jobs is None else jobs
     passages = 0
+    progress = progress or Progress()
+    progress.start("documents", len(documents))
 
     def counted(items: Iterable[IndexEntry]) -> Iterator[IndexEntry]:
         nonlocal passages
         for item in items:
             passages += item.passages
             yield item
+            progress.advance()
 
     parallel = jobs > 1 and len(documents) >= PARALLEL_FROM
     source = _prepared_by_workers(documents, store.settings, jobs) if parallel else _prepared(documents, store.settings)
     written, replaced = store.add(counted(source))
+    progress.done()
     return Added(written, replaced, passages, time.perf_counter() - started)
 
 
