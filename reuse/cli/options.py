@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from distributed import Client
 
     from reuse.load.corpus import Corpus, InputOptions
+    from reuse.runtime.configuration import Configured
     from reuse.runtime.progress import Progress
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -203,22 +204,36 @@ def corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def settings_from_options(base: Settings | None = None) -> Settings:
     """The Settings the running command's options ask for.
 
-    Without base: the setting options the command has, given or left at their defaults, over the
-    library's defaults. With base (an index's own settings): only the options given on the command
-    line, over base, so that a default left alone never reads as a request for other settings.
+    Without base: the setting options given on the command line, over the environment's REUSE_*
+    variables, over the settings file (reuse.toml, or [tool.reuse] in pyproject.toml), over the library's
+    defaults. With base (an index's own settings): only the options given on the command line, over
+    base, so that a default left alone never reads as a request for other settings.
     """
+    if base is None:
+        return configured_from_options().settings
+    return base.replace(**_given_settings())
+
+
+def _given_settings() -> dict[str, Any]:
+    """The setting options given on the command line (not left at their defaults)."""
     from click.core import ParameterSource
 
     ctx = click.get_current_context()
-    fields = {name: ctx.params[name] for name in SETTING_OPTIONS if name in ctx.params}
-    if base is None:
-        return Settings(**fields)
-    given = {
-        name: value
-        for name, value in fields.items()
-        if ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None)
+    return {
+        name: ctx.params[name]
+        for name in SETTING_OPTIONS
+        if name in ctx.params and ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None)
     }
-    return base.replace(**given)
+
+
+def configured_from_options() -> Configured:
+    """The settings file and environment of this run (runtime.configuration), under the options given."""
+    import os
+    from pathlib import Path
+
+    from reuse.runtime.configuration import configured
+
+    return configured(Path.cwd(), os.environ).over(_given_settings(), "command line")
 
 
 def inputs_from_options() -> InputOptions:
