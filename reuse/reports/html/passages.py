@@ -52,8 +52,9 @@ def passage_block(p: Passage, status: str, body: str, ident: str, note: str = ""
     )
 
 
-def share_bar(counts: Mapping[str, int]) -> str:
-    """Each status's share as one bar (SVG: widths as attributes, which the page's policy allows)."""
+def share_bar(counts: Mapping[str, int], palette: str = "statuses") -> str:
+    """Each status's (or kind's) share as one bar (SVG: widths as attributes, which the page's policy
+    allows); palette: the colours, of statuses (new, reused, partial) or of a scan's kinds."""
     total = sum(counts.values()) or 1
     x, rects = 0.0, []
     for status, n in counts.items():
@@ -64,7 +65,9 @@ def share_bar(counts: Mapping[str, int]) -> str:
                 f"<title>{n} {html_text(status)}</title></rect>"
             )
         x += width
-    return f'<svg class="bar" viewBox="0 0 1000 14" preserveAspectRatio="none" role="img">{"".join(rects)}</svg>'
+    return (
+        f'<svg class="bar {palette}" viewBox="0 0 1000 14" preserveAspectRatio="none" role="img">{"".join(rects)}</svg>'
+    )
 
 
 LEGEND = (

@@ -98,7 +98,7 @@ def render_html(result: ScanResult) -> str:
     data = html_json(json.dumps(page_data(result), ensure_ascii=False, separators=(",", ":")))
     body = (
         f'<header><h1>Scan of {s["documents"]} documents</h1><p class="summary">{html_text(figures)}</p>'
-        + share_bar({kind: round(shares[kind] * 10000) for kind in SHARE_KINDS})
+        + share_bar({kind: round(shares[kind] * 10000) for kind in SHARE_KINDS}, "kinds")
         + f'<p class="legend">{legend} <span class="key k-new">new</span> — open a family for its occurrences, '
         'a document for its text. <input type="search" id="filter" placeholder="Filter families and documents" '
         'aria-label="Filter families and documents"></p>'
