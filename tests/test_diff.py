@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import opencc
@@ -249,3 +250,27 @@ def test_dropped_passages_are_those_a_full_verification_calls_new(old_text: str,
     result = diff(old.document, new.document, settings)
     assert [p.passage for p in result.dropped] == [p.passage for p in expected]
     assert all(p.status == "dropped" for p in result.dropped)
+
+
+@pytest.mark.parametrize("old_name, new_name", [(SEED_FILES[0], SEED_FILES[1]), (SEED_FILES[3], SEED_FILES[2])])
+def test_results_kept_sparsely_read_as_every_passage_verified(old_name: str, new_name: str) -> None:
+    """compare keeps only the results that found something and makes the others when read: each reads as
+    the verifier's own result for that passage, and the dropped as unmatched lists them."""
+    from reuse.commands.diff import _candidates, candidate_pairs
+    from reuse.verify.verifier import PassageVerifier
+
+    settings = Settings()
+    old, new = prepare(seed_doc(old_name), settings), prepare(seed_doc(new_name), settings)
+    pairs = candidate_pairs(new, old, settings)
+    kept = compare(new, old, settings, pairs, links=True)
+    verifier = PassageVerifier(new, settings)
+    every = [
+        verifier.verify(i, found, locate=lambda s, a, b: old.original_range(s.index, a, b))
+        for i, found in enumerate(_candidates(new, old, pairs))
+    ]
+    assert len(kept) == len(every) and list(kept) == every and kept[3:7] == every[3:7] and kept[-1] == every[-1]
+    assert 0 < len(kept.found) < len(every)  # type: ignore[attr-defined]
+    result = diff(old.document, new.document, settings)
+    assert list(result.dropped) == [
+        replace(p, status="dropped") for p in unmatched(old, new, settings)
+    ] and result.dropped == list(result.dropped)

@@ -39,7 +39,7 @@ PAIRS = list(itertools.permutations(SEED_FILES[:3], 2))
 
 
 def _diff(old: str, new: str) -> DiffResult:
-    return diff(load_document(str(SEEDS / old)), load_document(str(SEEDS / new)))
+    return diff(load_document(str(SEEDS / old)), load_document(str(SEEDS / new)), links=True)
 
 
 def _marks(tree: Any, side: str) -> list[Any]:
@@ -89,7 +89,7 @@ def _hostile_result() -> DiffResult:
         "\n\n".join([shared + " " + HOSTILE[0], *HOSTILE[1:3], "<!-- </style><style>*{display:none}</style>"]),
         '"><img src=x onerror=alert(6)>',
     )
-    return diff(old, new)
+    return diff(old, new, links=True)
 
 
 def test_hostile_text_and_ids_stay_text() -> None:

@@ -73,7 +73,8 @@ def diff(
         raise InputError("-: standard input can be OLD or NEW, not both")
     inputs = inputs_from_options()
     stdin = sys.stdin.buffer
-    result = run_diff(load_one(old, inputs, stdin), load_one(new, inputs, stdin), settings, progress_from_options())
+    old_doc, new_doc = load_one(old, inputs, stdin), load_one(new, inputs, stdin)
+    result = run_diff(old_doc, new_doc, settings, progress_from_options(), links=fmt == "html")
     report: str | Iterable[str]
     if against:
         from reuse.index.against import diff_against_index

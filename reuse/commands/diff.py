@@ -9,9 +9,8 @@ instead), so they live here; verifying them is the one loop every command shares
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -22,6 +21,7 @@ from reuse.settings import Settings
 from reuse.sketch.candidates import distinct_rows, join_rows, lsh_cross_pairs, sorted_unique, stable_band_keys
 from reuse.sketch.prepared import PreparedDocument, prepare
 from reuse.text.segment import Passage
+from reuse.verify.results import PassageResults, found_nothing
 from reuse.verify.verifier import PassageVerifier, StatusCounts, VerifiedPassage, count_statuses
 
 
@@ -35,8 +35,9 @@ class DiffResult:
     old: Document
     new: Document
     settings: Settings
-    passages: list[VerifiedPassage]
-    dropped: list[VerifiedPassage]
+    passages: Sequence[VerifiedPassage]
+    dropped: Sequence[VerifiedPassage]
+    """Both made when read, apart from the passages that found something (verify.results)."""
     summary: Summary
     prepared: tuple[PreparedDocument, PreparedDocument] = field(repr=False, compare=False)
     """OLD and NEW as prepared: what --against looks NEW up with, rather than prepare it again."""
@@ -81,19 +82,7 @@ def candidate_pairs(
     documents' `searchable` forms, when computed already."""
     mine = mine or searchable(target, settings)
     theirs = theirs or searchable(reference, settings)
-    by_key: dict[str, list[int]] = defaultdict(list)
-    for j, key in enumerate(reference.keys()):
-        by_key[key].append(j)
-    exact_i: list[int] = []
-    exact_j: list[int] = []
-    for i, key in enumerate(target.keys()):
-        found = by_key.get(key)
-        if found:
-            exact_i.extend([i] * len(found))
-            exact_j.extend(found)
-    del by_key
-    exact = np.stack((np.array(exact_i, dtype=np.int64), np.array(exact_j, dtype=np.int64)), axis=1)
-
+    exact = _equal_keys(target.key_hashes(), reference.key_hashes())
     lsh = lsh_cross_pairs(mine.band_keys, mine.usable, theirs.band_keys, theirs.usable)
     # A stretch long enough to count shares several distinct shingles; one common shingle alone
     # ("中俄关系", "the two sides") is what makes most pairs, so require two, or all a passage has.
@@ -113,14 +102,29 @@ def candidate_pairs(
     return np.stack((codes // width, codes % width), axis=1)
 
 
+def _equal_keys(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """(i, j) pairs of passages whose keys hash alike (64 bits: equal keys, but for a chance the verifier
+    rules out, as it compares the keys themselves), by sorting: no string per passage is held."""
+    order = np.argsort(theirs, kind="stable")
+    ordered = theirs[order]
+    first = np.searchsorted(ordered, mine, side="left")
+    sizes = np.searchsorted(ordered, mine, side="right") - first
+    total = int(sizes.sum())
+    i = np.repeat(np.arange(mine.size, dtype=np.int64), sizes)
+    offsets = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    return np.stack((i, order[np.repeat(first, sizes) + offsets].astype(np.int64)), axis=1)
+
+
 def compare(
     target: PreparedDocument,
     reference: PreparedDocument,
     settings: Settings,
     candidates: np.ndarray | None = None,
     progress: Progress | None = None,
-) -> list[VerifiedPassage]:
-    """Status, matches and reused spans of every target passage with respect to the reference."""
+    links: bool = False,
+) -> Sequence[VerifiedPassage]:
+    """Status, matches and reused spans of every target passage with respect to the reference; links: each
+    match's spans placed in the reference too (Match.links, for the HTML report)."""
     if candidates is None:
         candidates = candidate_pairs(target, reference, settings)
     verifier = PassageVerifier(target, settings)
@@ -129,11 +133,13 @@ def compare(
     def locate(source: Passage, start: int, end: int) -> tuple[int, int]:
         return reference.original_range(source.index, start, end)
 
-    verified = []
-    for i, found in enumerate(_candidates(target, reference, candidates)):
-        verified.append(verifier.verify(i, found, locate=locate))
+    found: dict[int, VerifiedPassage] = {}
+    for i, candidates_of_i in enumerate(_candidates(target, reference, candidates)):
+        result = verifier.verify(i, candidates_of_i, locate=locate if links else None)
+        if not found_nothing(result):
+            found[i] = result
         progress.advance()
-    return verified
+    return PassageResults(target, found)
 
 
 def unmatched(
@@ -143,41 +149,70 @@ def unmatched(
     candidates: np.ndarray | None = None,
     progress: Progress | None = None,
 ) -> list[VerifiedPassage]:
-    """The target passages that reuse nothing of the reference, as `compare` reports them (status new):
-    a passage's candidates are verified only up to the first it reuses."""
+    """The target passages that reuse nothing of the reference, as `compare` reports them (status new)."""
+    return list(PassageResults(target, {}, NEW, unmatched_indexes(target, reference, settings, candidates, progress)))
+
+
+def unmatched_indexes(
+    target: PreparedDocument,
+    reference: PreparedDocument,
+    settings: Settings,
+    candidates: np.ndarray | None = None,
+    progress: Progress | None = None,
+) -> np.ndarray:
+    """Which target passages reuse nothing of the reference: a passage's candidates are verified only up to
+    the first it reuses."""
     if candidates is None:
         candidates = candidate_pairs(target, reference, settings)
     verifier = PassageVerifier(target, settings)
-    passages = verifier.passages
     progress = progress or Progress()
-    found_none = []
-    for i, found in enumerate(_candidates(target, reference, candidates)):
-        if not verifier.reuses_any(i, found):
-            found_none.append(VerifiedPassage(passages[i], NEW, 0.0, 0.0, 0, (), ()))
+    none: list[int] = []
+    for i, candidates_of_i in enumerate(_candidates(target, reference, candidates)):
+        if not verifier.reuses_any(i, candidates_of_i):
+            none.append(i)
         progress.advance()
-    return found_none
+    return np.array(none, dtype=np.int64)
+
+
+CANDIDATES_KEPT = 200_000
+"""Reference passages kept made (object, key, normalized text) while a diff verifies: candidates recur
+(boilerplate, formulae), and one shared text per matched passage is what the old list of all gave."""
 
 
 def _candidates(
     target: PreparedDocument, reference: PreparedDocument, candidates: np.ndarray
 ) -> Iterator[list[tuple[Passage, str, str]]]:
-    """Each target passage's candidates in order, as the verifier takes them."""
-    passages, keys, norm_text = reference.passages(), reference.keys(), reference.norm_text
+    """Each target passage's candidates in order, as the verifier takes them, each made when first needed
+    and kept while CANDIDATES_KEPT others are (then all are let go, and made again when asked)."""
     bounds = np.searchsorted(candidates[:, 0], np.arange(len(target) + 1)).tolist()
     theirs = candidates[:, 1].tolist()
+    made: dict[int, tuple[Passage, str, str]] = {}
     for i in range(len(target)):
-        yield [(passages[j], keys[j], norm_text(j)) for j in theirs[bounds[i] : bounds[i + 1]]]
+        found = []
+        for j in theirs[bounds[i] : bounds[i + 1]]:
+            one = made.get(j)
+            if one is None:
+                if len(made) >= CANDIDATES_KEPT:
+                    made.clear()
+                one = made[j] = (reference.passage(j), reference.key(j), reference.norm_text(j))
+            found.append(one)
+        yield found
 
 
-def summarize(passages: list[VerifiedPassage], dropped: int) -> Summary:
+def summarize(passages: Sequence[VerifiedPassage], dropped: int) -> Summary:
     counts = count_statuses(passages)
     return Summary(counts.passages, counts.new, counts.reused, counts.partial, counts.reused_share, dropped)
 
 
 def diff(
-    old: Document, new: Document, settings: Settings | None = None, progress: Progress | None = None
+    old: Document,
+    new: Document,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+    links: bool = False,
 ) -> DiffResult:
-    """progress: told of each stage, and of each passage verified (a diff of big documents takes minutes)."""
+    """progress: told of each stage, and of each passage verified (a diff of big documents takes minutes);
+    links: where in OLD each span of NEW came from (Match.links, which the HTML report shows)."""
     settings = settings or Settings()
     progress = progress or Progress()
     progress.start("prepare OLD")
@@ -191,13 +226,12 @@ def diff(
     old_candidates = candidate_pairs(old_prepared, new_prepared, settings, old_search, new_search)
     del old_search, new_search
     progress.start("verify NEW's passages", len(new_prepared))
-    passages = compare(new_prepared, old_prepared, settings, new_candidates, progress)
+    passages = compare(new_prepared, old_prepared, settings, new_candidates, progress, links)
     del new_candidates
     progress.start("find OLD's dropped passages", len(old_prepared))
-    dropped = [
-        replace(result, status=DROPPED)
-        for result in unmatched(old_prepared, new_prepared, settings, old_candidates, progress)
-    ]
+    dropped = PassageResults(
+        old_prepared, {}, DROPPED, unmatched_indexes(old_prepared, new_prepared, settings, old_candidates, progress)
+    )
     progress.done()
     return DiffResult(
         old, new, settings, passages, dropped, summarize(passages, len(dropped)), (old_prepared, new_prepared)

@@ -8,7 +8,6 @@ original and normalized text, MinHash signature, LSH band keys (candidates.stabl
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from abc import ABC, abstractmethod
@@ -31,11 +30,6 @@ SCHEMA_VERSION = 1
 
 BATCH_ENV = "REUSE_INDEX_BATCH"
 """Environment variable: passages per write transaction, overriding a backend's default (tests use it)."""
-
-
-def key_hash(key: str) -> int:
-    """A stable signed 64-bit hash of a passage's exact-match key (an SQLite INTEGER)."""
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
 @dataclass(frozen=True)
@@ -107,14 +101,7 @@ def index_entry(prepared: PreparedDocument) -> IndexEntry:
     prepared.shed("_shingles")
     normalized, text = prepared.normalized.text, prepared.document.text
     key_starts, key_ends, starts, ends = prepared.range_starts, prepared.range_ends, prepared.starts, prepared.ends
-    key_hashes = np.fromiter(
-        (
-            key_hash(passage_key(normalized, lo, hi, text, start, end))
-            for lo, hi, start, end in zip(key_starts.tolist(), key_ends.tolist(), starts.tolist(), ends.tolist())
-        ),
-        dtype=np.int64,
-        count=len(prepared),
-    )
+    key_hashes = prepared.key_hashes()
     return IndexEntry(
         id=prepared.document.id,
         text=text,

@@ -18,9 +18,8 @@ import re
 import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, TypeVar
 
 import numpy as np
@@ -126,30 +125,39 @@ class PreparedDocument:
         return list(zip(np.concatenate(([0], bounds)).tolist(), (np.append(bounds, len(self)) - 1).tolist()))
 
     def norm_text(self, index: int) -> str:
-        lo, hi, _, _ = self.bounds[index]
-        return self.normalized.text[lo:hi]
-
-    @cached_property
-    def bounds(self) -> list[tuple[int, int, int, int]]:
-        """Normalized range and original range of each passage, as Python integers, kept: verification looks
-        them up once per candidate, where converting array elements costs more than the look-up. Only
-        verification asks (of a diff's documents, or of an index query's, which expands a scanned one)."""
-        return list(zip(self.range_starts.tolist(), self.range_ends.tolist(), self.starts.tolist(), self.ends.tolist()))
+        return self.normalized.text[self.range_starts.item(index) : self.range_ends.item(index)]
 
     def key(self, index: int) -> str:
         """Exact-match key of one passage (see `passage_key`)."""
         return passage_key(
             self.normalized.text,
-            int(self.range_starts[index]),
-            int(self.range_ends[index]),
+            self.range_starts.item(index),
+            self.range_ends.item(index),
             self.document.text,
-            int(self.starts[index]),
-            int(self.ends[index]),
+            self.starts.item(index),
+            self.ends.item(index),
         )
 
     def keys(self) -> list[str]:
         """Exact-match key of every passage."""
         return self._derived("_keys", self._keys)
+
+    def key_hashes(self) -> np.ndarray:
+        """key_hash of every passage's key (int64): what finds equal passages without a string for each."""
+        return self._derived("_key_hashes", lambda: np.fromiter(map(key_hash, self._key_iter()), np.int64, len(self)))
+
+    def passage(self, index: int) -> Passage:
+        """One passage as an object, made afresh (a big document's verification asks for them one by one)."""
+        start, end = self.starts.item(index), self.ends.item(index)
+        return Passage(
+            self.document.id,
+            index,
+            start,
+            end,
+            self.document.text[start:end],
+            self._languages()[index],
+            self.paragraphs.item(index),
+        )
 
     def passages(self) -> list[Passage]:
         """Every passage as an object, with its language (what verification and the index report)."""
@@ -214,7 +222,8 @@ class PreparedDocument:
         script conversion rewrites a phrase cut by a block tag as one (記憶<br>體 → 内存, whose two
         characters both stand for all of 記憶<br>體), so the range is cut to the passage.
         """
-        lo, hi, p_start, p_end = self.bounds[index]
+        lo, hi = self.range_starts.item(index), self.range_ends.item(index)
+        p_start, p_end = self.starts.item(index), self.ends.item(index)
         if lo == hi:
             return p_start, p_end
         first, last = self.normalized.to_original(lo + start, lo + end)
@@ -257,21 +266,25 @@ class PreparedDocument:
         return value
 
     def _keys(self) -> list[str]:
+        return list(self._key_iter())
+
+    def _key_iter(self) -> Iterator[str]:
         normalized, text = self.normalized.text, self.document.text
-        return [
-            passage_key(normalized, lo, hi, text, start, end)
-            for lo, hi, start, end in zip(
-                self.range_starts.tolist(), self.range_ends.tolist(), self.starts.tolist(), self.ends.tolist()
-            )
-        ]
+        for lo, hi, start, end in zip(
+            self.range_starts.tolist(), self.range_ends.tolist(), self.starts.tolist(), self.ends.tolist()
+        ):
+            yield passage_key(normalized, lo, hi, text, start, end)
+
+    def _languages(self) -> list[str]:
+        """Language of every passage (a list of shared strings: a pointer a passage)."""
+        return self._derived("_langs", lambda: languages(self.document.text, self.starts, self.ends))
 
     def _passages(self) -> list[Passage]:
         doc_id, text = self.document.id, self.document.text
-        langs = languages(text, self.starts, self.ends)
         return [
             Passage(doc_id, i, start, end, text[start:end], lang, number)
             for i, (start, end, number, lang) in enumerate(
-                zip(self.starts.tolist(), self.ends.tolist(), self.paragraphs.tolist(), langs)
+                zip(self.starts.tolist(), self.ends.tolist(), self.paragraphs.tolist(), self._languages())
             )
         ]
 
@@ -283,6 +296,11 @@ class PreparedDocument:
 def fallback_key(text: str) -> str:
     """Key of a passage with no letters or digits (---, ■): its compatibility form, spaces folded."""
     return "\x00" + re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def key_hash(key: str) -> int:
+    """A stable signed 64-bit hash of a passage's exact-match key (an SQLite INTEGER in an index)."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
 def passage_key(normalized: str, lo: int, hi: int, text: str, start: int, end: int) -> str:

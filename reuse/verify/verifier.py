@@ -98,9 +98,8 @@ class Match:
     """How many documents hold a passage with this one's exact key (an index counts them; a diff has one)."""
     links: tuple[Link, ...] = ()
     """Each reused stretch as (target start, target end, source start, source end), in original offsets of
-    the two documents, not merged: which text of the source each span came from (an HTML report links them).
-    Without a way to locate text inside the source (an index keeps no offset map), the source range is the
-    whole source passage."""
+    the two documents, not merged: which text of the source each span came from (the HTML diff links
+    them). Only when asked for (verify's locate): they cost a tuple a span, and only a page shows them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,17 +190,18 @@ class PassageVerifier:
     # Budgets read when the verifier is made, so that a test can shrink them.
     verified: _Budgeted[tuple[str, str], list[Span]] = field(default_factory=lambda: _Budgeted(VERIFIED_BUDGET))
     indexes: _Budgeted[str, QgramIndex] = field(default_factory=lambda: _Budgeted(INDEX_BUDGET))
-    passages: list[Passage] = field(init=False)
-    keys: list[str] = field(init=False)
+    _current: tuple[int, str, str] = (-1, "", "")
+    """The passage being verified: its index, normalized text and key (asked for once per candidate)."""
 
-    def __post_init__(self) -> None:
-        # Asked for once: a compact target (a scanned document) computes them afresh at every call.
-        self.passages = self.target.passages()
-        self.keys = self.target.keys()
+    def text_and_key(self, i: int) -> tuple[str, str]:
+        """Normalized text and exact-match key of target passage i, made once while i is verified."""
+        if self._current[0] != i:
+            self._current = (i, self.target.norm_text(i), self.target.key(i))
+        return self._current[1], self._current[2]
 
     def spans(self, i: int, ref_text: str, same_key: bool) -> list[Span]:
         """Reused spans of passage i in ref_text (normalized), the whole passage when the keys are equal."""
-        text = self.target.norm_text(i)
+        text, _ = self.text_and_key(i)
         if same_key:
             return [Span(0, len(text), 0, len(ref_text))]
         if not could_reuse(text, ref_text, self.settings):
@@ -223,27 +223,22 @@ class PassageVerifier:
         """The spans as ranges of the target's original text, inside passage i."""
         return tuple(merge_ranges([self.target.original_range(i, span.start, span.end) for span in spans]))
 
-    def links(self, i: int, source: S, spans: list[Span], locate: Locate[S] | None) -> tuple[Link, ...]:
+    def links(self, i: int, spans: list[Span], locate: Locate[S], source: S) -> tuple[Link, ...]:
         """Each span as (target range, source range), original offsets (Match.links)."""
-        found = []
-        for span in spans:
-            start, end = self.target.original_range(i, span.start, span.end)
-            if locate is None:
-                found.append((start, end, source.start, source.end))
-            else:
-                found.append((start, end, *locate(source, span.ref_start, span.ref_end)))
-        return tuple(found)
+        return tuple(
+            (*self.target.original_range(i, span.start, span.end), *locate(source, span.ref_start, span.ref_end))
+            for span in spans
+        )
 
     def outcome(self, i: int, local: list[tuple[int, int]], exact: bool) -> tuple[Status, float, Ranges]:
         """Status, coverage and reused ranges (original offsets) of passage i, from the normalized
         ranges its matches cover."""
-        text = self.target.norm_text(i)
+        text, _ = self.text_and_key(i)
         local = merge_ranges(local)
         total = len(text) - text.count(" ")
         coverage = 1.0 if exact else (_covered(text, local) / total if total else 0.0)
-        passage = self.passages[i]
         if exact or coverage >= self.settings.reused_coverage:
-            return REUSED, round(coverage, 4), ((passage.start, passage.end),)
+            return REUSED, round(coverage, 4), ((self.target.starts.item(i), self.target.ends.item(i)),)
         if local:
             return PARTIAL, round(coverage, 4), self.in_document(i, [Span(s, e, 0, 0) for s, e in local])
         return NEW, round(coverage, 4), ()
@@ -251,7 +246,7 @@ class PassageVerifier:
     def reuses_any(self, i: int, candidates: Iterable[Candidate[S]]) -> bool:
         """Whether passage i reuses text from any candidate: what `verify` would not call new, found
         without verifying the candidates after the first that it reuses (a diff's dropped passages)."""
-        key = self.keys[i]
+        _, key = self.text_and_key(i)
         return any(self.spans(i, ref_text, key == ref_key) for _, ref_key, ref_text in candidates)
 
     def verify(
@@ -266,10 +261,9 @@ class PassageVerifier:
 
         documents says how many documents hold a candidate's exact key (one when not given); the
         best max_matches matches are kept (all when None), but the passage's `documents` counts them all.
-        locate places a span inside its source (see Match.links).
+        locate places a span inside its source: given, each match has its links (see Match.links).
         """
-        text = self.target.norm_text(i)
-        key = self.keys[i]
+        text, key = self.text_and_key(i)
         matches: list[Match] = []
         local: list[tuple[int, int]] = []
         exact = False
@@ -292,7 +286,7 @@ class PassageVerifier:
                     score,
                     self.in_document(i, spans),
                     held,
-                    self.links(i, source, spans, locate),
+                    self.links(i, spans, locate, source) if locate else (),
                 )
             )
         status, coverage, spans_out = self.outcome(i, local, exact)
@@ -300,5 +294,5 @@ class PassageVerifier:
         held_by = max([len({m.doc for m in matches})] + [m.documents for m in matches])
         best = matches[0].similarity if matches else 0.0
         return VerifiedPassage(
-            self.passages[i], status, best, coverage, held_by, tuple(matches[:max_matches]), spans_out
+            self.target.passage(i), status, best, coverage, held_by, tuple(matches[:max_matches]), spans_out
         )

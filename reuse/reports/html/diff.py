@@ -47,7 +47,9 @@ def _sources(r: VerifiedPassage) -> str:
 
 
 def render_html(result: DiffResult, notes: Mapping[int, str] | None = None) -> str:
-    """The page; notes: a line to show beside NEW passages by index (what an index knows of them)."""
+    """The page; notes: a line to show beside NEW passages by index (what an index knows of them).
+
+    Spans are linked to OLD when the diff was asked for its links (diff(..., links=True))."""
     notes = notes or {}
     links = _Links(result)
     s = result.summary

@@ -37,7 +37,7 @@ def _document(k: int, result: IndexQuery) -> str:
         prefix, spans = f"d{k}n", list(r.spans)
         links: dict[str, set[str]] = defaultdict(set)
         for j, m in enumerate(r.matches):
-            for a, b, _, _ in m.links:
+            for a, b in m.spans:
                 for q in overlapping(spans, a, b):
                     links[mark_id(prefix, i, q)].add(f"{prefix}{i}s{j}")
         blocks.append(
