@@ -7,6 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import opencc
 import pytest
 from hypothesis import given
@@ -274,3 +275,33 @@ def test_results_kept_sparsely_read_as_every_passage_verified(old_name: str, new
     assert list(result.dropped) == [
         replace(p, status="dropped") for p in unmatched(old, new, settings)
     ] and result.dropped == list(result.dropped)
+
+
+@pytest.mark.parametrize("old_name, new_name", [(SEED_FILES[0], SEED_FILES[1]), (SEED_FILES[4], SEED_FILES[2])])
+def test_candidates_found_once_for_both_directions_are_each_directions_own(old_name: str, new_name: str) -> None:
+    """diff finds the exact-key and LSH pairs once and turns them round for OLD's dropped passages: the
+    pairs of each direction are candidate_pairs' own, computed one way at a time."""
+    from reuse.commands import diff as diff_module
+
+    settings = Settings()
+    old, new = prepare(seed_doc(old_name), settings), prepare(seed_doc(new_name), settings)
+    seen: list[np.ndarray] = []
+    compare_of, unmatched_of = diff_module.compare, diff_module.unmatched_indexes
+
+    def spy_compare(target, reference, settings, candidates, *rest):  # type: ignore[no-untyped-def]
+        seen.append(candidates)
+        return compare_of(target, reference, settings, candidates, *rest)
+
+    def spy_unmatched(target, reference, settings, candidates, *rest):  # type: ignore[no-untyped-def]
+        seen.append(candidates)
+        return unmatched_of(target, reference, settings, candidates, *rest)
+
+    diff_module.compare, diff_module.unmatched_indexes = spy_compare, spy_unmatched
+    try:
+        diff(old.document, new.document, settings)
+    finally:
+        diff_module.compare, diff_module.unmatched_indexes = compare_of, unmatched_of
+    fresh_old, fresh_new = prepare(old.document, settings), prepare(new.document, settings)
+    assert np.array_equal(seen[0], diff_module.candidate_pairs(fresh_new, fresh_old, settings))
+    assert np.array_equal(seen[1], diff_module.candidate_pairs(fresh_old, fresh_new, settings))
+    assert seen[0].size and seen[1].size

@@ -258,3 +258,20 @@ def test_union_find_groups_are_connected_components(n: int, edges: list[tuple[in
         if len(component) > 1:
             expected.append(sorted(component))
     assert uf.groups() == expected
+
+
+def test_band_keys_signed_a_block_at_a_time_are_those_of_the_signatures() -> None:
+    """PreparedDocument.band_keys never holds the whole signature matrix; its keys are the same."""
+    from reuse.sketch import prepared as prepared_module
+
+    settings = Settings()
+    saved = prepared_module._BAND_PASSAGES
+    try:
+        for name in SEED_FILES:
+            document = prepare(load_document(str(SEEDS / name)), settings)
+            expected = stable_band_keys(document.signatures(), settings.bands, settings.rows)
+            for block in (1, 7, 1 << 14):
+                prepared_module._BAND_PASSAGES = block
+                assert np.array_equal(document.band_keys(), expected), (name, block)
+    finally:
+        prepared_module._BAND_PASSAGES = saved

@@ -10,7 +10,7 @@ instead), so they live here; verifying them is the one loop every command shares
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -18,7 +18,7 @@ from reuse.kinds import DROPPED, NEW
 from reuse.load.document import Document
 from reuse.runtime.progress import Progress
 from reuse.settings import Settings
-from reuse.sketch.candidates import distinct_rows, join_rows, lsh_cross_pairs, sorted_unique, stable_band_keys
+from reuse.sketch.candidates import distinct_rows, join_rows, lsh_cross_pairs, sorted_unique
 from reuse.sketch.prepared import PreparedDocument, prepare
 from reuse.text.segment import Passage
 from reuse.verify.results import PassageResults, found_nothing
@@ -43,6 +43,9 @@ class DiffResult:
     """OLD and NEW as prepared: what --against looks NEW up with, rather than prepare it again."""
 
 
+_NONE = np.zeros((0, 0), dtype=np.int64)
+
+
 @dataclass(frozen=True)
 class Searchable:
     """What the candidate search asks of one document, computed once for both directions of a diff; the
@@ -60,10 +63,9 @@ class Searchable:
 
 
 def searchable(document: PreparedDocument, settings: Settings) -> Searchable:
-    shingles = document.shingles()
     usable = document.passages_with_shingles()
-    band_keys = stable_band_keys(document.signatures(), settings.bands, settings.rows)
-    document.shed("_signatures")
+    band_keys = document.band_keys()
+    shingles = document.shingles()
     keys, ids = distinct_rows(shingles.hashes, shingles.passages)
     del shingles
     document.shed("_shingles")
@@ -82,8 +84,23 @@ def candidate_pairs(
     documents' `searchable` forms, when computed already."""
     mine = mine or searchable(target, settings)
     theirs = theirs or searchable(reference, settings)
-    exact = _equal_keys(target.key_hashes(), reference.key_hashes())
-    lsh = lsh_cross_pairs(mine.band_keys, mine.usable, theirs.band_keys, theirs.usable)
+    return _distinct(symmetric_pairs(target, reference, mine, theirs), shared_pairs(mine, theirs, settings), theirs)
+
+
+def symmetric_pairs(
+    target: PreparedDocument, reference: PreparedDocument, mine: Searchable, theirs: Searchable
+) -> np.ndarray:
+    """The candidates that are candidates both ways (columns swapped): equal exact keys, and LSH collisions."""
+    return np.concatenate(
+        (
+            _equal_keys(target.key_hashes(), reference.key_hashes()),
+            lsh_cross_pairs(mine.band_keys, mine.usable, theirs.band_keys, theirs.usable),
+        )
+    )
+
+
+def shared_pairs(mine: Searchable, theirs: Searchable, settings: Settings) -> np.ndarray:
+    """Pairs sharing enough distinct shingles, which depends on the target side's passage: one way only."""
     # A stretch long enough to count shares several distinct shingles; one common shingle alone
     # ("中俄关系", "the two sides") is what makes most pairs, so require two, or all a passage has.
     shared, _ = join_rows(
@@ -96,8 +113,12 @@ def candidate_pairs(
         settings.max_shingle_group,
         min_shared=np.minimum(settings.min_shared_shingles, mine.distinct),
     )
-    width = len(reference) + 1
-    pairs = np.concatenate((exact, lsh, shared))
+    return shared
+
+
+def _distinct(both_ways: np.ndarray, one_way: np.ndarray, theirs: Searchable) -> np.ndarray:
+    width = theirs.distinct.size + 1
+    pairs = np.concatenate((both_ways, one_way))
     codes = sorted_unique(pairs[:, 0] * width + pairs[:, 1])
     return np.stack((codes // width, codes % width), axis=1)
 
@@ -222,9 +243,12 @@ def diff(
     new_prepared = prepare(new, settings)
     new_search = searchable(new_prepared, settings)
     progress.start("find candidates")
-    new_candidates = candidate_pairs(new_prepared, old_prepared, settings, new_search, old_search)
-    old_candidates = candidate_pairs(old_prepared, new_prepared, settings, old_search, new_search)
-    del old_search, new_search
+    both_ways = symmetric_pairs(new_prepared, old_prepared, new_search, old_search)
+    # The band keys (256 bytes a passage) have served: the shingle joins go on without them.
+    new_search, old_search = replace(new_search, band_keys=_NONE), replace(old_search, band_keys=_NONE)
+    new_candidates = _distinct(both_ways, shared_pairs(new_search, old_search, settings), old_search)
+    old_candidates = _distinct(both_ways[:, ::-1], shared_pairs(old_search, new_search, settings), new_search)
+    del old_search, new_search, both_ways
     progress.start("verify NEW's passages", len(new_prepared))
     passages = compare(new_prepared, old_prepared, settings, new_candidates, progress, links)
     del new_candidates

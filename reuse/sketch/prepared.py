@@ -27,7 +27,7 @@ import numpy as np
 from reuse.charclass import HAN, languages
 from reuse.load.document import Document
 from reuse.settings import Settings
-from reuse.sketch.candidates import sorted_unique
+from reuse.sketch.candidates import sorted_unique, stable_band_keys
 from reuse.sketch.shingle import Tokens, passage_shingles, passage_weights
 from reuse.sketch.signature import signatures
 from reuse.text.normalize import SPACE, converter, normalize
@@ -35,6 +35,9 @@ from reuse.text.normalized import Normalized
 from reuse.text.segment import Passage, segment_bounds
 
 T = TypeVar("T")
+
+_BAND_PASSAGES = 1 << 14
+"""Passages signed together when only their band keys are wanted (their signatures: 8 MB)."""
 
 _SIGNATURE_VALUES = 1 << 20
 """Values of the (num_perm × shingles) array a document's signature is computed in at a time (4 MB)."""
@@ -173,6 +176,20 @@ class PreparedDocument:
         """MinHash signature of every passage, (passages, num_perm) uint32 (a corpus scan signs only the
         distinct lines it compares instead, see group/units.py)."""
         return self._derived("_signatures", self._signatures)
+
+    def band_keys(self) -> np.ndarray:
+        """stable_band_keys of every passage's signature, (passages, bands) int64, signed a block of passages
+        at a time: the whole signature matrix (512 bytes a passage) is never held, only the keys."""
+        shingles, settings, n = self.shingles(), self.settings, len(self)
+        out = np.empty((n, settings.bands), dtype=np.int64)
+        cuts = np.searchsorted(shingles.passages, np.arange(0, n + _BAND_PASSAGES, _BAND_PASSAGES)).tolist()
+        for block, lo in enumerate(range(0, n, _BAND_PASSAGES)):
+            hi = min(n, lo + _BAND_PASSAGES)
+            first, last = cuts[block], cuts[block + 1]
+            owners = shingles.passages[first:last] - lo
+            signed = signatures(shingles.hashes[first:last], owners, hi - lo, settings.num_perm, settings.seed)
+            out[lo:hi] = stable_band_keys(signed, settings.bands, settings.rows)
+        return out
 
     def passages_with_shingles(self) -> np.ndarray:
         """Whether each passage has a shingle: only they have a meaningful signature."""
