@@ -91,7 +91,7 @@ def main() -> None:
     for docs, command, seconds, size, json_size, load, shown in rows:
         json_mb = f"{json_size / 1e6:.1f}" if json_size else ""
         shown_s = f"{shown:.2f}" if shown is not None else ""
-        print(f"| {docs:,} | {command} | {seconds:.1f} | {size / 1e6:.1f} | {json_mb} | {load:.2f} | {shown_s} |")
+        print(f"| {docs:,} | {command} | {seconds:.1f} | {size / 1e6:.2f} | {json_mb} | {load:.2f} | {shown_s} |")
 
 
 if __name__ == "__main__":

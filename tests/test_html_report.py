@@ -204,6 +204,12 @@ def test_a_click_on_a_span_brings_its_counterpart_into_view(browser: Any, tmp_pa
     page.keyboard.press("n")
     first = page.locator("#new mark").nth(1)
     assert page.evaluate("document.activeElement.id") == first.get_attribute("id")
+    # Printed, both sides run their full length: no column is a scrolling box that would cut them.
+    page.emulate_media(media="print")
+    assert page.evaluate(
+        "['old', 'new'].every((id) => { const s = document.getElementById(id); return s.scrollHeight <= s.clientHeight + 1; })"
+    )
+    assert len(page.pdf()) > 1000
     opened.clean()
 
 
