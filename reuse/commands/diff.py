@@ -43,7 +43,7 @@ class DiffResult:
     """OLD and NEW as prepared: what --against looks NEW up with, rather than prepare it again."""
 
 
-_NONE = np.zeros((0, 0), dtype=np.int64)
+_NO_BANDS = np.zeros((0, 0), dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -124,8 +124,9 @@ def _distinct(both_ways: np.ndarray, one_way: np.ndarray, theirs: Searchable) ->
 
 
 def _equal_keys(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
-    """(i, j) pairs of passages whose keys hash alike (64 bits: equal keys, but for a chance the verifier
-    rules out, as it compares the keys themselves), by sorting: no string per passage is held."""
+    """(i, j) pairs of passages whose keys hash alike, by sorting: no string per passage is held. With 64
+    bits that is equal keys; a pair whose keys merely collided (about 2⁻⁶⁴ a pair) would be verified as any
+    other candidate, since the verifier compares the keys themselves."""
     order = np.argsort(theirs, kind="stable")
     ordered = theirs[order]
     first = np.searchsorted(ordered, mine, side="left")
@@ -245,7 +246,7 @@ def diff(
     progress.start("find candidates")
     both_ways = symmetric_pairs(new_prepared, old_prepared, new_search, old_search)
     # The band keys (256 bytes a passage) have served: the shingle joins go on without them.
-    new_search, old_search = replace(new_search, band_keys=_NONE), replace(old_search, band_keys=_NONE)
+    new_search, old_search = replace(new_search, band_keys=_NO_BANDS), replace(old_search, band_keys=_NO_BANDS)
     new_candidates = _distinct(both_ways, shared_pairs(new_search, old_search, settings), old_search)
     old_candidates = _distinct(both_ways[:, ::-1], shared_pairs(old_search, new_search, settings), new_search)
     del old_search, new_search, both_ways
