@@ -253,12 +253,19 @@ def test_dropped_passages_are_those_a_full_verification_calls_new(old_text: str,
     assert all(p.status == "dropped" for p in result.dropped)
 
 
+@pytest.mark.parametrize("in_memory", [50_000, 3])
 @pytest.mark.parametrize("old_name, new_name", [(SEED_FILES[0], SEED_FILES[1]), (SEED_FILES[3], SEED_FILES[2])])
-def test_results_kept_sparsely_read_as_every_passage_verified(old_name: str, new_name: str) -> None:
-    """compare keeps only the results that found something and makes the others when read: each reads as
-    the verifier's own result for that passage, and the dropped as unmatched lists them."""
+def test_results_kept_sparsely_read_as_every_passage_verified(
+    old_name: str, new_name: str, in_memory: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """compare keeps only the results that found something (past in_memory of them, on disk) and makes the
+    others when read: each reads as the verifier's own result for that passage, and the dropped as
+    unmatched lists them."""
     from reuse.commands.diff import _candidates, candidate_pairs
+    from reuse.verify import results
     from reuse.verify.verifier import PassageVerifier
+
+    monkeypatch.setattr(results, "IN_MEMORY", in_memory)
 
     settings = Settings()
     old, new = prepare(seed_doc(old_name), settings), prepare(seed_doc(new_name), settings)
@@ -271,6 +278,7 @@ def test_results_kept_sparsely_read_as_every_passage_verified(old_name: str, new
     ]
     assert len(kept) == len(every) and list(kept) == every and kept[3:7] == every[3:7] and kept[-1] == every[-1]
     assert 0 < len(kept.found) < len(every)  # type: ignore[attr-defined]
+    assert (kept.found.file is not None) == (len(kept.found) > in_memory)  # type: ignore[attr-defined]
     result = diff(old.document, new.document, settings)
     assert list(result.dropped) == [
         replace(p, status="dropped") for p in unmatched(old, new, settings)

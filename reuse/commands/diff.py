@@ -21,7 +21,7 @@ from reuse.settings import Settings
 from reuse.sketch.candidates import distinct_rows, join_rows, lsh_cross_pairs, sorted_unique
 from reuse.sketch.prepared import PreparedDocument, prepare
 from reuse.text.segment import Passage
-from reuse.verify.results import PassageResults, found_nothing
+from reuse.verify.results import FoundResults, PassageResults, found_nothing
 from reuse.verify.verifier import PassageVerifier, StatusCounts, VerifiedPassage, count_statuses
 
 
@@ -155,11 +155,11 @@ def compare(
     def locate(source: Passage, start: int, end: int) -> tuple[int, int]:
         return reference.original_range(source.index, start, end)
 
-    found: dict[int, VerifiedPassage] = {}
+    found = FoundResults()
     for i, candidates_of_i in enumerate(_candidates(target, reference, candidates)):
         result = verifier.verify(i, candidates_of_i, locate=locate if links else None)
         if not found_nothing(result):
-            found[i] = result
+            found.add(i, result)
         progress.advance()
     return PassageResults(target, found)
 

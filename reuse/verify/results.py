@@ -1,20 +1,78 @@
-"""Every passage's verification result, holding only those that found something.
+"""Every passage's verification result, holding only those that found something, and those on disk
+once there are many.
 
 A diff of big documents has millions of passages, most of them often new: a result for each, with
 its Passage, is a few hundred bytes of objects that say nothing a status would not. `PassageResults`
 keeps the results that found something and makes the others, all alike, when they are asked for.
+Those that found something can be millions too, each with its matches (a few hundred bytes a match):
+`FoundResults` keeps the first IN_MEMORY of them as objects and writes the rest, pickled, to an
+unnamed temporary file, read back one by one as the report asks for them.
 """
 
 from __future__ import annotations
 
+import pickle
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from typing import overload
+from typing import IO, overload
 
 import numpy as np
 
 from reuse.kinds import NEW, ReportedStatus
 from reuse.sketch.prepared import PreparedDocument
 from reuse.verify.verifier import VerifiedPassage
+
+IN_MEMORY = 50_000
+"""Results kept as objects before the rest go to disk (a result with its matches: about 1 KB)."""
+
+
+class FoundResults(Mapping[int, VerifiedPassage]):
+    """Results by passage index, added in any order; past IN_MEMORY, pickled to a temporary file."""
+
+    def __init__(self, in_memory: int | None = None) -> None:
+        self.in_memory = IN_MEMORY if in_memory is None else in_memory
+        self.held: dict[int, VerifiedPassage] = {}
+        self.places: dict[int, tuple[int, int]] = {}
+        """Where each result on disk is: offset and length in the file."""
+        self.file: IO[bytes] | None = None
+
+    def add(self, i: int, result: VerifiedPassage) -> None:
+        if len(self.held) < self.in_memory:
+            self.held[i] = result
+            return
+        if self.file is None:
+            # Unnamed, so gone with the process however it ends; it lives as long as these results do.
+            self.file = tempfile.TemporaryFile()  # noqa: SIM115
+        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        self.file.seek(0, 2)
+        self.places[i] = (self.file.tell(), len(data))
+        self.file.write(data)
+
+    def __getitem__(self, i: int) -> VerifiedPassage:
+        held = self.held.get(i)
+        if held is not None:
+            return held
+        offset, size = self.places[i]
+        assert self.file is not None
+        self.file.seek(offset)
+        result: VerifiedPassage = pickle.loads(self.file.read(size))
+        return result
+
+    def get(self, i: int, default: VerifiedPassage | None = None) -> VerifiedPassage | None:  # type: ignore[override]
+        return self[i] if i in self.held or i in self.places else default
+
+    def __contains__(self, i: object) -> bool:
+        return i in self.held or i in self.places
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(sorted([*self.held, *self.places]))
+
+    def __len__(self) -> int:
+        return len(self.held) + len(self.places)
+
+    def __del__(self) -> None:
+        if self.file is not None:
+            self.file.close()
 
 
 def found_nothing(result: VerifiedPassage) -> bool:
