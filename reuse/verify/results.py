@@ -4,9 +4,10 @@ once there are many.
 A diff of big documents has millions of passages, most of them often new: a result for each, with
 its Passage, is a few hundred bytes of objects that say nothing a status would not. `PassageResults`
 keeps the results that found something and makes the others, all alike, when they are asked for.
-Those that found something can be millions too, each with its matches (a few hundred bytes a match):
-`FoundResults` keeps the first IN_MEMORY of them as objects and writes the rest, pickled, to an
-unnamed temporary file, read back one by one as the report asks for them.
+Those that found something can be millions too, each with its matches (a few hundred bytes a match;
+a passage of a big document can match hundreds of copies): `FoundResults` keeps results as objects
+until they hold IN_MEMORY matches, and writes the rest, pickled, to an unnamed temporary file, read
+back one by one as the report asks for them.
 """
 
 from __future__ import annotations
@@ -22,23 +23,25 @@ from reuse.kinds import NEW, ReportedStatus
 from reuse.sketch.prepared import PreparedDocument
 from reuse.verify.verifier import VerifiedPassage
 
-IN_MEMORY = 50_000
-"""Results kept as objects before the rest go to disk (a result with its matches: about 1 KB)."""
+IN_MEMORY = 200_000
+"""Matches (a result counting as one more) kept as objects before the rest go to disk: about 60 MB."""
 
 
 class FoundResults(Mapping[int, VerifiedPassage]):
-    """Results by passage index, added in any order; past IN_MEMORY, pickled to a temporary file."""
+    """Results by passage index, added in any order; past IN_MEMORY matches, pickled to a temporary file."""
 
     def __init__(self, in_memory: int | None = None) -> None:
         self.in_memory = IN_MEMORY if in_memory is None else in_memory
         self.held: dict[int, VerifiedPassage] = {}
+        self.held_matches = 0
         self.places: dict[int, tuple[int, int]] = {}
         """Where each result on disk is: offset and length in the file."""
         self.file: IO[bytes] | None = None
 
     def add(self, i: int, result: VerifiedPassage) -> None:
-        if len(self.held) < self.in_memory:
+        if self.file is None and self.held_matches + 1 + len(result.matches) <= self.in_memory:
             self.held[i] = result
+            self.held_matches += 1 + len(result.matches)
             return
         if self.file is None:
             # Unnamed, so gone with the process however it ends; it lives as long as these results do.
