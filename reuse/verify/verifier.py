@@ -142,11 +142,12 @@ def count_statuses(passages: Sequence[VerifiedPassage]) -> StatusCounts:
     """The counts of a diff's or an index query's passages; statuses raised beyond these (--against's
     boilerplate, a diff's dropped) count in none of them."""
     counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
-    for p in passages:
+    total = reused = 0
+    for p in passages:  # once: a big diff's results are read back from disk (verify.results)
         if p.status in counts:
             counts[p.status] += 1
-    total = sum(p.passage.end - p.passage.start for p in passages)
-    reused = sum(p.reused_chars for p in passages)
+        total += p.passage.end - p.passage.start
+        reused += p.reused_chars
     return StatusCounts(
         passages=len(passages),
         new=counts[NEW],
