@@ -77,3 +77,11 @@ def test_nothing_on_standard_error_in_a_pipe_and_stages_with_v(name: str, tmp_pa
     assert any("read and decode inputs" in line for line in stages), loud.stderr
     assert all(line.endswith(" s") for line in stages)
     assert "%|" not in loud.stderr
+
+
+def test_v_logs_to_each_runs_own_standard_error(run) -> None:  # type: ignore[no-untyped-def]
+    """In one process (a library user's, a test runner's), every -v run logs to its own standard error."""
+    for _ in range(2):
+        result = run("scan", "-v", "seeds")
+        assert result.exit_code == 0
+        assert any(line.startswith("reuse: read and decode inputs: ") for line in result.stderr.splitlines())

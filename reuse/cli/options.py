@@ -173,8 +173,12 @@ def progress_from_options() -> Progress:
     params = click.get_current_context().params
     if params.get("verbose"):
         logger = logging.getLogger("reuse")
-        if not logger.handlers:
-            handler = logging.StreamHandler(click.get_text_stream("stderr"))
+        ours = [h for h in logger.handlers if h.get_name() == "reuse-cli"]
+        if ours:
+            ours[0].setStream(sys.stderr)  # type: ignore[attr-defined]  # this run's (a test runner swaps it)
+        else:
+            handler = logging.StreamHandler(sys.stderr)
+            handler.set_name("reuse-cli")
             handler.setFormatter(logging.Formatter("reuse: %(message)s"))
             logger.addHandler(handler)
         logger.setLevel(logging.INFO)
