@@ -240,7 +240,9 @@ def test_max_matches_limits_the_list_not_the_count(run, tmp_path: Path) -> None:
     assert (passage["status"], passage["documents"], len(passage["matches"])) == ("reused", 12, 10)  # default 10
     for limit in (1, 3, 12):
         args = ("index", "query", query, "--index", index, "--format", "json", "--max-matches", str(limit))
-        (doc,) = as_json(run(*args))["documents"]
+        report = as_json(run(*args))
+        assert report["max_matches"] == limit  # the report says how many it lists at most
+        (doc,) = report["documents"]
         (limited,) = doc["passages"]
         assert limited["documents"] == 12
         assert len(limited["matches"]) == limit

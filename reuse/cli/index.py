@@ -136,7 +136,7 @@ def index_query(
             results.append(query(store, doc, max_matches=max_matches))
             progress.advance()
         progress.done()
-        report = render_pieces(display_spec(index_spec), store.settings, results, fmt)
+        report = render_pieces(display_spec(index_spec), store.settings, results, fmt, max_matches)
     emit(report, output, protected, [doc.path for doc in documents.documents])
     return EXIT_OK
 

@@ -13,7 +13,7 @@ from reuse.reports.diff import json_pieces, marked, passage_fields
 from reuse.reports.json_layout import Items
 from reuse.reports.markup import json_inert, md_code, md_text, visible
 from reuse.reports.tables import fit_table, shorten
-from reuse.settings import Settings
+from reuse.settings import MAX_MATCHES, Settings
 from reuse.verify.verifier import Match, VerifiedPassage
 
 
@@ -47,8 +47,8 @@ def query_json(result: IndexQuery) -> dict[str, Any]:
     }
 
 
-def to_json(spec: str, settings: Settings, results: list[IndexQuery]) -> dict[str, Any]:
-    report = _lazy_json(spec, settings, results)
+def to_json(spec: str, settings: Settings, results: list[IndexQuery], max_matches: int = MAX_MATCHES) -> dict[str, Any]:
+    report = _lazy_json(spec, settings, results, max_matches)
     report["documents"] = [
         {name: list(value.items) if isinstance(value, Items) else value for name, value in document.items()}
         for document in report["documents"].items
@@ -56,10 +56,11 @@ def to_json(spec: str, settings: Settings, results: list[IndexQuery]) -> dict[st
     return report
 
 
-def _lazy_json(spec: str, settings: Settings, results: list[IndexQuery]) -> dict[str, Any]:
+def _lazy_json(spec: str, settings: Settings, results: list[IndexQuery], max_matches: int) -> dict[str, Any]:
     """to_json's report with its lists of documents and passages given lazily, one dict at a time."""
     return {
         "index": spec,
+        "max_matches": max_matches,
         "settings": {"fingerprint": settings.fingerprint(), **settings.as_dict()},
         "documents": Items(query_json(r) for r in results),
     }
@@ -117,16 +118,19 @@ def render_markdown(spec: str, results: list[IndexQuery]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_pieces(spec: str, settings: Settings, results: list[IndexQuery], fmt: str) -> Iterator[str]:
-    """render(...) in pieces: a big JSON report is never held whole (reuse.cli.output.emit takes them)."""
+def render_pieces(
+    spec: str, settings: Settings, results: list[IndexQuery], fmt: str, max_matches: int = MAX_MATCHES
+) -> Iterator[str]:
+    """render(...) in pieces: a big JSON report is never held whole (reuse.cli.output.emit takes them).
+    max_matches: the matches listed per passage at most, which the JSON report states."""
     if fmt == "json":
-        return json_pieces(_lazy_json(spec, settings, results))
+        return json_pieces(_lazy_json(spec, settings, results, max_matches))
     return iter([render(spec, settings, results, fmt)])
 
 
-def render(spec: str, settings: Settings, results: list[IndexQuery], fmt: str) -> str:
+def render(spec: str, settings: Settings, results: list[IndexQuery], fmt: str, max_matches: int = MAX_MATCHES) -> str:
     if fmt == "json":
-        return "".join(render_pieces(spec, settings, results, fmt))
+        return "".join(render_pieces(spec, settings, results, fmt, max_matches))
     if fmt == "html":
         from reuse.reports.html.query import render_html
 
