@@ -314,3 +314,36 @@ def test_candidates_found_once_for_both_directions_are_each_directions_own(old_n
     assert np.array_equal(seen[0], diff_module.candidate_pairs(fresh_new, fresh_old, settings))
     assert np.array_equal(seen[1], diff_module.candidate_pairs(fresh_old, fresh_new, settings))
     assert seen[0].size and seen[1].size
+
+
+def test_set_aside_arrays_and_returned_blocks_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big OLD's search arrays wait on disk while NEW is prepared, and the command line has glibc give
+    big blocks back (on glibc systems): the same report either way (here forced on the seeds)."""
+    from reuse.commands import diff as diff_module
+    from reuse.runtime.memory import SetAside
+
+    old, new = seed_doc(SEED_FILES[0]), seed_doc(SEED_FILES[1])
+    expected = render_json(diff(old, new))
+    written: list[int] = []
+    real_init = SetAside.__init__
+
+    def counting(self: SetAside, arrays: list[np.ndarray]) -> None:
+        written.append(sum(a.size for a in arrays))
+        real_init(self, arrays)
+
+    monkeypatch.setattr(SetAside, "__init__", counting)
+    monkeypatch.setattr(diff_module, "SET_ASIDE_FROM", 1)
+    assert render_json(diff(old, new)) == expected and written and written[0] > 0
+    # glibc told to give big blocks back (in a process of its own: it is process-wide), then the same diff.
+    code = (
+        "import sys; from reuse.runtime.memory import return_big_blocks; print(return_big_blocks()); "
+        "from reuse.commands.diff import diff; from reuse.load.document import load_document; "
+        "from reuse.reports.diff import render_json; "
+        "sys.stdout.write(render_json(diff(load_document(sys.argv[1]), load_document(sys.argv[2]))))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, old.id, new.id], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    told, report = run.stdout.split("\n", 1)
+    assert report == expected
+    assert told == "True" or not sys.platform.startswith("linux")

@@ -25,6 +25,10 @@ from reuse.cli.options import (
 )
 from reuse.cli.output import emit, guard
 
+BIG_TEXT = 16_000_000
+"""Characters of OLD and NEW together from which glibc is told to give big freed blocks back at once
+(runtime.memory): at 100 MB each, the peak falls by about 300 MB, for some seconds of page faults."""
+
 
 @click.command()
 @click.argument("old")
@@ -74,6 +78,10 @@ def diff(
     inputs = inputs_from_options()
     stdin = sys.stdin.buffer
     old_doc, new_doc = load_one(old, inputs, stdin), load_one(new, inputs, stdin)
+    if len(old_doc.text) + len(new_doc.text) >= BIG_TEXT:
+        from reuse.runtime.memory import return_big_blocks
+
+        return_big_blocks()
     result = run_diff(old_doc, new_doc, settings, progress_from_options(), links=fmt == "html")
     report: str | Iterable[str]
     if against:

@@ -16,6 +16,7 @@ import numpy as np
 
 from reuse.kinds import DROPPED, NEW
 from reuse.load.document import Document
+from reuse.runtime.memory import SetAside
 from reuse.runtime.progress import Progress
 from reuse.settings import Settings
 from reuse.sketch.candidates import distinct_rows, join_rows, lsh_cross_pairs, sorted_unique
@@ -44,6 +45,8 @@ class DiffResult:
 
 
 _NO_BANDS = np.zeros((0, 0), dtype=np.int64)
+SET_ASIDE_FROM = 200_000
+"""Passages of OLD from which its search arrays wait on disk while NEW is prepared (about 100 MB of them)."""
 
 
 @dataclass(frozen=True)
@@ -240,9 +243,17 @@ def diff(
     progress.start("prepare OLD")
     old_prepared = prepare(old, settings)
     old_search = searchable(old_prepared, settings)
+    aside = None
+    if len(old_prepared) >= SET_ASIDE_FROM:
+        # While NEW is prepared (the diff's peak), OLD's search arrays wait on disk.
+        aside = SetAside([old_search.band_keys, old_search.shingle_keys, old_search.shingle_ids])
+        old_search = replace(old_search, band_keys=_NO_BANDS, shingle_keys=_NO_BANDS, shingle_ids=_NO_BANDS)
     progress.start("prepare NEW")
     new_prepared = prepare(new, settings)
     new_search = searchable(new_prepared, settings)
+    if aside is not None:
+        bands, keys, ids = aside.back()
+        old_search = replace(old_search, band_keys=bands, shingle_keys=keys, shingle_ids=ids)
     progress.start("find candidates")
     both_ways = symmetric_pairs(new_prepared, old_prepared, new_search, old_search)
     # The band keys (256 bytes a passage) have served: the shingle joins go on without them.
