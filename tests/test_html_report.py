@@ -371,3 +371,15 @@ def test_audit_page_opens_clean(browser: Any, run: Any, tmp_path: Path) -> None:
     assert opened.page.locator("svg.chart rect").count() > 0
     opened.screenshot("audit.png")
     opened.clean()
+
+
+def test_diff_against_an_index_notes_what_it_knows(run: Any, tmp_path: Path) -> None:
+    index, out = str(tmp_path / "seeds.sqlite"), tmp_path / "against.html"
+    assert run("index", "build", "--index", index, *[f"seeds/{name}" for name in SEED_FILES[2:]]).exit_code == 0
+    old, new = f"seeds/{SEED_FILES[0]}", f"seeds/{SEED_FILES[1]}"
+    result = run("diff", "--format", "html", "--against", index, "-o", str(out), old, new)
+    assert result.exit_code == 0, result.output
+    tree = lxml.html.fromstring(out.read_text(encoding="utf-8"))
+    notes = tree.xpath("//section[@id='new']//span[@class='note']")
+    assert notes and all(n.text_content().startswith("index: ") for n in notes)
+    assert tree.xpath("//section[@id='new']//mark[@data-to!='']")  # linked to OLD as without --against

@@ -105,7 +105,11 @@ def render_diff_against(result: DiffAgainst, fmt: str) -> str:
 
         return render_html(
             result.diff,
-            {p.passage.index: f"index: {index_status(k, n)}, {k.documents} documents" for p, k in seen},
+            {
+                p.passage.index: f"index: {index_status(k, n)}, in {k.documents} "
+                + ("document" if k.documents == 1 else "documents")
+                for p, k in seen
+            },
         )
 
     def head(spec: str) -> str:  # spec escaped for the format at hand
