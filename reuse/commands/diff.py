@@ -199,6 +199,8 @@ def unmatched_indexes(
     return np.array(none, dtype=np.int64)
 
 
+_PASSAGE_BLOCK = 4096
+"""Target passages whose candidates are turned into Python integers at a time."""
 CANDIDATES_KEPT = 200_000
 """Reference passages kept made (object, key, normalized text) while a diff verifies: candidates recur
 (boilerplate, formulae), and one shared text per matched passage is what the old list of all gave."""
@@ -209,12 +211,16 @@ def _candidates(
 ) -> Iterator[list[tuple[Passage, str, str]]]:
     """Each target passage's candidates in order, as the verifier takes them, each made when first needed
     and kept while CANDIDATES_KEPT others are (then all are let go, and made again when asked)."""
-    bounds = np.searchsorted(candidates[:, 0], np.arange(len(target) + 1)).tolist()
-    theirs = candidates[:, 1].tolist()
+    bounds = np.searchsorted(candidates[:, 0], np.arange(len(target) + 1))
     made: dict[int, tuple[Passage, str, str]] = {}
+    theirs: list[int] = []
+    first = 0  # the pair that theirs[0] is
     for i in range(len(target)):
+        if i % _PASSAGE_BLOCK == 0:  # a block's pairs as Python integers: all of them would be 36 bytes a pair
+            first, last = int(bounds[i]), int(bounds[min(i + _PASSAGE_BLOCK, len(target))])
+            theirs = candidates[first:last, 1].tolist()
         found = []
-        for j in theirs[bounds[i] : bounds[i + 1]]:
+        for j in theirs[int(bounds[i]) - first : int(bounds[i + 1]) - first]:
             one = made.get(j)
             if one is None:
                 if len(made) >= CANDIDATES_KEPT:
@@ -262,8 +268,13 @@ def diff(
     old_candidates = _distinct(both_ways[:, ::-1], shared_pairs(old_search, new_search, settings), new_search)
     del old_search, new_search, both_ways
     progress.start("verify NEW's passages", len(new_prepared))
+    waiting = SetAside([old_candidates]) if old_candidates.size >= 2 * SET_ASIDE_FROM else None
+    if waiting is not None:
+        del old_candidates  # on disk while NEW's passages are verified
     passages = compare(new_prepared, old_prepared, settings, new_candidates, progress, links)
     del new_candidates
+    if waiting is not None:
+        (old_candidates,) = waiting.back()
     progress.start("find OLD's dropped passages", len(old_prepared))
     dropped = PassageResults(
         old_prepared, {}, DROPPED, unmatched_indexes(old_prepared, new_prepared, settings, old_candidates, progress)
