@@ -44,7 +44,8 @@ class DiffResult:
     """OLD and NEW as prepared: what --against looks NEW up with, rather than prepare it again."""
 
 
-_NO_BANDS = np.zeros((0, 0), dtype=np.int64)
+_LET_GO = np.zeros((0, 0), dtype=np.int64)
+"""In place of arrays a Searchable no longer needs (or that wait on disk)."""
 SET_ASIDE_FROM = 200_000
 """Passages of OLD from which its search arrays wait on disk while NEW is prepared (about 100 MB of them)."""
 
@@ -253,7 +254,7 @@ def diff(
     if len(old_prepared) >= SET_ASIDE_FROM:
         # While NEW is prepared (the diff's peak), OLD's search arrays wait on disk.
         aside = SetAside([old_search.band_keys, old_search.shingle_keys, old_search.shingle_ids])
-        old_search = replace(old_search, band_keys=_NO_BANDS, shingle_keys=_NO_BANDS, shingle_ids=_NO_BANDS)
+        old_search = replace(old_search, band_keys=_LET_GO, shingle_keys=_LET_GO, shingle_ids=_LET_GO)
     progress.start("prepare NEW")
     new_prepared = prepare(new, settings)
     new_search = searchable(new_prepared, settings)
@@ -263,12 +264,12 @@ def diff(
     progress.start("find candidates")
     both_ways = symmetric_pairs(new_prepared, old_prepared, new_search, old_search)
     # The band keys (256 bytes a passage) have served: the shingle joins go on without them.
-    new_search, old_search = replace(new_search, band_keys=_NO_BANDS), replace(old_search, band_keys=_NO_BANDS)
+    new_search, old_search = replace(new_search, band_keys=_LET_GO), replace(old_search, band_keys=_LET_GO)
     new_candidates = _distinct(both_ways, shared_pairs(new_search, old_search, settings), old_search)
     old_candidates = _distinct(both_ways[:, ::-1], shared_pairs(old_search, new_search, settings), new_search)
     del old_search, new_search, both_ways
     progress.start("verify NEW's passages", len(new_prepared))
-    waiting = SetAside([old_candidates]) if old_candidates.size >= 2 * SET_ASIDE_FROM else None
+    waiting = SetAside([old_candidates]) if len(old_candidates) >= SET_ASIDE_FROM else None
     if waiting is not None:
         del old_candidates  # on disk while NEW's passages are verified
     passages = compare(new_prepared, old_prepared, settings, new_candidates, progress, links)
