@@ -19,7 +19,7 @@ from reuse.load.document import Document
 from reuse.runtime.memory import SetAside
 from reuse.runtime.progress import Progress
 from reuse.settings import Settings
-from reuse.sketch.candidates import distinct_rows, join_rows, lsh_cross_pairs, sorted_unique
+from reuse.sketch.candidates import cross_pairs, distinct_rows, join_rows, lsh_cross_pairs, sorted_unique
 from reuse.sketch.prepared import PreparedDocument, prepare
 from reuse.text.segment import Passage
 from reuse.verify.results import FoundResults, PassageResults, found_nothing
@@ -128,17 +128,11 @@ def _distinct(both_ways: np.ndarray, one_way: np.ndarray, theirs: Searchable) ->
 
 
 def _equal_keys(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
-    """(i, j) pairs of passages whose keys hash alike, by sorting: no string per passage is held. With 64
-    bits that is equal keys; a pair whose keys merely collided (about 2⁻⁶⁴ a pair) would be verified as any
-    other candidate, since the verifier compares the keys themselves."""
-    order = np.argsort(theirs, kind="stable")
-    ordered = theirs[order]
-    first = np.searchsorted(ordered, mine, side="left")
-    sizes = np.searchsorted(ordered, mine, side="right") - first
-    total = int(sizes.sum())
-    i = np.repeat(np.arange(mine.size, dtype=np.int64), sizes)
-    offsets = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    return np.stack((i, order[np.repeat(first, sizes) + offsets].astype(np.int64)), axis=1)
+    """(i, j) pairs of passages whose keys hash alike, joined by sorting: no string per passage is held.
+    With 64 bits that is equal keys; a pair whose keys merely collided (about 2⁻⁶⁴ a pair) would be
+    verified as any other candidate, since the verifier compares the keys themselves."""
+    pairs, _ = cross_pairs(mine, np.arange(mine.size), theirs, np.arange(theirs.size))
+    return pairs
 
 
 def compare(

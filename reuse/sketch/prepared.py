@@ -4,7 +4,7 @@
 map, and one small array per passage attribute. `diff`, `scan`, `audit`, `clean`, the index and
 `--against` all consume it, and results keep it, so that no document is prepared twice.
 
-What costs memory per passage — Passage objects, keys, tokens, shingles, signatures — is computed
+What costs memory per passage — Passage objects, key hashes, tokens, shingles, signatures — is computed
 when first asked for. A diff or an index query keeps it once computed (it asks again and again); a
 corpus scan cannot (about 210 KB a document, 10,000 readouts at once), so it holds its documents
 `compact()`: they keep only their arrays, and compute the rest afresh in the one stage that needs it.
@@ -140,10 +140,6 @@ class PreparedDocument:
             self.starts.item(index),
             self.ends.item(index),
         )
-
-    def keys(self) -> list[str]:
-        """Exact-match key of every passage."""
-        return self._derived("_keys", self._keys)
 
     def key_hashes(self) -> np.ndarray:
         """key_hash of every passage's key (int64): what finds equal passages without a string for each."""
@@ -281,9 +277,6 @@ class PreparedDocument:
             if not self.is_compact:
                 self.__dict__[name] = value  # frozen fields stay frozen; this is a cache beside them
         return value
-
-    def _keys(self) -> list[str]:
-        return list(self._key_iter())
 
     def _key_iter(self) -> Iterator[str]:
         normalized, text = self.normalized.text, self.document.text
