@@ -18,7 +18,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from reuse.commands.diff import candidate_pairs
+from reuse.commands.diff import candidate_codes
 from reuse.commands.evaluate import Label, evaluate, load_labels
 from reuse.load.document import load_document
 from reuse.settings import Settings
@@ -37,7 +37,7 @@ def lsh_recall_and_cost(labels: list[Label], settings: Settings) -> tuple[float,
     for (old, new), group in sorted(by_pair.items()):
         a = prepare(load_document(os.path.join(ROOT, new), doc_id=new), settings)
         b = prepare(load_document(os.path.join(ROOT, old), doc_id=old), settings)
-        verified += len(candidate_pairs(a, b, settings))
+        verified += len(candidate_codes(a, b, settings))
         n = len(a)
         sigs = np.concatenate((a.signatures(), b.signatures()))
         usable = np.concatenate((a.passages_with_shingles(), b.passages_with_shingles()))

@@ -261,7 +261,7 @@ def test_results_kept_sparsely_read_as_every_passage_verified(
     """compare keeps only the results that found something (past in_memory of them, on disk) and makes the
     others when read: each reads as the verifier's own result for that passage, and the dropped as
     unmatched lists them."""
-    from reuse.commands.diff import _candidates, candidate_pairs
+    from reuse.commands.diff import _candidates, candidate_codes
     from reuse.verify import results
     from reuse.verify.verifier import PassageVerifier
 
@@ -269,7 +269,7 @@ def test_results_kept_sparsely_read_as_every_passage_verified(
 
     settings = Settings()
     old, new = prepare(seed_doc(old_name), settings), prepare(seed_doc(new_name), settings)
-    pairs = candidate_pairs(new, old, settings)
+    pairs = candidate_codes(new, old, settings)
     kept = compare(new, old, settings, pairs, links=True)
     verifier = PassageVerifier(new, settings)
     every = [
@@ -289,7 +289,7 @@ def test_results_kept_sparsely_read_as_every_passage_verified(
 @pytest.mark.parametrize("old_name, new_name", [(SEED_FILES[0], SEED_FILES[1]), (SEED_FILES[4], SEED_FILES[2])])
 def test_candidates_found_once_for_both_directions_are_each_directions_own(old_name: str, new_name: str) -> None:
     """diff finds the exact-key and LSH pairs once and turns them round for OLD's dropped passages: the
-    pairs of each direction are candidate_pairs' own, computed one way at a time."""
+    pairs of each direction are candidate_codes' own, computed one way at a time."""
     from reuse.commands import diff as diff_module
 
     settings = Settings()
@@ -311,8 +311,8 @@ def test_candidates_found_once_for_both_directions_are_each_directions_own(old_n
     finally:
         diff_module.compare, diff_module.unmatched_indexes = compare_of, unmatched_of
     fresh_old, fresh_new = prepare(old.document, settings), prepare(new.document, settings)
-    assert np.array_equal(seen[0], diff_module.candidate_pairs(fresh_new, fresh_old, settings))
-    assert np.array_equal(seen[1], diff_module.candidate_pairs(fresh_old, fresh_new, settings))
+    assert np.array_equal(seen[0], diff_module.candidate_codes(fresh_new, fresh_old, settings))
+    assert np.array_equal(seen[1], diff_module.candidate_codes(fresh_old, fresh_new, settings))
     assert seen[0].size and seen[1].size
 
 

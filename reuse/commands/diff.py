@@ -19,7 +19,7 @@ from reuse.load.document import Document
 from reuse.runtime.memory import SetAside
 from reuse.runtime.progress import Progress
 from reuse.settings import Settings
-from reuse.sketch.candidates import cross_pairs, distinct_rows, join_rows, lsh_cross_pairs, sorted_unique
+from reuse.sketch.candidates import cross_codes, distinct_rows, join_codes, lsh_cross_codes
 from reuse.sketch.prepared import PreparedDocument, prepare
 from reuse.text.segment import Passage
 from reuse.verify.results import FoundResults, PassageResults, found_nothing
@@ -76,63 +76,72 @@ def searchable(document: PreparedDocument, settings: Settings) -> Searchable:
     return Searchable(band_keys, usable, keys, ids, np.bincount(ids, minlength=len(document)))
 
 
-def candidate_pairs(
+def candidate_codes(
     target: PreparedDocument,
     reference: PreparedDocument,
     settings: Settings,
     mine: Searchable | None = None,
     theirs: Searchable | None = None,
 ) -> np.ndarray:
-    """(target passage, reference passage) pairs worth verifying, distinct and sorted, as an (n, 2) int64 array
-    (a set per passage would cost a few hundred bytes each on a big document). mine and theirs: the two
-    documents' `searchable` forms, when computed already."""
+    """The (target passage, reference passage) pairs worth verifying, distinct and sorted, each as one int64
+    code target · width + reference, width = len(reference) + 1 (`pairs_of` makes rows of them): a set per
+    passage would cost a few hundred bytes a pair on a big document, a row 16 bytes, a code 8. mine and
+    theirs: the two documents' `searchable` forms, when computed already."""
     mine = mine or searchable(target, settings)
     theirs = theirs or searchable(reference, settings)
-    return _distinct(symmetric_pairs(target, reference, mine, theirs), shared_pairs(mine, theirs, settings), theirs)
+    return _distinct([symmetric_codes(target, reference, mine, theirs), *shared_codes(mine, theirs, settings)])
 
 
-def symmetric_pairs(
+def symmetric_codes(
     target: PreparedDocument, reference: PreparedDocument, mine: Searchable, theirs: Searchable
 ) -> np.ndarray:
-    """The candidates that are candidates both ways (columns swapped): equal exact keys, and LSH collisions."""
-    return np.concatenate(
-        (
-            _equal_keys(target.key_hashes(), reference.key_hashes()),
-            lsh_cross_pairs(mine.band_keys, mine.usable, theirs.band_keys, theirs.usable),
-        )
-    )
+    """The candidates that are candidates both ways (`turned` gives the other way's): equal exact keys, and
+    LSH collisions."""
+    width = len(reference) + 1
+    mine_keys, theirs_keys = target.key_hashes(), reference.key_hashes()
+    # Keys that hash alike, joined by sorting: no string per passage is held. With 64 bits that is equal
+    # keys; a pair whose keys merely collided (about 2⁻⁶⁴ a pair) would be verified as any other
+    # candidate, since the verifier compares the keys themselves.
+    equal = cross_codes(mine_keys, np.arange(mine_keys.size), theirs_keys, np.arange(theirs_keys.size), width)
+    return np.concatenate((equal, lsh_cross_codes(mine.band_keys, mine.usable, theirs.band_keys, theirs.usable, width)))
 
 
-def shared_pairs(mine: Searchable, theirs: Searchable, settings: Settings) -> np.ndarray:
-    """Pairs sharing enough distinct shingles, which depends on the target side's passage: one way only."""
+def turned(codes: np.ndarray, target: PreparedDocument, reference: PreparedDocument) -> np.ndarray:
+    """Codes of (target, reference) pairs as codes of the same pairs the other way round."""
+    width = len(reference) + 1
+    other = codes % width
+    other *= len(target) + 1
+    other += codes // width
+    return other
+
+
+def shared_codes(mine: Searchable, theirs: Searchable, settings: Settings) -> list[np.ndarray]:
+    """Pairs sharing enough distinct shingles, which depends on the target side's passage: one way only.
+    In blocks, sorted (join_codes)."""
     # A stretch long enough to count shares several distinct shingles; one common shingle alone
     # ("中俄关系", "the two sides") is what makes most pairs, so require two, or all a passage has.
-    shared, _ = join_rows(
+    codes, _ = join_codes(
         mine.shingle_keys,
         mine.shingle_ids,
         theirs.shingle_keys,
         theirs.shingle_ids,
+        theirs.distinct.size + 1,
         # A shingle in many reference passages is a stop phrase: passages that really share text
         # share rarer shingles too.
         settings.max_shingle_group,
         min_shared=np.minimum(settings.min_shared_shingles, mine.distinct),
     )
-    return shared
+    return codes
 
 
-def _distinct(both_ways: np.ndarray, one_way: np.ndarray, theirs: Searchable) -> np.ndarray:
-    width = theirs.distinct.size + 1
-    pairs = np.concatenate((both_ways, one_way))
-    codes = sorted_unique(pairs[:, 0] * width + pairs[:, 1])
-    return np.stack((codes // width, codes % width), axis=1)
-
-
-def _equal_keys(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
-    """(i, j) pairs of passages whose keys hash alike, joined by sorting: no string per passage is held.
-    With 64 bits that is equal keys; a pair whose keys merely collided (about 2⁻⁶⁴ a pair) would be
-    verified as any other candidate, since the verifier compares the keys themselves."""
-    pairs, _ = cross_pairs(mine, np.arange(mine.size), theirs, np.arange(theirs.size))
-    return pairs
+def _distinct(parts: list[np.ndarray]) -> np.ndarray:
+    """The sorted distinct codes of all parts, in one array and one copy of it (sorted in place)."""
+    codes = np.concatenate(parts)
+    parts.clear()
+    codes.sort()
+    if codes.size:
+        codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
+    return codes
 
 
 def compare(
@@ -146,7 +155,7 @@ def compare(
     """Status, matches and reused spans of every target passage with respect to the reference; links: each
     match's spans placed in the reference too (Match.links, for the HTML report)."""
     if candidates is None:
-        candidates = candidate_pairs(target, reference, settings)
+        candidates = candidate_codes(target, reference, settings)
     verifier = PassageVerifier(target, settings)
     progress = progress or Progress()
 
@@ -183,7 +192,7 @@ def unmatched_indexes(
     """Which target passages reuse nothing of the reference: a passage's candidates are verified only up to
     the first it reuses."""
     if candidates is None:
-        candidates = candidate_pairs(target, reference, settings)
+        candidates = candidate_codes(target, reference, settings)
     verifier = PassageVerifier(target, settings)
     progress = progress or Progress()
     none: list[int] = []
@@ -206,14 +215,15 @@ def _candidates(
 ) -> Iterator[list[tuple[Passage, str, str]]]:
     """Each target passage's candidates in order, as the verifier takes them, each made when first needed
     and kept while CANDIDATES_KEPT others are (then all are let go, and made again when asked)."""
-    bounds = np.searchsorted(candidates[:, 0], np.arange(len(target) + 1))
+    width = len(reference) + 1
+    bounds = np.searchsorted(candidates, np.arange(len(target) + 1, dtype=np.int64) * width)
     made: dict[int, tuple[Passage, str, str]] = {}
     theirs: list[int] = []
     first = 0  # the pair that theirs[0] is
     for i in range(len(target)):
         if i % _PASSAGE_BLOCK == 0:  # a block's pairs as Python integers: all of them would be 36 bytes a pair
             first, last = int(bounds[i]), int(bounds[min(i + _PASSAGE_BLOCK, len(target))])
-            theirs = candidates[first:last, 1].tolist()
+            theirs = (candidates[first:last] % width).tolist()
         found = []
         for j in theirs[int(bounds[i]) - first : int(bounds[i + 1]) - first]:
             one = made.get(j)
@@ -256,11 +266,12 @@ def diff(
         bands, keys, ids = aside.back()
         old_search = replace(old_search, band_keys=bands, shingle_keys=keys, shingle_ids=ids)
     progress.start("find candidates")
-    both_ways = symmetric_pairs(new_prepared, old_prepared, new_search, old_search)
+    both_ways = symmetric_codes(new_prepared, old_prepared, new_search, old_search)
     # The band keys (256 bytes a passage) have served: the shingle joins go on without them.
     new_search, old_search = replace(new_search, band_keys=_LET_GO), replace(old_search, band_keys=_LET_GO)
-    new_candidates = _distinct(both_ways, shared_pairs(new_search, old_search, settings), old_search)
-    old_candidates = _distinct(both_ways[:, ::-1], shared_pairs(old_search, new_search, settings), new_search)
+    new_candidates = _distinct([both_ways, *shared_codes(new_search, old_search, settings)])
+    both_ways = turned(both_ways, new_prepared, old_prepared)
+    old_candidates = _distinct([both_ways, *shared_codes(old_search, new_search, settings)])
     del old_search, new_search, both_ways
     progress.start("verify NEW's passages", len(new_prepared))
     waiting = SetAside([old_candidates]) if len(old_candidates) >= SET_ASIDE_FROM else None

@@ -140,7 +140,32 @@ def join_rows(
     max_group: int | None = None,
     min_shared: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(left id, right id) pairs sharing at least one key, sorted, with how many distinct keys they share.
+    """(left id, right id) pairs sharing at least one key, sorted, with how many distinct keys they share
+    (join_codes, as pairs)."""
+    if left_keys.size == 0 or right_keys.size == 0:
+        return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    width = int(right_ids.max()) + 1
+    codes, counts = join_codes(left_keys, left_ids, right_keys, right_ids, width, max_group, min_shared)
+    return pairs_of(np.concatenate(codes), width), np.concatenate(counts)
+
+
+def pairs_of(codes: np.ndarray, width: int) -> np.ndarray:
+    """(left id, right id) rows of codes left id · width + right id."""
+    return np.stack((codes // width, codes % width), axis=1)
+
+
+def join_codes(
+    left_keys: np.ndarray,
+    left_ids: np.ndarray,
+    right_keys: np.ndarray,
+    right_ids: np.ndarray,
+    width: int,
+    max_group: int | None = None,
+    min_shared: np.ndarray | None = None,
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The pairs of left and right ids sharing at least one key, as codes left id · width + right id (width
+    past every right id): blocks whose concatenation is sorted and distinct, and how many distinct keys
+    each pair shares. A pair costs 8 bytes as a code, 16 as a row, and a big document has tens of millions.
 
     Both sides are distinct rows sorted by key (`distinct_rows`). A join by sorting, a block of left ids
     at a time: nothing is compared within one side. Keys held by more than max_group right-hand ids are
@@ -150,10 +175,10 @@ def join_rows(
     A block holds every row of its left ids, so a pair's count is whole within its block and the pairs
     sharing too few keys are dropped there: two big documents of one language share a common phrase in
     tens of millions of pairs, of which a few per cent share enough to count."""
-    empty = (np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64))
+    codes: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    counts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     if left_keys.size == 0 or right_keys.size == 0:
-        return empty
-    width = int(right_ids.max()) + 1
+        return codes, counts
     # Where each left key's right rows are, looked up in key order (a binary search for keys in
     # order stays in cache; in the order of ids below it was ten times slower).
     first = np.empty(left_keys.size, dtype=np.int32)
@@ -178,8 +203,6 @@ def join_rows(
     cuts = np.searchsorted(by_id, np.flatnonzero(np.diff(block_of)) + 1, side="left")
     bounds = np.unique(np.concatenate(([0], cuts, [by_id.size]))).tolist()
     del by_id, weight, block_of
-    codes: list[np.ndarray] = [empty[1]]
-    counts: list[np.ndarray] = [empty[1]]
     for lo, hi in pairwise(bounds):
         rows = order[lo:hi]
         here = sizes[rows]
@@ -197,37 +220,38 @@ def join_rows(
         # Blocks hold increasing left ids, so the codes come out sorted, each once.
         codes.append(found)
         counts.append(times)
-    joined = np.concatenate(codes)
-    return np.stack((joined // width, joined % width), axis=1), np.concatenate(counts)
+    return codes, counts
 
 
-def cross_pairs(
-    left_keys: np.ndarray,
-    left_ids: np.ndarray,
-    right_keys: np.ndarray,
-    right_ids: np.ndarray,
-    max_group: int | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """join_rows of any (key, id) rows, repeated or in any order."""
-    return join_rows(*distinct_rows(left_keys, left_ids), *distinct_rows(right_keys, right_ids), max_group)
+def cross_codes(
+    left_keys: np.ndarray, left_ids: np.ndarray, right_keys: np.ndarray, right_ids: np.ndarray, width: int
+) -> np.ndarray:
+    """join_codes of any (key, id) rows, repeated or in any order, as one sorted array."""
+    codes, _ = join_codes(*distinct_rows(left_keys, left_ids), *distinct_rows(right_keys, right_ids), width)
+    return np.concatenate(codes)
 
 
 def lsh_cross_pairs(
     left: np.ndarray, left_usable: np.ndarray, right: np.ndarray, right_usable: np.ndarray
 ) -> np.ndarray:
-    """Pairs (left passage, right passage) of usable passages equal in at least one band: left and right are
-    their (passages, bands) `stable_band_keys`, each computed on its own side."""
+    """lsh_cross_codes as (left passage, right passage) rows."""
+    width = int(right.shape[0]) + 1
+    return pairs_of(lsh_cross_codes(left, left_usable, right, right_usable, width), width)
+
+
+def lsh_cross_codes(
+    left: np.ndarray, left_usable: np.ndarray, right: np.ndarray, right_usable: np.ndarray, width: int
+) -> np.ndarray:
+    """Pairs of usable passages equal in at least one band, as sorted distinct codes left · width + right:
+    left and right are their (passages, bands) `stable_band_keys`, each computed on its own side."""
     l_ids, r_ids = np.flatnonzero(left_usable), np.flatnonzero(right_usable)
     if l_ids.size == 0 or r_ids.size == 0:
-        return np.zeros((0, 2), dtype=np.int64)
+        return np.zeros(0, dtype=np.int64)
     # Band by band, deduplicating as we go: identical passages collide in every band, and joining
     # all bands at once would hold their pair product once per band.
-    width = int(right.shape[0]) + 1
     found: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     for band in range(left.shape[1]):
-        pairs, _ = cross_pairs(left[l_ids, band], l_ids, right[r_ids, band], r_ids)
-        found.append(pairs[:, 0] * width + pairs[:, 1])
+        found.append(cross_codes(left[l_ids, band], l_ids, right[r_ids, band], r_ids, width))
         if len(found) > 8:  # collapse now and then: a sort of everything per band would be slow
             found = [sorted_unique(np.concatenate(found))]
-    codes = sorted_unique(np.concatenate(found))
-    return np.stack((codes // width, codes % width), axis=1)
+    return sorted_unique(np.concatenate(found))
