@@ -179,26 +179,35 @@ def join_codes(
     counts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     if left_keys.size == 0 or right_keys.size == 0:
         return codes, counts
-    # Where each left key's right rows are, looked up in key order (a binary search for keys in
-    # order stays in cache; in the order of ids below it was ten times slower).
-    first = np.empty(left_keys.size, dtype=np.int32)
-    sizes = np.empty(left_keys.size, dtype=np.int32)
+    # Where each left key's right rows are, looked up in key order (a binary search for keys in order
+    # stays in cache; in the order of ids below it was ten times slower). Only the left rows whose key the
+    # right side holds (and not too often) are kept: the others make no pair, and on two big documents
+    # most rows are such, so the arrays below hold a fraction of the rows.
+    kept: list[np.ndarray] = []
+    firsts: list[np.ndarray] = []
+    counts_of: list[np.ndarray] = []
     for lo in range(0, left_keys.size, _JOIN_BLOCK):
         keys = left_keys[lo : lo + _JOIN_BLOCK]
         found = np.searchsorted(right_keys, keys, side="left")
-        first[lo : lo + keys.size] = found
-        sizes[lo : lo + keys.size] = np.searchsorted(right_keys, keys, side="right") - found
-    if max_group is not None:
-        sizes[sizes > max_group] = 0
+        size = np.searchsorted(right_keys, keys, side="right") - found
+        useful = size > 0 if max_group is None else (size > 0) & (size <= max_group)
+        at = np.flatnonzero(useful)
+        kept.append(left_ids[at + lo].astype(np.int32))
+        firsts.append(found[at].astype(np.int32))
+        counts_of.append(size[at].astype(np.int32))
+    ids_of = np.concatenate(kept)  # each kept row's left id, its first right row, and its right rows
+    first = np.concatenate(firsts)
+    sizes = np.concatenate(counts_of)
+    del kept, firsts, counts_of
+    if ids_of.size == 0:
+        return codes, counts
     # The rows by left id (stable, so by key within an id); int32 halves the order of a big document.
-    order = np.argsort(left_ids, kind="stable").astype(np.int32)
-    by_id = left_ids[order]
+    order = np.argsort(ids_of, kind="stable").astype(np.int32)
+    by_id = ids_of[order]
     # Blocks of whole ids, cut where their rows and pairs add up to _JOIN_BLOCK: a document of repeated
     # boilerplate gives up to max_group pairs a row, and a block of rows alone could hold gigabytes.
-    ids = int(left_ids.max()) + 1
-    weight = np.zeros(ids, dtype=np.int64)
-    for lo in range(0, left_ids.size, _JOIN_BLOCK):
-        weight += np.bincount(left_ids[lo : lo + _JOIN_BLOCK], sizes[lo : lo + _JOIN_BLOCK] + 1, ids).astype(np.int64)
+    ids = int(by_id[-1]) + 1
+    weight = np.bincount(ids_of, sizes.astype(np.int64) + 1, ids).astype(np.int64)
     block_of = (np.cumsum(weight) - weight) // _JOIN_BLOCK
     cuts = np.searchsorted(by_id, np.flatnonzero(np.diff(block_of)) + 1, side="left")
     bounds = np.unique(np.concatenate(([0], cuts, [by_id.size]))).tolist()
@@ -209,7 +218,7 @@ def join_codes(
         total = int(here.sum())
         if total == 0:
             continue
-        block = np.repeat(left_ids[rows].astype(np.int64) * width, here)
+        block = np.repeat(ids_of[rows].astype(np.int64) * width, here)
         offsets = np.arange(total) - np.repeat(np.cumsum(here) - here, here)
         block += right_ids[np.repeat(first[rows], here) + offsets]
         found, times = np.unique(block, return_counts=True)
