@@ -19,8 +19,9 @@ UNITS: tuple[str, ...] = ("sentence", "paragraph")
 # Bumped whenever a change to the code changes what the same settings produce (normalization tables,
 # tokenization, hashing), and whenever a field is added: part of the fingerprint, so that an index
 # built before refuses to mix with what this code makes. 3: the constants of diff, scan, audit and the
-# index query became fields.
-ALGORITHM_VERSION = 3
+# index query became fields. 4: boilerplate decided member by member, on repetition, how lines end and
+# the page's structure (stray_share, strong_share).
+ALGORITHM_VERSION = 4
 
 
 # Defaults of two per-call options of an index look-up. Not Settings fields: an index is built once and
@@ -125,6 +126,12 @@ class Settings:
     headline_share: float = 0.5
     """Share of a family's members that are headlines (the same words in other dress on their page)
     from which the family is reused content, not furniture."""
+    stray_share: float = 0.05
+    """Most share of a family of open lines that may end a sentence and the family still be furniture
+    (those members are content); of a family of labels (问：) that may not end as a label."""
+    strong_share: float = 0.5
+    """Share of the corpus's documents from which a furniture line's repetition outweighs a page's
+    structure that places it inside the main content."""
 
     # Audit
     near_duplicate: float = 0.8
@@ -222,7 +229,16 @@ _POSITIVE = (
     "mixed_min_chars",
 )
 _NATURAL = ("max_gap", "max_slots", "edge_top", "edge_bottom", "title_lines")
-_SHARES = ("reused_coverage", "furniture_share", "same_place", "headline_share", "near_duplicate", "mixed_minority")
+_SHARES = (
+    "reused_coverage",
+    "furniture_share",
+    "same_place",
+    "headline_share",
+    "stray_share",
+    "strong_share",
+    "near_duplicate",
+    "mixed_minority",
+)
 
 
 def _is_int(value: object) -> bool:

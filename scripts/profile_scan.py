@@ -42,7 +42,7 @@ STAGES: dict[str, str] = {
     "pairs_within_groups": "LSH (band keys, buckets, pairs)",
     "same_template": "verification (near-duplicate lines)",
     "_groups": "grouping (exact keys, union-find)",
-    "unit_kind": "classification (boilerplate or content)",
+    "unit_decisions": "classification (boilerplate or content)",
     "paragraph_units": "units (lines and sentences)",
     "sentence_units": "units (lines and sentences)",
     "add": "units (lines and sentences)",

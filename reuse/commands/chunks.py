@@ -21,7 +21,7 @@ from reuse.commands.clean import CleanCopy, Explained, cleaned_copies, write_cle
 from reuse.commands.scan import DocumentReport, document_report, ranges_by_kind
 from reuse.commands.unit_tables import PASSAGE_BITS, UnitTable
 from reuse.errors import InputError
-from reuse.group.classify import TERMINAL
+from reuse.group.classify import INTRODUCES, SENTENCE, line_ending
 from reuse.group.spans import opens_paragraph, spans_of_document
 from reuse.group.units import (
     Unit,
@@ -145,7 +145,10 @@ def _records(chunk: Chunk, gidx: list[int], units: list[Unit], settings: Setting
         )
     ints[:, 6] = (ints[:, 0] << PASSAGE_BITS) | ints[:, 1]
     flags = np.array(
-        [(u.whole_line, u.headline, TERMINAL.search(docs[u.doc].text, u.start, u.end) is not None) for u in units],
+        [
+            (u.whole_line, u.headline, *_ends(line_ending(docs[u.doc].text, u.start, u.end)), u.inside, u.outside)
+            for u in units
+        ],
         dtype=bool,
     )
     # Equal keys as one string, held and pickled once: a chunk's lines repeat (in the synthetic corpus of
@@ -171,6 +174,11 @@ def _records(chunk: Chunk, gidx: list[int], units: list[Unit], settings: Setting
             )
         )
     return tables
+
+
+def _ends(ending: str) -> tuple[bool, bool]:
+    """A unit's table flags terminal and label, from its line_ending."""
+    return ending == SENTENCE, ending == INTRODUCES
 
 
 def _lines_of(docs: list[PreparedDocument]) -> tuple[list[Unit], dict[int, dict[str, set[str]]]]:
@@ -241,7 +249,7 @@ def span_records(
     out: list[list[SpanRecord]] = [[] for _ in range(parts)]
     for doc, in_family in zip(chunk.prepared, _in_family(chunk, gidx, covered)):
         for passage, start, end, key in spans_of_document(doc, in_family, hashes, known, settings):
-            opens = opens_paragraph(doc, passage, start)
+            opens = opens_paragraph(doc, passage, start, end)
             out[key_partition(key, parts)].append((key, doc.id, passage, start, end, opens))
     return out
 

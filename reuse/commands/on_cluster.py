@@ -260,7 +260,7 @@ def _families(
             elsewhere[root] += units
     for root in sorted(elsewhere):
         units = sorted(elsewhere[root], key=lambda u: u.order)
-        families.append(partitions.unit_family(units, n_docs, level, settings))
+        families += partitions.unit_families(units, n_docs, level, settings)
         covered.append(partitions.covered_by(units))
     by_chunk = [run.split(m[1], count) for m in made]
     here = partitions.by_chunk(

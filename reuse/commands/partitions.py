@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from reuse.commands.chunks import Covered, SpanRecord
-from reuse.commands.unit_tables import UnitRecord, UnitTable
-from reuse.group.classify import unit_kind
-from reuse.group.families import Family, Level, span_family
-from reuse.group.members import Member, Members
+from reuse.commands.unit_tables import OUTSIDE, UnitRecord, UnitTable
+from reuse.group.classify import INTRODUCES, SENTENCE, unit_decisions
+from reuse.group.families import Family, Level, decided_families, span_family
+from reuse.group.members import Member
 from reuse.group.templates import same_template
 from reuse.runtime.gc_pause import without_cyclic_gc
 from reuse.settings import Settings
@@ -116,12 +116,16 @@ def verified(pairs: list[tuple[int, int, str, str]], settings: Settings) -> list
     return [(a, b) for a, b, key_a, key_b in pairs if same_template(key_a, key_b, settings)]
 
 
-def unit_family(units: list[UnitRecord], n_docs: int, level: Level, settings: Settings) -> Family:
-    """The family of a group of units (two or more), as FamilyFinder makes it."""
+def ending_of(unit: UnitRecord) -> str:
+    """The line_ending a unit record's flags keep."""
+    return SENTENCE if unit.terminal else INTRODUCES if unit.label else ""
+
+
+def unit_families(units: list[UnitRecord], n_docs: int, level: Level, settings: Settings) -> list[Family]:
+    """The families of a group of units (two or more), as FamilyFinder makes them."""
     lines = {u.doc: u.lines for u in units}
-    kind = unit_kind(units, n_docs, lines, lambda u: u.terminal, settings)
-    members = sorted(Member(u.doc_id, u.first, u.start, u.end) for u in units)
-    return Family(kind, level, Members(members), keys={u.key for u in units})
+    decisions = unit_decisions(units, n_docs, lines, ending_of, settings)
+    return decided_families(units, decisions, level, lambda u: u.doc_id)
 
 
 def covered_by(units: list[UnitRecord]) -> Covered:
@@ -160,13 +164,13 @@ def partition_families(
     order = table.ints[:, 6]
     for rows in partition.rows.values():
         root = joined.get(int(order[rows[0]]))
-        if root is None and len(rows) < 2:
-            continue  # most keys: one line, no family, and no object made for it
+        if root is None and len(rows) < 2 and not table.flags[rows[0], OUTSIDE]:
+            continue  # most keys: one line, no family, and no object made for it (but furniture of one page)
         units = [table.record(i) for i in rows]
         if root is not None:
             elsewhere.setdefault(root, []).extend(units)
         else:
-            families.append(unit_family(units, n_docs, level, settings))
+            families += unit_families(units, n_docs, level, settings)
             held.append(rows)
     in_families = np.array([row for found in held for row in found], dtype=np.int64)
     covered = table.ints[in_families][:, :3]  # doc, first, last

@@ -20,13 +20,16 @@ class UnitRecord(Unit):
     order: int = 0
     """Its place in corpus order (see PASSAGE_BITS): the first unit of a key stands for it, as in-process."""
     terminal: bool = False
-    """It ends a sentence (classify.TERMINAL)."""
+    """It ends a sentence (classify.line_ending)."""
+    label: bool = False
+    """It ends as a label that introduces what follows (classify.line_ending)."""
     lines: int = 0
     """The number of lines of its document."""
 
 
 _INTS = ("doc", "first", "last", "start", "end", "paragraph", "order", "lines")
-_FLAGS = ("whole_line", "headline", "terminal")
+_FLAGS = ("whole_line", "headline", "terminal", "label", "inside", "outside")
+OUTSIDE = _FLAGS.index("outside")
 
 
 @dataclass
@@ -37,7 +40,7 @@ class UnitTable:
     ints: np.ndarray
     """(n, 8) int64: doc (index in the corpus), first, last, start, end, paragraph, order, lines."""
     flags: np.ndarray
-    """(n, 3) bool: whole_line, headline, terminal."""
+    """(n, 6) bool: whole_line, headline, terminal, label, inside, outside."""
     keys: list[str]
     doc_ids: list[str]
     signed: np.ndarray
@@ -56,10 +59,10 @@ class UnitTable:
 
     def record(self, i: int) -> UnitRecord:
         doc, first, last, start, end, paragraph, order, lines = self.ints[i].tolist()
-        whole_line, headline, terminal = self.flags[i].tolist()
+        whole_line, headline, terminal, label, inside, outside = self.flags[i].tolist()
         return UnitRecord(
-            doc, first, last, start, end, self.keys[i], paragraph, whole_line, headline,
-            self.doc_ids[i], order, terminal, lines,
+            doc, first, last, start, end, self.keys[i], paragraph, whole_line, headline, inside, outside,
+            self.doc_ids[i], order, terminal, label, lines,
         )  # fmt: skip
 
     def placed(self, gidx: np.ndarray) -> UnitTable:

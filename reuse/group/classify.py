@@ -10,7 +10,8 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Final, TypeVar
 
 from reuse.group.units import Unit
 from reuse.kinds import BOILERPLATE, FORMULA, REPEAT, REUSED, Kind
@@ -23,6 +24,17 @@ LineCounts = Sequence[int] | Mapping[int, int]
 
 TERMINAL = re.compile(r"[。！？!?….;；]['\"”’」』)）\]】》]*\s*$")
 """The end of a sentence (with its closing quotes and brackets): furniture is open-ended."""
+LABEL = re.compile(r"[:：]\s*$")
+"""The end of a label that introduces what follows it (问：, Q:, 来源：)."""
+SENTENCE: Final = "sentence"
+INTRODUCES: Final = "label"
+
+
+def line_ending(text: str, start: int, end: int) -> str:
+    """How text[start:end] ends: SENTENCE, INTRODUCES (a label), or "" (open, as furniture is)."""
+    if TERMINAL.search(text, start, end) is not None:
+        return SENTENCE
+    return INTRODUCES if LABEL.search(text, start, end) is not None else ""
 
 
 def common_threshold(n_docs: int, settings: Settings) -> int:
@@ -38,41 +50,131 @@ def frequent_threshold(n_docs: int, settings: Settings) -> int:
     return max(settings.furniture_min_docs, min(share, settings.furniture_max_docs))
 
 
-def unit_kind(
+@dataclass(frozen=True)
+class Evidence:
+    """Why a member is boilerplate: `repetition` (in how many documents, and what share of the corpus),
+    `position` (the edge of the page it stands at), `context` or `structure`."""
+
+    kind: str
+    documents: int = 0
+    share: float = 0.0
+    place: str = ""
+
+    def as_json(self) -> dict[str, object]:
+        if self.kind == "repetition":
+            return {"kind": self.kind, "documents": self.documents, "share": self.share}
+        if self.kind == "position":
+            return {"kind": self.kind, "place": self.place}
+        return {"kind": self.kind}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The kind of one member of a family, and for boilerplate the evidence for it."""
+
+    kind: Kind
+    evidence: tuple[Evidence, ...] = ()
+
+
+def unit_decisions(
     members: Sequence[U],
     n_docs: int,
     paragraphs: LineCounts,
-    terminal: Callable[[U], bool],
+    ending: Callable[[U], str],
     settings: Settings,
-) -> Kind:
-    """The kind of a family of whole lines or sentences (members in any order) in a corpus of n_docs;
-    paragraphs[u.doc]: the number of lines of a member's document; terminal(u): a member ends a sentence."""
+) -> list[Decision]:
+    """The decision on each member of a family of whole lines or sentences (members in any order) in a corpus
+    of n_docs; paragraphs[u.doc]: the number of lines of a member's document; ending(u): how a member ends
+    (line_ending). A family's members mostly share one decision; a few that stand apart from the rest (a content
+    line that ends its sentence, among furniture that never does) get their own, so that a few noisy members
+    do not overturn the family, nor the family them.
+
+    Where a page's structure is known (HTML input, load.structure), it is evidence too: a member outside the
+    main content is furniture, recurring or not, and one inside it content; but where most of its family
+    stand on the other side on their pages, the extractor slipped on this page and the family's decision
+    holds (a speaker label the extractor dropped with its line's markup), as it does for furniture that
+    recurs on most pages (the evidence of repetition is strong, and an extractor keeps what it cannot
+    tell apart on a page of little text)."""
+    decisions = _by_repetition(members, n_docs, paragraphs, ending, settings)
+    if not any(u.inside or u.outside for u in members):
+        return decisions
+    documents = len({u.doc for u in members})
+    repeated = (Evidence("repetition", documents, round(documents / n_docs, 4)),) if documents > 1 else ()
+    mostly_outside = 2 * sum(u.outside for u in members) > len(members)
+    mostly_inside = 2 * sum(u.inside for u in members) > len(members)
+    content = Decision(REUSED if documents > 1 else REPEAT)
+    strong = settings.strong_share * n_docs
+    placed = []
+    for u, decision in zip(members, decisions):
+        if u.outside and decision.kind == BOILERPLATE:
+            decision = Decision(BOILERPLATE, (*decision.evidence, STRUCTURE))
+        elif u.outside and not mostly_inside:
+            decision = Decision(BOILERPLATE, (*repeated, STRUCTURE))
+        elif u.inside and decision.kind == BOILERPLATE and not (mostly_outside or documents > strong):
+            decision = content
+        placed.append(decision)
+    return placed
+
+
+STRUCTURE = Evidence("structure")
+"""Outside the page's main content, as its structure shows it."""
+
+
+def _by_repetition(
+    members: Sequence[U],
+    n_docs: int,
+    paragraphs: LineCounts,
+    ending: Callable[[U], str],
+    settings: Settings,
+) -> list[Decision]:
+    """unit_decisions from repetition, position and how lines end alone."""
     in_docs = {u.doc for u in members}
     if len(in_docs) == 1:
-        return REPEAT
+        return [Decision(REPEAT)] * len(members)
+    reused = [Decision(REUSED)] * len(members)
     if not all(u.whole_line for u in members):
-        return REUSED
+        return reused
     keys_by_doc: dict[int, set[str]] = defaultdict(set)
     for u in members:
-        keys_by_doc[u.doc].add(u.key)
+        if u.headline:  # not a template's members that differ in slots (a list of dated titles)
+            keys_by_doc[u.doc].add(u.key)
     if any(len(keys) > 1 for keys in keys_by_doc.values()):
-        return REUSED  # dressed differently twice in one page: a headline (contents list and heading)
+        return reused  # dressed differently twice in one page: a headline (contents list and heading)
     if sum(u.headline for u in members) >= settings.headline_share * len(members):
-        return REUSED
+        return reused
+    endings = [ending(u) for u in members]
+    stray = settings.stray_share * len(members)
+    if len(members) >= 2 * len(in_docs) and sum(e != INTRODUCES for e in endings) <= stray:
+        # A label that introduces what follows and recurs within its pages (问：, 答：, Q:, A:) belongs to
+        # the content it introduces, though it is on most pages and never ends a sentence; furniture's
+        # labels (来源：) stand once a page.
+        return reused
     # In most of the corpus, a recurring open line is furniture; in fewer documents (a minor site of
     # a mixed corpus) it must also stand at the same place on its pages, as headers and footers do
     # and syndicated paragraphs do not.
     common = len(in_docs) >= common_threshold(n_docs, settings)
-    frequent = len(in_docs) >= frequent_threshold(n_docs, settings) and _same_place(members, paragraphs, settings)
-    if (common or frequent) and not any(terminal(u) for u in members):
-        return BOILERPLATE  # open-ended: no member ends a sentence
+    same_place = _same_place(members, paragraphs, settings)
+    frequent = len(in_docs) >= frequent_threshold(n_docs, settings) and same_place
+    ends = [e == SENTENCE for e in endings]
+    if (common or frequent) and sum(ends) <= stray:
+        # Open-ended furniture: the odd member that ends a sentence is a content line that happens to
+        # read the same (a one-word heading, a widget's label), not furniture.
+        why = [Evidence("repetition", len(in_docs), round(len(in_docs) / n_docs, 4))]
+        if same_place and not common:
+            why.append(Evidence("position", place="same line"))
+        furniture = Decision(BOILERPLATE, tuple(why))
+        return [Decision(REUSED) if end else furniture for end in ends]
     # A line repeated exactly at a page's edge in every page it is on is furniture (a slogan, a
     # breadcrumb, a footer); titles sit just below and are content, even when two pages share one.
     top, bottom = settings.edge_top, settings.edge_bottom
-    at_edge = all(u.paragraph < top or u.paragraph >= paragraphs[u.doc] - bottom for u in members)
-    if at_edge and len({u.key for u in members}) == 1:
-        return BOILERPLATE
-    return REUSED
+    places = {
+        "top" if u.paragraph < top else "bottom" if u.paragraph >= paragraphs[u.doc] - bottom else "" for u in members
+    }
+    if "" not in places and len({u.key for u in members}) == 1:
+        repeated = Evidence("repetition", len(in_docs), round(len(in_docs) / n_docs, 4))
+        edge = Evidence("position", place=" and ".join(sorted(places)))
+        return [Decision(BOILERPLATE, (repeated, edge))] * len(members)
+    return reused
 
 
 def span_kind(opens_paragraphs: bool, documents: int, n_docs: int, settings: Settings) -> Kind:

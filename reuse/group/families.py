@@ -16,13 +16,13 @@ spans), union_find.py (grouping); FamilyFinder runs them in order.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 
-from reuse.group.classify import TERMINAL, span_kind, unit_kind
+from reuse.group.classify import Decision, Evidence, line_ending, span_kind, unit_decisions
 from reuse.group.members import Member, Members
 from reuse.group.spans import document_spans, opens_paragraph
 from reuse.group.templates import same_template, template_text
@@ -32,6 +32,8 @@ from reuse.kinds import KINDS, Kind
 from reuse.runtime.stopwatch import Stopwatch
 from reuse.settings import Settings
 from reuse.sketch.prepared import PreparedDocument
+
+U = TypeVar("U", bound=Unit)
 
 Level = Literal["paragraph", "passage", "span"]
 """What a family's members are: whole lines, sentences, or spans inside sentences."""
@@ -46,6 +48,9 @@ class Family:
     template: str | None = None
     id: str = ""
     keys: set[str] = field(default_factory=set)
+    evidence: tuple[Evidence, ...] = ()
+    """Why its members are boilerplate (classify.Decision): every member's, since members decided apart
+    are families apart."""
 
     @property
     def documents(self) -> int:
@@ -121,18 +126,19 @@ class FamilyFinder:
         docs = self.docs
         paragraphs = [doc.paragraph_count for doc in docs]
 
-        def terminal(u: Unit) -> bool:
-            return TERMINAL.search(docs[u.doc].text, u.start, u.end) is not None
+        def ending(u: Unit) -> str:
+            return line_ending(docs[u.doc].text, u.start, u.end)
 
-        return [
-            self._family(
-                units,
-                group,
-                unit_kind([units[i] for i in group], len(docs), paragraphs, terminal, self.settings),
-                level,
-            )
-            for group in self._groups(units)
-        ]
+        families: list[Family] = []
+        groups = self._groups(units)
+        grouped = {i for group in groups for i in group}
+        # A line alone, which its page's structure puts outside the main content, is furniture of one page.
+        groups += [[i] for i, u in enumerate(units) if u.outside and i not in grouped]
+        for group in groups:
+            members = [units[i] for i in group]
+            decisions = unit_decisions(members, len(docs), paragraphs, ending, self.settings)
+            families += decided_families(members, decisions, level, lambda u: docs[u.doc].document.id)
+        return families
 
     def _groups(self, units: list[Unit]) -> list[list[int]]:
         """Units grouped by equal keys and by near-duplicate keys (LSH, then token-level similarity)."""
@@ -152,13 +158,6 @@ class FamilyFinder:
                 if same_template(units[i].key, units[j].key, self.settings):
                     uf.union(i, j)
         return uf.groups()
-
-    def _family(self, units: list[Unit], group: list[int], kind: Kind, level: Level) -> Family:
-        docs = self.docs
-        members = sorted(
-            [Member(docs[u.doc].document.id, u.first, u.start, u.end) for u in map(units.__getitem__, group)]
-        )
-        return Family(kind, level, Members(members), keys={units[i].key for i in group})
 
     def _span_families(
         self,
@@ -189,7 +188,7 @@ class FamilyFinder:
                 key,
                 members,
                 len(docs),
-                lambda m: opens_paragraph(docs[doc_index[m.doc]], m.passage, m.start),
+                lambda m: opens_paragraph(docs[doc_index[m.doc]], m.passage, m.start, m.end),
                 self.settings,
             )
             if family is not None:
@@ -199,6 +198,29 @@ class FamilyFinder:
     def _describe(self, families: list[Family], doc_index: dict[str, int]) -> None:
         docs = self.docs
         describe(families, lambda m: docs[doc_index[m.doc]].text[m.start : m.end], self.settings)
+
+
+def decided_families(
+    units: Sequence[U], decisions: Sequence[Decision], level: Level, doc_id: Callable[[U], str]
+) -> list[Family]:
+    """The families of a group of units, one per decision its members got (most groups: one). The group's
+    keys go with its largest family alone, so that a span with one of them joins the same family whatever
+    order families were made in (in one process or on a cluster)."""
+    by_decision: dict[Decision, list[U]] = defaultdict(list)
+    for unit, decision in zip(units, decisions):
+        by_decision[decision].append(unit)
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    ranked = sorted(by_decision.items(), key=lambda item: (-len(item[1]), order[item[0].kind], repr(item[0])))
+    return [
+        Family(
+            decision.kind,
+            level,
+            Members(sorted(Member(doc_id(u), u.first, u.start, u.end) for u in found)),
+            keys={u.key for u in units} if rank == 0 else set(),
+            evidence=decision.evidence,
+        )
+        for rank, (decision, found) in enumerate(ranked)
+    ]
 
 
 def span_family(

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from reuse.group.classify import LABEL
+from reuse.load.structure import share_inside
 from reuse.runtime.parallel import parallel_map, shared
 from reuse.settings import Settings
 from reuse.sketch.prepared import PreparedDocument
@@ -41,11 +43,16 @@ def document_spans(
     return parallel_map(_spans_of, range(len(docs)), jobs, state)
 
 
-def opens_paragraph(doc: PreparedDocument, passage: int, start: int) -> bool:
-    """Is there nothing but space before `start` in the paragraph of `passage`?"""
+def opens_paragraph(doc: PreparedDocument, passage: int, start: int, end: int) -> bool:
+    """Does the span [start, end) of `passage` open its paragraph as furniture fused into it would (a
+    dateline): nothing but space before it in the paragraph, and not a label introducing the main
+    content of a page whose structure is known (问：, Q: fused with the question they introduce)?"""
     paragraph = doc.paragraphs[passage]
     index = int(np.searchsorted(doc.paragraphs, paragraph, side="left"))
-    return doc.text[int(doc.starts[index]) : start].strip() == ""
+    if doc.text[int(doc.starts[index]) : start].strip():
+        return False
+    main = doc.document.main
+    return main is None or LABEL.search(doc.text, start, end) is None or share_inside(main, start, end) * 2 <= 1
 
 
 def _spans_of(d: int) -> list[Span]:

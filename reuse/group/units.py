@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from reuse.load.structure import share_inside
 from reuse.settings import Settings
 from reuse.sketch.candidates import pairs_within_groups, stable_band_keys
 from reuse.sketch.prepared import PreparedDocument
@@ -39,6 +40,9 @@ class Unit:
     whole_line: bool
     headline: bool = False
     """Its page carries the same words in other dress too (see is_headline)."""
+    inside: bool = False
+    outside: bool = False
+    """Its page's structure puts the line inside, or outside, the main content (neither: nothing known)."""
 
 
 def new_lines() -> Lines:
@@ -60,11 +64,11 @@ def is_headline(unit: Unit, lines: Lines) -> bool:
 
 
 def paragraph_units(doc: PreparedDocument, d: int) -> list[Unit]:
-    """The whole lines of document d, one unit each."""
+    """The whole lines of document d, one unit each, placed by its page's structure when it is known."""
     text = doc.normalized.text
     lows, highs = doc.range_starts.tolist(), doc.range_ends.tolist()
     starts, ends, numbers = doc.starts.tolist(), doc.ends.tolist(), doc.paragraphs.tolist()
-    return [
+    units = [
         Unit(
             d,
             first,
@@ -77,6 +81,12 @@ def paragraph_units(doc: PreparedDocument, d: int) -> list[Unit]:
         )
         for first, last in doc.paragraph_bounds()
     ]
+    main = doc.document.main
+    if main is not None:
+        for u in units:
+            inside = share_inside(main, u.start, u.end) * 2 > 1
+            u.inside, u.outside = inside, not inside
+    return units
 
 
 def sentence_units(docs: list[PreparedDocument], in_family: list[np.ndarray], lines: Lines) -> list[Unit]:

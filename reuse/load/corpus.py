@@ -13,6 +13,7 @@ from typing import BinaryIO
 from reuse.errors import InputError
 from reuse.load.document import Document, bom_of, decode, read_bytes
 from reuse.load.html import html_to_text, looks_like_html
+from reuse.load.structure import main_ranges
 from reuse.runtime.output import shown
 from reuse.runtime.urls import is_url
 
@@ -75,7 +76,9 @@ def _documents(doc_id: str, path: str, data: bytes, options: InputOptions, relpa
     if path.lower().endswith(".jsonl"):
         return _jsonl(source, text, encoding, options, real)
     if looks_like_html(path, text):
-        return [Document(doc_id, html_to_text(text, source), source, encoding, relpath, real, extracted=True)]
+        extracted = html_to_text(text, source)
+        main = main_ranges(text, extracted)
+        return [Document(doc_id, extracted, source, encoding, relpath, real, extracted=True, main=main)]
     return [Document(doc_id, text, source, encoding, relpath, real, bom=bom_of(data, encoding))]
 
 

@@ -33,6 +33,9 @@ class Document:
     """The byte order mark the file began with, which decoding left out of text (b'' when none)."""
     extracted: bool = False
     """text was extracted from an HTML page (markup dropped, entities decoded): it is not the file's text."""
+    main: tuple[tuple[int, int], ...] | None = None
+    """Of a page's text, the ranges its structure shows to be main content (load.structure); None when
+    nothing is known of it (plain text)."""
 
 
 # Encodings tried on bytes that are not UTF-8, besides those charset-normalizer proposes, in order of

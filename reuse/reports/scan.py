@@ -26,10 +26,18 @@ def _family_head(f: Family) -> dict[str, Any]:
     }
 
 
+def evidence_json(f: Family) -> list[dict[str, object]]:
+    """Why the family's members are boilerplate (each member's `evidence`): empty for other kinds."""
+    return [e.as_json() for e in f.evidence]
+
+
 def family_json(f: Family) -> dict[str, Any]:
+    why = evidence_json(f)
     return {
         **_family_head(f),
-        "members": [{"doc": m.doc, "index": m.passage, "start": m.start, "end": m.end} for m in f.members],
+        "members": [
+            {"doc": m.doc, "index": m.passage, "start": m.start, "end": m.end, "evidence": why} for m in f.members
+        ],
     }
 
 
@@ -42,8 +50,9 @@ def family_line(f: Family, doc_json: dict[str, str]) -> json_layout.Raw:
     for doc in docs:
         if doc not in doc_json:
             doc_json[doc] = json.dumps(doc, ensure_ascii=False)
+    why = json.dumps(evidence_json(f), ensure_ascii=False)
     members = ", ".join(
-        f'{{"doc": {doc_json[doc]}, "index": {passage}, "start": {start}, "end": {end}}}'
+        f'{{"doc": {doc_json[doc]}, "index": {passage}, "start": {start}, "end": {end}, "evidence": {why}}}'
         for doc, (passage, start, end) in zip(docs, f.members.rows.tolist())
     )
     return json_layout.Raw(f'{head[:-1]}, "members": [{members}]}}')
