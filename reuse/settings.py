@@ -20,7 +20,8 @@ UNITS: tuple[str, ...] = ("sentence", "paragraph")
 # tokenization, hashing), and whenever a field is added: part of the fingerprint, so that an index
 # built before refuses to mix with what this code makes. 3: the constants of diff, scan, audit and the
 # index query became fields. 4: boilerplate decided member by member, on repetition, how lines end and
-# the page's structure (stray_share, strong_share).
+# the page's structure (stray_share, strong_share); a long line edited joins its source's family
+# (edit_similarity, edit_min_tokens).
 ALGORITHM_VERSION = 4
 
 
@@ -107,6 +108,12 @@ class Settings:
     """Most tokens in one slot."""
     min_frame: int = 8
     """Fewest equal tokens around the slots of two lines of one template."""
+    edit_similarity: float = 90.0
+    """Token-level rapidfuzz ratio (0–100) from which two long lines that differ beyond slots are one line
+    edited (a copy's typos and corrections), and one family."""
+    edit_min_tokens: int = 20
+    """Fewest tokens of both lines for edit_similarity to join them: short lines alike are templates or
+    chance."""
     template_members: int = 20
     """Members beyond the first compared to find a family's slots (its template text)."""
 
@@ -168,11 +175,11 @@ class Settings:
                 raise SettingsError(f"{name} must be in (0, 1], not {value!r}")
             # 1 and 1.0 are the same setting: one JSON spelling, one fingerprint.
             object.__setattr__(self, name, float(value))
-        if not _is_number(self.near_similarity) or not 0.0 < self.near_similarity <= 100.0:
-            raise SettingsError(
-                f"near_similarity is a rapidfuzz ratio in (0, 100], such as 80, not {self.near_similarity!r}"
-            )
-        object.__setattr__(self, "near_similarity", float(self.near_similarity))
+        for ratio in ("near_similarity", "edit_similarity"):
+            value = getattr(self, ratio)
+            if not _is_number(value) or not 0.0 < value <= 100.0:
+                raise SettingsError(f"{ratio} is a rapidfuzz ratio in (0, 100], such as 80, not {value!r}")
+            object.__setattr__(self, ratio, float(value))
         if self.bands * self.rows > self.num_perm:
             raise SettingsError(
                 f"bands × rows ({self.bands} × {self.rows} = {self.bands * self.rows}) must not exceed "
@@ -223,6 +230,7 @@ _POSITIVE = (
     "max_lsh_bucket",
     "slot_tokens",
     "min_frame",
+    "edit_min_tokens",
     "template_members",
     "furniture_min_docs",
     "furniture_max_docs",

@@ -40,7 +40,7 @@ STAGES: dict[str, str] = {
     "signatures": "MinHash signatures",
     "unit_band_keys": "LSH (band keys, buckets, pairs)",
     "pairs_within_groups": "LSH (band keys, buckets, pairs)",
-    "same_template": "verification (near-duplicate lines)",
+    "one_line": "verification (near-duplicate lines)",
     "_groups": "grouping (exact keys, union-find)",
     "unit_decisions": "classification (boilerplate or content)",
     "paragraph_units": "units (lines and sentences)",

@@ -155,6 +155,14 @@ def _with_against(result: ScanResult, spec: str, found: list[DocumentAgainst], f
     help="List documents whose boilerplate share is over this.",
 )
 @click.option(
+    "--near-threshold",
+    "near_duplicate",
+    type=click.FloatRange(0.0, 1.0, min_open=True),
+    metavar="SIMILARITY",
+    help="Estimated Jaccard similarity of two documents' shingles from which they are near duplicates "
+    "[default: 0.8, or the settings file's near_duplicate].",
+)
+@click.option(
     "--fail-over",
     type=click.FloatRange(0.0, 1.0),
     metavar="FRACTION",
@@ -165,6 +173,7 @@ def audit(
     corpus: tuple[str, ...],
     fmt: str,
     max_boilerplate: float,
+    near_duplicate: float | None,
     fail_over: float | None,
     output: str | None,
     jobs: int | None,

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
-SETTING_OPTIONS = ("script", "unit", "mask_digits", "min_span")
+SETTING_OPTIONS = ("script", "unit", "mask_digits", "min_span", "near_duplicate")
 """Options that are Settings fields of the same name (a command has those it needs)."""
 
 INPUT_OPTIONS = ("glob", "encoding", "id_key", "text_key", "skip_bad")

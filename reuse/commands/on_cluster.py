@@ -12,7 +12,7 @@ The stages, with what each reads and gives (M chunks of files, P partitions):
    two documents or more (a bit mask, sent to that chunk's span stage).
 4. lines, then sentences (per chunk → per key partition → per band partition → client):
    units by key → equal keys grouped, first units' LSH bands → candidate pairs → verified pairs
-   (same_template) → groups joined on the client → families, and the passages they hold (sent from the
+   (one_line) → groups joined on the client → families, and the passages they hold (sent from the
    partitions to the chunks, whose next level skips them).
 5. spans (per chunk → per key partition): spans of frequent shingles → span families, and spans joining
    a line or sentence family of the same key.

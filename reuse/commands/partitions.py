@@ -19,7 +19,7 @@ from reuse.commands.unit_tables import OUTSIDE, UnitRecord, UnitTable
 from reuse.group.classify import INTRODUCES, SENTENCE, unit_decisions
 from reuse.group.families import Family, Level, decided_families, span_family
 from reuse.group.members import Member
-from reuse.group.templates import same_template
+from reuse.group.templates import one_line
 from reuse.runtime.gc_pause import without_cyclic_gc
 from reuse.settings import Settings
 from reuse.sketch.candidates import pairs_within_groups
@@ -113,7 +113,7 @@ def keys_of(partition: KeyPartition, orders: set[int]) -> dict[int, str]:
 
 def verified(pairs: list[tuple[int, int, str, str]], settings: Settings) -> list[tuple[int, int]]:
     """The candidate pairs (orders and keys of two first units) whose keys are one template."""
-    return [(a, b) for a, b, key_a, key_b in pairs if same_template(key_a, key_b, settings)]
+    return [(a, b) for a, b, key_a, key_b in pairs if one_line(key_a, key_b, settings)]
 
 
 def ending_of(unit: UnitRecord) -> str:

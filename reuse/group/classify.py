@@ -164,15 +164,19 @@ def _by_repetition(
             why.append(Evidence("position", place="same line"))
         furniture = Decision(BOILERPLATE, tuple(why))
         return [Decision(REUSED) if end else furniture for end in ends]
-    # A line repeated exactly at a page's edge in every page it is on is furniture (a slogan, a
-    # breadcrumb, a footer); titles sit just below and are content, even when two pages share one.
+    # A line repeated exactly at a page's edge in the pages it is on is furniture (a slogan, a
+    # breadcrumb, a footer); titles sit just below and are content, even when two pages share one. Most
+    # members (same_place) suffice: a copy of a page with its lines reordered moves the slogan off its
+    # edge, and one with typos joins it with another key.
     top, bottom = settings.edge_top, settings.edge_bottom
-    places = {
+    places = Counter(
         "top" if u.paragraph < top else "bottom" if u.paragraph >= paragraphs[u.doc] - bottom else "" for u in members
-    }
-    if "" not in places and len({u.key for u in members}) == 1:
+    )
+    most = settings.same_place * len(members)
+    exact = Counter(u.key for u in members).most_common(1)[0][1] >= most  # the same line, not a template
+    if exact and len(members) - places[""] >= most:
         repeated = Evidence("repetition", len(in_docs), round(len(in_docs) / n_docs, 4))
-        edge = Evidence("position", place=" and ".join(sorted(places)))
+        edge = Evidence("position", place=" and ".join(sorted(p for p in places if p)))
         return [Decision(BOILERPLATE, (repeated, edge))] * len(members)
     return reused
 

@@ -25,7 +25,7 @@ import numpy as np
 from reuse.group.classify import Decision, Evidence, line_ending, span_kind, unit_decisions
 from reuse.group.members import Member, Members
 from reuse.group.spans import document_spans, opens_paragraph
-from reuse.group.templates import same_template, template_text
+from reuse.group.templates import one_line, template_text
 from reuse.group.union_find import UnionFind
 from reuse.group.units import Unit, is_headline, line_core, near_candidates, new_lines, paragraph_units, sentence_units
 from reuse.kinds import KINDS, Kind
@@ -155,7 +155,7 @@ class FamilyFinder:
         if reps.size > 1:
             for a, b in near_candidates([units[i] for i in reps], self.docs, self.settings).tolist():
                 i, j = int(reps[a]), int(reps[b])
-                if same_template(units[i].key, units[j].key, self.settings):
+                if one_line(units[i].key, units[j].key, self.settings):
                     uf.union(i, j)
         return uf.groups()
 

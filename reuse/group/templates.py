@@ -19,26 +19,34 @@ def _tokens(key: str) -> list[str]:
     return _TOKENS.findall(key)
 
 
-def same_template(a: str, b: str, settings: Settings) -> bool:
-    """Two lines are one template when they differ only in slots: at most max_slots differing runs of
-    at most slot_tokens tokens each (an editor's name, a place), in a frame of at least min_frame tokens."""
+def one_line(a: str, b: str, settings: Settings) -> bool:
+    """Two line keys belong to one family: one template with different slots, or one long line edited
+    (a lightly edited copy's lines join their source's)."""
     ta, tb = _tokens(a), _tokens(b)
     if fuzz.ratio(ta, tb) < settings.near_similarity:
         return False
-    runs = [op for op in Indel.opcodes(ta, tb) if op.tag != "equal"]
+    runs = _differing_runs(ta, tb)
+    if not all(max(e - s, de - ds) <= settings.slot_tokens for s, e, ds, de in runs):
+        return False  # a clause of its own: another line that shares words (a caption's stock opening)
+    frame = len(ta) - sum(e - s for s, e, _, _ in runs)
+    if len(runs) <= settings.max_slots and frame >= settings.min_frame:
+        return True  # slots: an editor's name, a place
+    # Edits: short differences scattered through a long line that is otherwise the same.
+    return min(len(ta), len(tb)) >= settings.edit_min_tokens and fuzz.ratio(ta, tb) >= settings.edit_similarity
+
+
+def _differing_runs(ta: list[str], tb: list[str]) -> list[list[int]]:
+    """[start, end, start in b, end in b] of each run of tokens that differ."""
     # Indel reports a replacement as a deletion next to an insertion: merge touching edits.
     merged: list[list[int]] = []
-    for op in runs:
+    for op in Indel.opcodes(ta, tb):
+        if op.tag == "equal":
+            continue
         if merged and merged[-1][1] == op.src_start and merged[-1][3] == op.dest_start:
             merged[-1][1], merged[-1][3] = op.src_end, op.dest_end
         else:
             merged.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
-    frame = len(ta) - sum(e - s for s, e, _, _ in merged)
-    return (
-        len(merged) <= settings.max_slots
-        and all(max(e - s, de - ds) <= settings.slot_tokens for s, e, ds, de in merged)
-        and frame >= settings.min_frame
-    )
+    return merged
 
 
 def template_text(texts: list[str], settings: Settings) -> str | None:
