@@ -10,6 +10,7 @@ instead), so they live here; verifying them is the one loop every command shares
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -255,13 +256,16 @@ def diff(
     old_prepared = prepare(old, settings)
     old_search = searchable(old_prepared, settings)
     aside = None
+    waits: AbstractContextManager[None] = nullcontext()
     if len(old_prepared) >= SET_ASIDE_FROM:
-        # While NEW is prepared (the diff's peak), OLD's search arrays wait on disk.
+        # While NEW is prepared (the diff's peak), OLD's search arrays and offset map wait on disk.
         aside = SetAside([old_search.band_keys, old_search.shingle_keys, old_search.shingle_ids])
         old_search = replace(old_search, band_keys=_LET_GO, shingle_keys=_LET_GO, shingle_ids=_LET_GO)
+        waits = old_prepared.offset_map_on_disk()
     progress.start("prepare NEW")
-    new_prepared = prepare(new, settings)
-    new_search = searchable(new_prepared, settings)
+    with waits:
+        new_prepared = prepare(new, settings)
+        new_search = searchable(new_prepared, settings)
     if aside is not None:
         bands, keys, ids = aside.back()
         old_search = replace(old_search, band_keys=bands, shingle_keys=keys, shingle_ids=ids)

@@ -120,12 +120,36 @@ def distinct_rows(keys: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.nda
         packed = keys.astype(np.int64)
         packed <<= shift
         packed |= ids
-        packed = sorted_unique(packed)
-        return (packed >> shift).astype(keys.dtype), (packed & ((1 << shift) - 1)).astype(np.int32)
+        packed.sort()
+        distinct = _unique_in_place(packed)
+        out_keys = np.empty(distinct, dtype=keys.dtype)
+        out_ids = np.empty(distinct, dtype=np.int32)
+        for lo in range(0, distinct, _JOIN_BLOCK):  # a block at a time: no 8-byte temporary of them all
+            block = packed[lo : min(lo + _JOIN_BLOCK, distinct)]
+            out_keys[lo : lo + block.size] = block >> shift
+            out_ids[lo : lo + block.size] = block & ((1 << shift) - 1)
+        return out_keys, out_ids
     order = np.lexsort((ids, keys))
     keys, ids = keys[order], ids[order]
     first = np.concatenate(([True], (keys[1:] != keys[:-1]) | (ids[1:] != ids[:-1])))
     return keys[first], ids[first]
+
+
+def _unique_in_place(values: np.ndarray) -> int:
+    """Moves the distinct values of sorted values to its front, in order, and says how many there are: a
+    block at a time, so that no copy of a big document's tens of millions of rows is made."""
+    written = 0
+    last = None
+    for lo in range(0, values.size, _JOIN_BLOCK):
+        block = values[lo : lo + _JOIN_BLOCK]
+        keep = np.empty(block.size, dtype=bool)
+        keep[0] = last is None or block[0] != last
+        np.not_equal(block[1:], block[:-1], out=keep[1:])
+        last = block[-1]
+        kept = block[keep]  # a copy: the writes below may overlap the block
+        values[written : written + kept.size] = kept
+        written += kept.size
+    return written
 
 
 _JOIN_BLOCK = 1 << 20

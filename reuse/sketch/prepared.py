@@ -19,6 +19,7 @@ import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -26,6 +27,7 @@ import numpy as np
 
 from reuse.charclass import HAN, languages
 from reuse.load.document import Document
+from reuse.runtime.memory import SetAside
 from reuse.settings import Settings
 from reuse.sketch.candidates import sorted_unique, stable_band_keys
 from reuse.sketch.shingle import Tokens, passage_shingles, passage_weights
@@ -70,6 +72,10 @@ class DocumentFacts:
     """Han characters only Traditional, and only Simplified, script has."""
     signature: np.ndarray
     """MinHash of all the document's shingles (near-duplicate documents)."""
+
+
+_NO_MAP = np.zeros(0, dtype=np.int32)
+"""In place of an offset map that waits on disk."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -192,6 +198,21 @@ class PreparedDocument:
         found = np.zeros(len(self), dtype=bool)
         found[self.shingles().passages] = True  # not bincount, which copies the passages as int64
         return found
+
+    @contextmanager
+    def offset_map_on_disk(self) -> Iterator[None]:
+        """While inside, the normalized text's offset map (5 bytes a character: a big document's biggest
+        array) waits in a temporary file, and nothing that maps offsets may be asked of this document: a
+        diff prepares NEW while OLD waits."""
+        held = self.normalized
+        aside = SetAside([held.starts, held.lengths])
+        object.__setattr__(self, "normalized", dataclasses.replace(held, starts=_NO_MAP, lengths=_NO_MAP))
+        del held
+        try:
+            yield
+        finally:
+            starts, lengths = aside.back()
+            object.__setattr__(self, "normalized", dataclasses.replace(self.normalized, starts=starts, lengths=lengths))
 
     def shed(self, *names: str) -> None:
         """Forget what was computed under these names ("_shingles", "_signatures", ...): asked for again,
