@@ -143,9 +143,10 @@ def test_manifest_keeps_its_keys_and_adds_how_to_read_the_copy(
     out = tmp_path / "out"
     clean(scan(load_corpus([str(folder)]), jobs=1), str(out), [str(folder)], {"boilerplate"})
     rows = [json.loads(line) for line in (out / "reuse-manifest.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert rows and all(
-        list(row) == ["doc", "start", "end", "family", "kind", "text", "encoding", "bom", "extracted"] for row in rows
-    )
+    keys = ["doc", "start", "end", "family", "kind", "text", "encoding", "bom", "extracted", "evidence"]
+    assert rows and all(list(row) == keys for row in rows)
+    # Each removal says why its text is boilerplate, as the scan's members do.
+    assert all(row["evidence"] and row["evidence"][0]["kind"] in ("repetition", "structure") for row in rows)
 
 
 def test_a_character_the_copy_cannot_hold_is_one_line_error_before_anything_is_written(tmp_path: Path) -> None:

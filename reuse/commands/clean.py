@@ -15,7 +15,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reuse.commands.scan import ScanResult, removals
 from reuse.errors import InputError
@@ -54,6 +54,8 @@ class Removal:
     """The cleaned copy (and its input) begins with the byte order mark of `encoding`."""
     extracted: bool = False
     """The offsets point into the text extracted from an HTML page (the copy is that text), not into the page."""
+    evidence: list[dict[str, object]] = field(default_factory=list)
+    """Why the removed text is boilerplate (the scan's members[].evidence; empty for other kinds)."""
 
 
 @dataclass(frozen=True)
@@ -67,14 +69,16 @@ class CleanCopy:
     extracted: bool
 
 
-Explained = list[tuple[Member, str, str]]
-"""What families explain in one document: each member with its family's id and kind."""
+Explained = list[tuple[Member, str, str, list[dict[str, object]]]]
+"""What families explain in one document: each member with its family's id, kind and evidence."""
 
 
 def explained_members(families: list[Family]) -> dict[str, Explained]:
-    """Per document, the members `clean` may remove (see `removals`), with their family's id and kind."""
+    """Per document, the members `clean` may remove (see `removals`), with their family's id, kind and evidence."""
+    evidence = {id(family): [e.as_json() for e in family.evidence] for family in families}
     return {
-        doc: [(member, family.id, family.kind) for member, family in pairs] for doc, pairs in removals(families).items()
+        doc: [(member, family.id, family.kind, evidence[id(family)]) for member, family in pairs]
+        for doc, pairs in removals(families).items()
     }
 
 
@@ -88,8 +92,8 @@ def plan(result: ScanResult, kinds: set[str]) -> dict[str, list[Removal]]:
 
 def plan_document(doc: str, text: str, explained: Explained, kinds: set[str]) -> list[Removal]:
     """The removals of one document's text, from what families explain in it."""
-    chosen: list[tuple[int, int, str, str]] = []
-    for member, family, kind in sorted(explained, key=lambda mfk: (mfk[0].start, -mfk[0].end)):
+    chosen: list[tuple[int, int, str, str, list[dict[str, object]]]] = []
+    for member, family, kind, why in sorted(explained, key=lambda mfk: (mfk[0].start, -mfk[0].end)):
         if kind not in kinds:
             continue
         start, end = _whole_line(text, member)
@@ -97,8 +101,8 @@ def plan_document(doc: str, text: str, explained: Explained, kinds: set[str]) ->
             if end <= chosen[-1][1]:
                 continue  # inside a removal already planned
             start = chosen[-1][1]
-        chosen.append((start, end, family, kind))
-    return [Removal(doc, s, e, family, kind, text[s:e]) for s, e, family, kind in chosen if e > s]
+        chosen.append((start, end, family, kind, why))
+    return [Removal(doc, s, e, family, kind, text[s:e], evidence=why) for s, e, family, kind, why in chosen if e > s]
 
 
 def _whole_line(text: str, member: Member) -> tuple[int, int]:
