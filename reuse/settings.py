@@ -21,7 +21,7 @@ UNITS: tuple[str, ...] = ("sentence", "paragraph")
 # built before refuses to mix with what this code makes. 3: the constants of diff, scan, audit and the
 # index query became fields. 4: boilerplate decided member by member, on repetition, how lines end and
 # the page's structure (stray_share, strong_share); a long line edited joins its source's family
-# (edit_similarity, edit_min_tokens).
+# (edit_similarity, edit_min_tokens); short lines between furniture are furniture (context_max_chars).
 ALGORITHM_VERSION = 4
 
 
@@ -136,6 +136,8 @@ class Settings:
     stray_share: float = 0.05
     """Most share of a family of open lines that may end a sentence and the family still be furniture
     (those members are content); of a family of labels (问：) that may not end as a label."""
+    context_max_chars: int = 40
+    """Longest line (in characters) that standing between furniture lines makes furniture (group.context)."""
     strong_share: float = 0.5
     """Share of the corpus's documents from which a furniture line's repetition outweighs a page's
     structure that places it inside the main content."""
@@ -232,6 +234,7 @@ _POSITIVE = (
     "min_frame",
     "edit_min_tokens",
     "template_members",
+    "context_max_chars",
     "furniture_min_docs",
     "furniture_max_docs",
     "mixed_min_chars",

@@ -139,7 +139,8 @@ def test_the_development_corpora_are_the_same_on_the_cluster(address: str, tmp_p
         if os.environ.get("CI"):
             pytest.fail(f"{SHARED} is absent: CI must have it")
         pytest.skip(f"development corpora absent at {SHARED} (a fresh clone has no ../shared)")
-    for name in ("xinwenlianbo", "mfa/html"):
+    evidence: dict[str, set[str]] = {}
+    for name in ("xinwenlianbo", "mfa/html", "mfa/text"):
         here, there = tmp_path / "here.json", tmp_path / "there.json"
         assert _cli("audit", str(SHARED / name), "--format", "json", "-o", str(here))[0] == 0
         assert _cli("audit", str(SHARED / name), "--format", "json", "-o", str(there), "--cluster", address)[0] == 0
@@ -147,6 +148,10 @@ def test_the_development_corpora_are_the_same_on_the_cluster(address: str, tmp_p
         assert _cli("scan", str(SHARED / name), "--format", "json", "-o", str(here))[0] == 0
         assert _cli("scan", str(SHARED / name), "--format", "json", "-o", str(there), "--cluster", address)[0] == 0
         assert here.read_bytes() == there.read_bytes(), name
+        families = json.loads(here.read_text(encoding="utf-8"))["families"]
+        evidence[name] = {e["kind"] for f in families for e in f["members"][0]["evidence"]}
+    # Every kind of evidence went through both paths: structure (HTML), context (the naive scrape).
+    assert {"structure", "repetition"} <= evidence["mfa/html"] and "context" in evidence["mfa/text"]
 
 
 def test_bad_input_on_a_worker_is_the_same_one_line_error(address: str, mixed: Path, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from reuse.commands.scan import _covered, explained_ranges, frequent_hashes, removals, scan
+from reuse.commands.scan import FEW, _covered, explained_ranges, frequent_hashes, removals, scan
 from reuse.group.templates import one_line
 from reuse.load.corpus import load_corpus
 from reuse.reports import json_layout
@@ -158,9 +158,11 @@ def test_shares_count_what_clean_removes(seeds_scan) -> None:  # type: ignore[no
     for doc, pairs in removals(seeds_scan.families).items():
         for member, family in pairs:
             from_removals.setdefault(doc, {}).setdefault(family.kind, []).append((member.start, member.end))
-    ranges = explained_ranges(seeds_scan.families)
+    ranges = explained_ranges(seeds_scan.families, len(seeds_scan.documents), seeds_scan.settings)
     assert set(ranges) == set(from_removals)
     for doc, kinds in ranges.items():
+        few = kinds.pop(FEW)  # reused in few documents, or in many: reused
+        kinds = {**kinds, "reused": kinds["reused"] + few}
         assert {k: sorted(v) for k, v in kinds.items() if v} == {k: sorted(v) for k, v in from_removals[doc].items()}
 
 
@@ -169,11 +171,11 @@ def test_explained_rows_by_chunk_give_the_same_ranges(seeds_scan) -> None:  # ty
     from reuse.commands.on_cluster import _explained_by_chunk
     from reuse.commands.scan import ranges_by_kind
 
-    ranges = explained_ranges(seeds_scan.families)
+    ranges = explained_ranges(seeds_scan.families, len(seeds_scan.documents), seeds_scan.settings)
     ids = sorted(d.id for d in seeds_scan.documents)
     order = {doc: i for i, doc in enumerate(ids)}
     chunk_of = np.array([i % 2 for i in range(len(ids))], dtype=np.int64)
-    per_chunk = _explained_by_chunk(seeds_scan.families, order, chunk_of, 2)
+    per_chunk = _explained_by_chunk(seeds_scan.families, order, chunk_of, 2, seeds_scan.settings)
     assert sum(len(rows) for rows in per_chunk) == sum(len(v) for kinds in ranges.values() for v in kinds.values())
     for c, rows in enumerate(per_chunk):
         assert set(chunk_of[rows[:, 0]].tolist()) <= {c}

@@ -3,6 +3,7 @@ decides with it."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from hypothesis import given
@@ -16,7 +17,9 @@ from reuse.load.structure import main_ranges, placed_lines, share_inside
 
 
 @hsettings(max_examples=300, deadline=None)
-@given(st.text(max_size=80), st.lists(st.tuples(st.integers(0, 80), st.integers(0, 80)), max_size=6), st.text(max_size=8))
+@given(
+    st.text(max_size=80), st.lists(st.tuples(st.integers(0, 80), st.integers(0, 80)), max_size=6), st.text(max_size=8)
+)
 def test_placed_lines_are_the_lines_in_order_with_white_space_ignored(
     text: str, cuts: list[tuple[int, int]], stray: str
 ) -> None:
@@ -25,7 +28,7 @@ def test_placed_lines_are_the_lines_in_order_with_white_space_ignored(
     lines = [text[min(a, b) : max(a, b)] for a, b in cuts] + [stray]
     placed = placed_lines(text, lines)
     assert all(0 <= s < e <= len(text) for s, e in placed)
-    assert all(a[1] <= b[0] for a, b in zip(placed, placed[1:]))
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(placed))
     compact_lines = {"".join(line.split()) for line in lines} - {""}
     for s, e in placed:
         assert "".join(text[s:e].split()) in compact_lines

@@ -9,6 +9,7 @@ import numpy as np
 
 from reuse.commands.scan import DocumentReport, ScanResult
 from reuse.group.classify import TERMINAL
+from reuse.group.context import CONTEXT
 from reuse.group.families import Family
 from reuse.group.union_find import UnionFind
 from reuse.kinds import BOILERPLATE
@@ -104,10 +105,11 @@ def duplicate_facts(docs: list[PreparedDocument], settings: Settings) -> tuple[l
 
 
 def repeat_counts(families: list[Family]) -> dict[str, int]:
-    """Per document, copies beyond the first of any family's passage inside it, whatever the family's kind."""
+    """Per document, copies beyond the first of any family's passage inside it, whatever the family's kind.
+    The families of lines that context made furniture are not counted: their lines are in families already."""
     repeats: dict[str, int] = {}
     for family in families:
-        if family.level == "span":
+        if family.level == "span" or CONTEXT in family.evidence:
             continue
         per_doc: dict[str, int] = {}
         for m in family.members:

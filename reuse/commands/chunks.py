@@ -18,10 +18,11 @@ import numpy as np
 
 from reuse.commands.audit import DocumentAudit, document_audit, duplicate_facts
 from reuse.commands.clean import CleanCopy, Explained, cleaned_copies, write_cleaned
-from reuse.commands.scan import DocumentReport, document_report, ranges_by_kind
+from reuse.commands.scan import DocumentReport, ranges_by_kind, report_in_context
 from reuse.commands.unit_tables import PASSAGE_BITS, UnitTable
 from reuse.errors import InputError
 from reuse.group.classify import INTRODUCES, SENTENCE, line_ending
+from reuse.group.context import Flip
 from reuse.group.spans import opens_paragraph, spans_of_document
 from reuse.group.units import (
     Unit,
@@ -260,9 +261,14 @@ def member_texts(chunk: Chunk, wanted: list[tuple[str, int, int]]) -> list[str]:
     return [texts[doc][start:end] for doc, start, end in wanted]
 
 
-Finished = tuple[list[DocumentReport], list[DocumentAudit], list[str], np.ndarray, np.ndarray, list[str]]
+ContextFlips = tuple[str, list[Flip], list[str]]
+"""A document's id, the lines context made furniture in it (group.context), and their texts."""
+
+Finished = tuple[
+    list[DocumentReport], list[DocumentAudit], list[str], np.ndarray, np.ndarray, list[str], list[ContextFlips]
+]
 """Each document's scan report; for an audit, also its audit, normalized-text digest, MinHash and
-whether it has shingles; the texts of the members asked for."""
+whether it has shingles; the texts of the members asked for; the lines context made furniture."""
 
 
 @without_cyclic_gc
@@ -283,18 +289,21 @@ def finish(
     docs = np.array(gidx, dtype=np.int64)
     bounds = np.searchsorted(explained[:, 0], docs, side="left")
     ends = np.searchsorted(explained[:, 0], docs, side="right")
-    reports = [
-        document_report(doc, ranges_by_kind(explained[a:b, 1:]) if b > a else None)
-        for doc, a, b in zip(chunk.prepared, bounds.tolist(), ends.tolist())
-    ]
+    reports: list[DocumentReport] = []
+    flipped: list[ContextFlips] = []
+    for doc, a, b in zip(chunk.prepared, bounds.tolist(), ends.tolist()):
+        report, flips = report_in_context(doc, ranges_by_kind(explained[a:b, 1:]) if b > a else None, settings)
+        reports.append(report)
+        if flips:
+            flipped.append((doc.id, flips, [doc.text[start:end] for _, start, end, _ in flips]))
     # The client needs the shares; the ranges behind them (as many as the families' members) stay here.
     light = [replace(report, intervals={}) for report in reports]
     if repeats is None:
         empty = np.zeros((0, settings.num_perm), dtype=np.uint32)
-        return light, [], [], empty, np.zeros(0, dtype=bool), texts
+        return light, [], [], empty, np.zeros(0, dtype=bool), texts, flipped
     audits = [document_audit(doc, r, repeats.get(doc.id, 0), settings) for doc, r in zip(chunk.prepared, reports)]
     digests, signatures, usable = duplicate_facts(chunk.prepared, settings)
-    return light, audits, digests, signatures, usable, texts
+    return light, audits, digests, signatures, usable, texts, flipped
 
 
 Cleaned = tuple[list[bytes], list[list[str]], tuple[str, str] | None]

@@ -75,11 +75,8 @@ Explained = list[tuple[Member, str, str, list[dict[str, object]]]]
 
 def explained_members(families: list[Family]) -> dict[str, Explained]:
     """Per document, the members `clean` may remove (see `removals`), with their family's id, kind and evidence."""
-    evidence = {id(family): [e.as_json() for e in family.evidence] for family in families}
-    return {
-        doc: [(member, family.id, family.kind, evidence[id(family)]) for member, family in pairs]
-        for doc, pairs in removals(families).items()
-    }
+    why = {id(family): [e.as_json() for e in family.evidence] for family in families}
+    return {doc: [(m, f.id, f.kind, why[id(f)]) for m, f in pairs] for doc, pairs in removals(families).items()}
 
 
 def plan(result: ScanResult, kinds: set[str]) -> dict[str, list[Removal]]:

@@ -39,13 +39,14 @@ from reuse.commands.chunk_store import ChunkRef
 from reuse.commands.chunks import Finished
 from reuse.commands.clean import CleanCopy, explained_members, prepare_out_dir
 from reuse.commands.cluster_tasks import Tasks, finish_packed, packed, release
-from reuse.commands.scan import ScanResult, explained_columns
+from reuse.commands.scan import EXPLAINING, ScanResult, explained_columns, explaining
 from reuse.commands.unit_tables import UnitRecord
 from reuse.errors import InputError
+from reuse.group.context import context_families
 from reuse.group.families import Family, Level, describe, described_members
 from reuse.group.members import Members
 from reuse.group.union_find import UnionFind
-from reuse.kinds import BOILERPLATE, KINDS
+from reuse.kinds import BOILERPLATE
 from reuse.load.corpus import InputOptions, Skipped, Source, checked_listing, worker_sources
 from reuse.runtime.gc_pause import without_cyclic_gc
 from reuse.runtime.stopwatch import Stopwatch
@@ -182,7 +183,7 @@ def _scan(
     stopwatch.progress.start("per-document shares")
     by_id = {doc_id: chunk_of[g] for doc_id, g in order.items()}
     wanted = _wanted(families, by_id, len(futures), settings)
-    explained = _explained_by_chunk(families, order, run.chunk_of, len(futures))
+    explained = _explained_by_chunk(families, order, run.chunk_of, len(futures), settings)
     repeats = repeat_counts(families) if for_audit else None
     by_gidx = sorted(order, key=order.__getitem__)
     chunk_ids = [[by_gidx[i] for i in g] for g in gidx]
@@ -207,6 +208,11 @@ def _scan(
     stopwatch.lap("per-document shares, and the texts of family members")
     stopwatch.progress.start("family texts and templates")
     texts = {where: text for c, part in enumerate(finished) for where, text in zip(wanted[c], part[5])}
+    flips = {doc: found for part in finished for doc, found, _ in part[6]}
+    for part in finished:
+        for doc, found, flipped_texts in part[6]:
+            texts.update({(doc, start, end): text for (_, start, end, _), text in zip(found, flipped_texts)})
+    families += context_families(flips)
     describe(families, lambda m: texts[(m.doc, m.start, m.end)], settings)
     stopwatch.lap("family texts and templates")
     result = ScanResult(settings, reports, families, skipped_list, [], stopwatch)
@@ -313,16 +319,17 @@ def _span_families(
 
 
 def _explained_by_chunk(
-    families: list[Family], order: dict[str, int], chunk_of: np.ndarray, count: int
+    families: list[Family], order: dict[str, int], chunk_of: np.ndarray, count: int, settings: Settings
 ) -> list[np.ndarray]:
-    """scan.explained_ranges as rows of (document's index in the corpus, kind's place in KINDS, start, end),
+    """scan.explained_ranges as rows of (document's index in the corpus, key's place in EXPLAINING, start, end),
     split by chunk: a corpus has millions, which as tuples in dictionaries cost the command 130 bytes each."""
     rows = [np.zeros((0, 4), dtype=np.int64)]
     for family in families:
         docs, ranges = explained_columns(family)
         if docs:
             where = np.fromiter(map(order.__getitem__, docs), dtype=np.int64, count=len(docs))
-            kind = np.full(len(docs), KINDS.index(family.kind), dtype=np.int64)
+            key = EXPLAINING.index(explaining(family, len(order), settings))
+            kind = np.full(len(docs), key, dtype=np.int64)
             rows.append(np.column_stack((where, kind, ranges)))
     return partitions.by_chunk(np.concatenate(rows), chunk_of, count)
 

@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from reuse.group.families import Family, FamilyFinder
+from reuse.group.classify import common_threshold
+from reuse.group.context import Flip, context_families, context_flips, context_ranges
+from reuse.group.families import Family, FamilyFinder, describe_texts, number
 from reuse.group.members import Member
-from reuse.kinds import KINDS, NEW, REPEAT
+from reuse.kinds import BOILERPLATE, KINDS, NEW, REPEAT, REUSED
 from reuse.load.corpus import Corpus, Skipped
 from reuse.load.document import Document
 from reuse.runtime.gc_pause import no_cyclic_gc
@@ -109,26 +111,54 @@ def explained_columns(family: Family) -> tuple[list[str], np.ndarray]:
     return (docs, rows) if at is None else ([docs[i] for i in at], rows[at])
 
 
-def explained_ranges(families: list[Family]) -> dict[str, dict[str, list[tuple[int, int]]]]:
-    """Per document and kind, the ranges that `removals` gives (every copy of a repeat but the first)."""
+FEW = "reused in few documents"
+"""The ranges of reused families in fewer documents than furniture is in (classify.common_threshold):
+counted as reused, and the lines that context may still make furniture (group.context)."""
+EXPLAINING: tuple[str, ...] = (*KINDS, FEW)
+"""The keys of explained_ranges' entries: the kinds, and FEW."""
+
+
+def explaining(family: Family, n_docs: int, settings: Settings) -> str:
+    """Under which key of EXPLAINING a family's members are explained ranges."""
+    if family.kind == REUSED and family.documents < common_threshold(n_docs, settings):
+        return FEW
+    return family.kind
+
+
+def explained_ranges(
+    families: list[Family], n_docs: int, settings: Settings
+) -> dict[str, dict[str, list[tuple[int, int]]]]:
+    """Per document and kind (EXPLAINING), the ranges that `removals` gives (every copy of a repeat but the
+    first)."""
     out: dict[str, dict[str, list[tuple[int, int]]]] = {}
     for family in families:
-        kind = family.kind
+        kind = explaining(family, n_docs, settings)
         docs, rows = explained_columns(family)
         for doc, (start, end) in zip(docs, rows.tolist()):
             by_kind = out.get(doc)
             if by_kind is None:
-                by_kind = out[doc] = {k: [] for k in KINDS}
+                by_kind = out[doc] = {k: [] for k in EXPLAINING}
             by_kind[kind].append((start, end))
     return out
 
 
 def ranges_by_kind(rows: np.ndarray) -> dict[str, list[tuple[int, int]]]:
-    """explained_ranges' entry of one document from its rows of (kind's place in KINDS, start, end)."""
-    by_kind: dict[str, list[tuple[int, int]]] = {k: [] for k in KINDS}
+    """explained_ranges' entry of one document from its rows of (key's place in EXPLAINING, start, end)."""
+    by_kind: dict[str, list[tuple[int, int]]] = {k: [] for k in EXPLAINING}
     for kind, start, end in rows.tolist():
-        by_kind[KINDS[kind]].append((start, end))
+        by_kind[EXPLAINING[kind]].append((start, end))
     return by_kind
+
+
+def report_in_context(
+    doc: PreparedDocument, by_kind: dict[str, list[tuple[int, int]]] | None, settings: Settings
+) -> tuple[DocumentReport, list[Flip]]:
+    """The document's report once context has had its say (group.context), and the lines it made furniture."""
+    flips = context_flips(doc, by_kind[BOILERPLATE] if by_kind else [], by_kind[FEW] if by_kind else [], settings)
+    if flips:
+        by_kind = {k: list(v) for k, v in by_kind.items()} if by_kind else {k: [] for k in EXPLAINING}
+        by_kind[BOILERPLATE] += context_ranges(flips)
+    return document_report(doc, by_kind), flips
 
 
 def document_report(doc: PreparedDocument, by_kind: dict[str, list[tuple[int, int]]] | None) -> DocumentReport:
@@ -139,7 +169,7 @@ def document_report(doc: PreparedDocument, by_kind: dict[str, list[tuple[int, in
     intervals: dict[str, list[tuple[int, int]]] = {}
     total = int(in_passage.sum())
     for kind in KINDS:  # in order of precedence: a character counts once, for the first kind
-        ranges = sorted(by_kind[kind]) if by_kind else []
+        ranges = sorted(by_kind[kind] + by_kind[FEW] if kind == REUSED else by_kind[kind]) if by_kind else []
         mask = _covered(length, ranges) & ~claimed if ranges else np.zeros(length, dtype=bool)
         claimed |= mask
         shares[kind] = round(int(mask.sum()) / total, 4) if total else 0.0
@@ -220,7 +250,17 @@ def _scan(corpus: Corpus, settings: Settings, jobs: int, for_audit: bool, stopwa
     del runs, pending
     stopwatch.lap("shingle document frequencies")
     families = finder.finish(frequent, jobs, stopwatch)
-    explained = explained_ranges(families)
-    reports = [document_report(sd, explained.get(sd.id)) for sd in prepared]
+    explained = explained_ranges(families, len(prepared), settings)
+    flips: dict[str, list[Flip]] = {}
+    reports = []
+    for sd in prepared:
+        report, flips[sd.id] = report_in_context(sd, explained.get(sd.id), settings)
+        reports.append(report)
+    found = context_families(flips)
+    if found:
+        texts = {sd.id: sd.text for sd in prepared}
+        describe_texts(found, lambda m: texts[m.doc][m.start : m.end], settings)
+        families += found
+        number(families)
     stopwatch.lap("per-document shares")
     return ScanResult(settings, reports, families, list(corpus.skipped), prepared, stopwatch)

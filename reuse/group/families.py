@@ -242,10 +242,20 @@ def described_members(family: Family, settings: Settings) -> list[Member]:
 
 def describe(families: list[Family], text_of: Callable[[Member], str], settings: Settings) -> None:
     """Representative text, template with slots, and ids in a stable order; text_of(m): a member's text."""
+    describe_texts(families, text_of, settings)
+    number(families)
+
+
+def describe_texts(families: list[Family], text_of: Callable[[Member], str], settings: Settings) -> None:
+    """Representative text and template with slots of each family."""
     for f in families:
         texts = [text_of(m) for m in described_members(f, settings)]
         f.text = texts[0]
         f.template = template_text(texts, settings)
+
+
+def number(families: list[Family]) -> None:
+    """Families sorted in a stable order (kind, documents, occurrences, text, first member) and given ids."""
     order = {kind: i for i, kind in enumerate(KINDS)}
     families.sort(key=lambda f: (order[f.kind], -f.documents, -f.occurrences, f.text, f.members[0]))
     for number, f in enumerate(families, 1):

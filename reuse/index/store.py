@@ -20,7 +20,8 @@ import numpy as np
 from reuse.errors import IndexStoreError, SettingsError
 from reuse.settings import ALGORITHM_VERSION, FIELDS, Settings
 from reuse.sketch.candidates import stable_band_keys
-from reuse.sketch.prepared import PreparedDocument, passage_key
+from reuse.sketch.keys import passage_key
+from reuse.sketch.prepared import PreparedDocument
 
 if TYPE_CHECKING:
     from typing_extensions import Self  # typing.Self from Python 3.11 on

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import re
 import sys
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,6 +28,7 @@ from reuse.load.document import Document
 from reuse.runtime.memory import SetAside
 from reuse.settings import Settings
 from reuse.sketch.candidates import sorted_unique, stable_band_keys
+from reuse.sketch.keys import key_hash, passage_key
 from reuse.sketch.shingle import Tokens, passage_shingles, passage_weights
 from reuse.sketch.signature import signatures
 from reuse.text.normalize import SPACE, converter, normalize
@@ -322,22 +321,6 @@ class PreparedDocument:
     def _signatures(self) -> np.ndarray:
         shingles = self.shingles()
         return signatures(shingles.hashes, shingles.passages, len(self), self.settings.num_perm, self.settings.seed)
-
-
-def fallback_key(text: str) -> str:
-    """Key of a passage with no letters or digits (---, ■): its compatibility form, spaces folded."""
-    return "\x00" + re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
-
-
-def key_hash(key: str) -> int:
-    """A stable signed 64-bit hash of a passage's exact-match key (an SQLite INTEGER in an index)."""
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
-
-
-def passage_key(normalized: str, lo: int, hi: int, text: str, start: int, end: int) -> str:
-    """Exact-match key of the passage text[start:end], normalized as normalized[lo:hi]: its normalized
-    text, or its shape when that is empty."""
-    return normalized[lo:hi] or fallback_key(text[start:end])
 
 
 def passage_ranges(normalized: Normalized, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
