@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from reuse.commands.scan import DocumentReport, ScanResult
-from reuse.group.classify import TERMINAL
 from reuse.group.context import CONTEXT
+from reuse.group.endings import TERMINAL
 from reuse.group.families import Family
 from reuse.group.union_find import UnionFind
 from reuse.kinds import BOILERPLATE

@@ -21,8 +21,8 @@ from reuse.commands.clean import CleanCopy, Explained, cleaned_copies, write_cle
 from reuse.commands.scan import DocumentReport, ranges_by_kind, report_in_context
 from reuse.commands.unit_tables import PASSAGE_BITS, UnitTable
 from reuse.errors import InputError
-from reuse.group.classify import INTRODUCES, SENTENCE, line_ending
 from reuse.group.context import Flip
+from reuse.group.endings import INTRODUCES, SENTENCE, line_ending
 from reuse.group.spans import opens_paragraph, spans_of_document
 from reuse.group.units import (
     Unit,
@@ -147,7 +147,14 @@ def _records(chunk: Chunk, gidx: list[int], units: list[Unit], settings: Setting
     ints[:, 6] = (ints[:, 0] << PASSAGE_BITS) | ints[:, 1]
     flags = np.array(
         [
-            (u.whole_line, u.headline, *_ends(line_ending(docs[u.doc].text, u.start, u.end)), u.inside, u.outside)
+            (
+                u.whole_line,
+                u.headline,
+                *_ends(line_ending(docs[u.doc].text, u.start, u.end)),
+                u.inside,
+                u.outside,
+                u.amid,
+            )
             for u in units
         ],
         dtype=bool,

@@ -16,7 +16,8 @@ import numpy as np
 
 from reuse.commands.chunks import Covered, SpanRecord
 from reuse.commands.unit_tables import OUTSIDE, UnitRecord, UnitTable
-from reuse.group.classify import INTRODUCES, SENTENCE, unit_decisions
+from reuse.group.classify import unit_decisions
+from reuse.group.endings import INTRODUCES, SENTENCE
 from reuse.group.families import Family, Level, decided_families, span_family
 from reuse.group.members import Member
 from reuse.group.templates import one_line

@@ -28,7 +28,7 @@ class UnitRecord(Unit):
 
 
 _INTS = ("doc", "first", "last", "start", "end", "paragraph", "order", "lines")
-_FLAGS = ("whole_line", "headline", "terminal", "label", "inside", "outside")
+_FLAGS = ("whole_line", "headline", "terminal", "label", "inside", "outside", "amid")
 OUTSIDE = _FLAGS.index("outside")
 
 
@@ -40,7 +40,7 @@ class UnitTable:
     ints: np.ndarray
     """(n, 8) int64: doc (index in the corpus), first, last, start, end, paragraph, order, lines."""
     flags: np.ndarray
-    """(n, 6) bool: whole_line, headline, terminal, label, inside, outside."""
+    """(n, 7) bool: whole_line, headline, terminal, label, inside, outside, amid."""
     keys: list[str]
     doc_ids: list[str]
     signed: np.ndarray
@@ -59,9 +59,9 @@ class UnitTable:
 
     def record(self, i: int) -> UnitRecord:
         doc, first, last, start, end, paragraph, order, lines = self.ints[i].tolist()
-        whole_line, headline, terminal, label, inside, outside = self.flags[i].tolist()
+        whole_line, headline, terminal, label, inside, outside, amid = self.flags[i].tolist()
         return UnitRecord(
-            doc, first, last, start, end, self.keys[i], paragraph, whole_line, headline, inside, outside,
+            doc, first, last, start, end, self.keys[i], paragraph, whole_line, headline, inside, outside, amid,
             self.doc_ids[i], order, terminal, label, lines,
         )  # fmt: skip
 

@@ -7,12 +7,12 @@ open their paragraphs in a large share of the corpus.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final, TypeVar
+from typing import TypeVar
 
+from reuse.group.endings import INTRODUCES, SENTENCE
 from reuse.group.units import Unit
 from reuse.kinds import BOILERPLATE, FORMULA, REPEAT, REUSED, Kind
 from reuse.settings import Settings
@@ -21,20 +21,6 @@ U = TypeVar("U", bound=Unit)
 
 LineCounts = Sequence[int] | Mapping[int, int]
 """The number of lines of each document, by the index units know it by."""
-
-TERMINAL = re.compile(r"[。！？!?….;；]['\"”’」』)）\]】》]*\s*$")
-"""The end of a sentence (with its closing quotes and brackets): furniture is open-ended."""
-LABEL = re.compile(r"[:：]\s*$")
-"""The end of a label that introduces what follows it (问：, Q:, 来源：)."""
-SENTENCE: Final = "sentence"
-INTRODUCES: Final = "label"
-
-
-def line_ending(text: str, start: int, end: int) -> str:
-    """How text[start:end] ends: SENTENCE, INTRODUCES (a label), or "" (open, as furniture is)."""
-    if TERMINAL.search(text, start, end) is not None:
-        return SENTENCE
-    return INTRODUCES if LABEL.search(text, start, end) is not None else ""
 
 
 def common_threshold(n_docs: int, settings: Settings) -> int:
@@ -163,7 +149,10 @@ def _by_repetition(
         if same_place and not common:
             why.append(Evidence("position", place="same line"))
         furniture = Decision(BOILERPLATE, tuple(why))
-        return [Decision(REUSED) if end else furniture for end in ends]
+        # A member standing amid content (a line between two sentences of text) is content that reads the
+        # same, unless the repetition is strong: on most of the corpus's pages.
+        strong = len(in_docs) > settings.strong_share * n_docs
+        return [Decision(REUSED) if end or (u.amid and not strong) else furniture for u, end in zip(members, ends)]
     # A line repeated exactly at a page's edge in the pages it is on is furniture (a slogan, a
     # breadcrumb, a footer); titles sit just below and are content, even when two pages share one. Most
     # members (same_place) suffice: a copy of a page with its lines reordered moves the slogan off its

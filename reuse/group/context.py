@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from reuse.group.classify import SENTENCE, Evidence, line_ending
+from reuse.group.classify import Evidence
+from reuse.group.endings import SENTENCE, line_ending
 from reuse.group.families import Family
 from reuse.group.members import Member, Members
 from reuse.group.units import line_core

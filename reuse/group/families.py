@@ -22,7 +22,8 @@ from typing import Literal, TypeVar
 
 import numpy as np
 
-from reuse.group.classify import Decision, Evidence, line_ending, span_kind, unit_decisions
+from reuse.group.classify import Decision, Evidence, span_kind, unit_decisions
+from reuse.group.endings import line_ending
 from reuse.group.members import Member, Members
 from reuse.group.spans import document_spans, opens_paragraph
 from reuse.group.templates import one_line, template_text

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from reuse.group.classify import LABEL
+from reuse.group.endings import LABEL
 from reuse.load.structure import share_inside
 from reuse.runtime.parallel import parallel_map, shared
 from reuse.settings import Settings

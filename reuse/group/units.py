@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from reuse.group.endings import SENTENCE, line_ending
 from reuse.load.structure import share_inside
 from reuse.settings import Settings
 from reuse.sketch.candidates import pairs_within_groups, stable_band_keys
@@ -43,6 +44,8 @@ class Unit:
     inside: bool = False
     outside: bool = False
     """Its page's structure puts the line inside, or outside, the main content (neither: nothing known)."""
+    amid: bool = False
+    """The lines before and after it on its page are content: long, and each ends a sentence."""
 
 
 def new_lines() -> Lines:
@@ -86,7 +89,18 @@ def paragraph_units(doc: PreparedDocument, d: int) -> list[Unit]:
         for u in units:
             inside = share_inside(main, u.start, u.end) * 2 > 1
             u.inside, u.outside = inside, not inside
+    longest, source = doc.settings.context_max_chars, doc.text
+    # How a line ends is in its last characters: a window, not a search through the whole line.
+    content = [
+        u.end - u.start > longest and line_ending(source, max(u.start, u.end - _TAIL), u.end) == SENTENCE for u in units
+    ]
+    for k in range(1, len(units) - 1):
+        units[k].amid = content[k - 1] and content[k + 1]
     return units
+
+
+_TAIL = 16
+"""Characters at a line's end that say how it ends (the mark, closing quotes and brackets, spaces)."""
 
 
 def sentence_units(docs: list[PreparedDocument], in_family: list[np.ndarray], lines: Lines) -> list[Unit]:

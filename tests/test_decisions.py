@@ -1,0 +1,90 @@
+"""Boilerplate decided member by member: the classes of mistakes the real pages showed, each on a small
+corpus made for it (the mfa gate measures them on real pages)."""
+
+from __future__ import annotations
+
+from reuse.commands.scan import ScanResult, scan
+from reuse.load.corpus import Corpus
+from reuse.load.document import Document
+
+CONTENT = [
+    "两国元首就共同关心的国际和地区问题深入交换了意见，同意进一步深化经贸、能源、科技等各领域务实合作。",
+    "双方表示，愿共同维护地区和平稳定，推动构建人类命运共同体，为动荡变革的世界注入更多稳定性和正能量。",
+    "会谈后，两国元首共同签署并发表联合声明，见证了经贸、科技、人文、地方等领域多项合作文件的交换。",
+    "中方高度评价双方关系取得的历史性成就，愿同对方一道，推动双边关系沿着正确方向持续健康稳定向前发展。",
+]
+TITLES = [
+    "习近平会见来访外长",
+    "王毅同美国国务卿通电话",
+    "外交部举行中外媒体吹风会",
+    "李强出席经贸论坛开幕式",
+    "丁薛祥会见代表团",
+    "赵乐际同议长会谈",
+    "韩正出席国庆招待会",
+    "蔡奇会见政党代表团",
+    "王沪宁会见宗教领袖",
+    "李希出席纪念大会",
+]
+
+
+def _scan(pages: dict[str, str]) -> ScanResult:
+    return scan(Corpus([Document(name, text, name) for name, text in sorted(pages.items())]), jobs=1)
+
+
+def _kinds_of(result: ScanResult, doc: str, text: str) -> set[str]:
+    """The kinds and evidence of the families holding the line `text` of doc."""
+    body = next(p.text for p in result.prepared if p.id == doc)
+    found = set()
+    for family in result.families:
+        for m in family.members:
+            if m.doc == doc and body[m.start : m.end] == text:
+                found.add(family.kind + "".join(f"+{e.kind}" for e in family.evidence))
+    return found
+
+
+def _page(n: int, middle: list[str], top: str = "首页 > 新闻 > 外交动态", bottom: str = "版权所有 本网站") -> str:
+    return "\n".join([top, TITLES[n % len(TITLES)], *middle, bottom]) + "\n"
+
+
+def test_a_line_amid_content_is_content_though_the_same_text_is_furniture_elsewhere() -> None:
+    """The font-size widget's `中` is furniture on the pages that have the widget; a `中` standing between two
+    sentences of text on another page is content (a family of its own), since the widget is on fewer
+    than half the pages."""
+    pages = {f"p{n}.txt": _page(n, ["大", "中", "小", CONTENT[n % 4], CONTENT[(n + 1) % 4]]) for n in range(4)}
+    pages |= {f"q{n}.txt": _page(n + 4, [CONTENT[n % 4], CONTENT[(n + 2) % 4]]) for n in range(7)}
+    pages["r.txt"] = _page(9, [CONTENT[0], "中", CONTENT[1]])
+    result = _scan(pages)
+    assert _kinds_of(result, "p0.txt", "中") == {"boilerplate+repetition"}
+    assert _kinds_of(result, "r.txt", "中") == {"reused"}
+
+
+def test_a_member_that_ends_a_sentence_is_content_among_furniture_that_never_does() -> None:
+    pages = {f"p{n}.txt": _page(n, ["活动", CONTENT[n % 4], CONTENT[(n + 1) % 4]]) for n in range(20)}
+    pages["r.txt"] = _page(30, [CONTENT[2], "活动。", CONTENT[3]])
+    result = _scan(pages)
+    assert _kinds_of(result, "p3.txt", "活动") == {"boilerplate+repetition"}
+    assert _kinds_of(result, "r.txt", "活动。") == {"reused"}
+
+
+def test_speaker_labels_recurring_within_pages_are_content_and_a_source_label_is_furniture() -> None:
+    pages = {
+        f"p{n}.txt": _page(n, ["来源：", "问：", CONTENT[n % 4], "答：", CONTENT[(n + 1) % 4], "问：", CONTENT[2]])
+        for n in range(6)
+    }
+    result = _scan(pages)
+    assert _kinds_of(result, "p1.txt", "问：") == {"reused"}
+    assert _kinds_of(result, "p1.txt", "来源：") == {"boilerplate+repetition"}
+
+
+def test_a_short_line_between_furniture_lines_is_furniture_by_context_but_not_the_title() -> None:
+    """A related-links entry on two pages of ten (too few to count by repetition), between furniture lines,
+    is furniture with evidence `context`; the page's title, under the breadcrumb, stays content."""
+    links = "相关新闻"
+    pages = {}
+    for n in range(10):
+        entry = ["外交部发言人就某国局势答记者问"] if n < 2 else []
+        middle = [CONTENT[n % 4], CONTENT[(n + 1) % 4], links, *entry, "打印本页"]
+        pages[f"p{n}.txt"] = _page(n, middle)
+    result = _scan(pages)
+    assert _kinds_of(result, "p0.txt", "外交部发言人就某国局势答记者问") >= {"boilerplate+context"}
+    assert not any(k.startswith("boilerplate") for k in _kinds_of(result, "p0.txt", TITLES[0]))
