@@ -3,6 +3,10 @@ corpus made for it (the mfa gate measures them on real pages)."""
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
 from reuse.commands.scan import ScanResult, scan
 from reuse.load.corpus import Corpus
 from reuse.load.document import Document
@@ -88,3 +92,13 @@ def test_a_short_line_between_furniture_lines_is_furniture_by_context_but_not_th
     result = _scan(pages)
     assert _kinds_of(result, "p0.txt", "外交部发言人就某国局势答记者问") >= {"boilerplate+context"}
     assert not any(k.startswith("boilerplate") for k in _kinds_of(result, "p0.txt", TITLES[0]))
+
+
+@hsettings(max_examples=500, deadline=None)
+@given(st.text(max_size=12), st.integers(0, 14), st.integers(0, 14))
+def test_line_ending_reads_the_last_character_as_the_patterns_would(text: str, start: int, end: int) -> None:
+    """Over all of Unicode: the quick path agrees with the anchored patterns it stands for."""
+    from reuse.group.endings import INTRODUCES, LABEL, SENTENCE, TERMINAL, line_ending
+
+    expected = SENTENCE if TERMINAL.search(text, start, end) else INTRODUCES if LABEL.search(text, start, end) else ""
+    assert line_ending(text, start, min(end, len(text))) == expected or end > len(text)

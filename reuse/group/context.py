@@ -37,21 +37,29 @@ def context_flips(
     """The lines of doc that context makes furniture, given the ranges its families call boilerplate, and
     reused (a line must be found on another page too: a line of one page between furniture lines is as
     often a headline whose story is missing as furniture)."""
+    boilerplate, reused = sorted(boilerplate), sorted(reused)
+    if not boilerplate or not reused:
+        return []  # nothing to stand between, or nothing found on another page: most documents
     bounds = doc.paragraph_bounds()
     if len(bounds) < 3:
         return []
     starts, ends = doc.starts.tolist(), doc.ends.tolist()
     lines = [(starts[first], ends[last]) for first, last in bounds]
-    flagged = _mostly_covered(lines, sorted(boilerplate))
-    elsewhere = _mostly_covered(lines, sorted(reused))
+    flagged = _mostly_covered(lines, boilerplate)
+    elsewhere = _mostly_covered(lines, reused)
+    dresses: dict[str, set[str]] | None = None  # the page's shorter lines by their core, made when first asked
+
+    def headline(k: int) -> bool:
+        nonlocal dresses
+        if dresses is None:
+            dresses = defaultdict(set)
+            for n, (start, end) in enumerate(lines):
+                if end - start <= _DRESSED * settings.context_max_chars:  # a contents entry may be longer
+                    key = _key(doc, *bounds[n])
+                    dresses[line_core(key)].add(key)
+        return len(dresses[line_core(_key(doc, *bounds[k]))]) > 1
+
     flips: list[Flip] = []
-    short = [_short_and_open(doc, start, end, settings) for start, end in lines]
-    dresses: dict[str, set[str]] = defaultdict(set)  # the page's short lines by their core: headlines
-    keys: dict[int, str] = {}
-    for k, (start, end) in enumerate(lines):
-        if end - start <= _DRESSED * settings.context_max_chars:  # a contents entry may be longer than its heading
-            keys[k] = _key(doc, *bounds[k])
-            dresses[line_core(keys[k])].add(keys[k])
     title_seen = False
     i = 0
     while i < len(lines):
@@ -61,15 +69,16 @@ def context_flips(
         j = i
         while j < len(lines) and not flagged[j]:
             j += 1
-        between = i > 0 and j < len(lines)
+        run = range(i, j)
         # A headline (its page carries its words in other dress: a contents entry) is content.
         if (
-            between
+            i > 0
+            and j < len(lines)
             and title_seen
-            and all(short[k] and elsewhere[k] and len(dresses[line_core(keys[k])]) == 1 for k in range(i, j))
+            and all(elsewhere[k] and _short_and_open(doc, *lines[k], settings) for k in run)
+            and not any(headline(k) for k in run)
         ):
-            for k in range(i, j):
-                flips.append((bounds[k][0], lines[k][0], lines[k][1], keys[k]))
+            flips += [(bounds[k][0], lines[k][0], lines[k][1], _key(doc, *bounds[k])) for k in run]
         title_seen = True
         i = j
     return flips
