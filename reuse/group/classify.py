@@ -1,7 +1,9 @@
-"""The kind of a family: boilerplate (site furniture), repeat (inside one document), reused, or formula.
+"""The kind of each member of a family: boilerplate (site furniture), repeat (inside one document), reused,
+or formula, and for boilerplate the evidence for it.
 
-Whole lines and sentences are told apart by where and how often they recur; spans by whether they
-open their paragraphs in a large share of the corpus.
+Whole lines and sentences are told apart by where and how often they recur, how they end, what stands
+around them and, for HTML, the page's structure; spans by whether they open their paragraphs in a large
+share of the corpus. Members decided alike make one family (families.decided_families).
 """
 
 from __future__ import annotations
