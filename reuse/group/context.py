@@ -35,8 +35,9 @@ def context_flips(
     settings: Settings,
 ) -> list[Flip]:
     """The lines of doc that context makes furniture, given the ranges its families call boilerplate, and
-    reused (a line must be found on another page too: a line of one page between furniture lines is as
-    often a headline whose story is missing as furniture)."""
+    those of reused families in fewer documents than furniture is in (scan.FEW): a line must be found on
+    another page too (a line of one page between furniture lines is as often a headline whose story is
+    missing as furniture), and a line recurring on many pages was judged by its repetition already."""
     boilerplate, reused = sorted(boilerplate), sorted(reused)
     if not boilerplate or not reused:
         return []  # nothing to stand between, or nothing found on another page: most documents
