@@ -360,6 +360,10 @@ def test_scan_page_filters_and_shows_a_document(browser: Any, run: Any, tmp_path
     page.fill("#filter", "")
     page.wait_for_timeout(400)
     assert families.count() == total
+    # A boilerplate family says why, in words, once opened.
+    boilerplate = page.locator("#families .family.k-boilerplate").first
+    boilerplate.locator("summary").click()
+    assert boilerplate.locator(".why").inner_text().startswith("Why boilerplate: repetition: in ")
     opened.screenshot("scan.png")
     opened.clean()
 

@@ -43,7 +43,7 @@ from reuse.commands.scan import EXPLAINING, ScanResult, explained_columns, expla
 from reuse.commands.unit_tables import UnitRecord
 from reuse.errors import InputError
 from reuse.group.context import context_families
-from reuse.group.families import Family, Level, describe, described_members
+from reuse.group.families import Family, Level, describe, described_members, settle_evidence
 from reuse.group.members import Members
 from reuse.group.union_find import UnionFind
 from reuse.kinds import BOILERPLATE
@@ -179,6 +179,7 @@ def _scan(
     stopwatch.progress.start("families of spans")
     covered = [a + b for a, b in zip(line_covered, sentence_covered)]
     families += _span_families(run, futures, gidx, covered, frequent, families, n_docs)
+    settle_evidence(families, n_docs)
     stopwatch.lap("families of spans")
     stopwatch.progress.start("per-document shares")
     by_id = {doc_id: chunk_of[g] for doc_id, g in order.items()}

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
 
 import numpy as np
@@ -105,6 +105,7 @@ class FamilyFinder:
         families += self._span_families(in_family, families, doc_index, frequent_hashes, jobs)
         stopwatch.lap("families of spans")
         stopwatch.progress.start("family texts and templates")
+        settle_evidence(families, len(docs))
         self._describe(families, doc_index)
         stopwatch.lap("family texts and templates")
         return families
@@ -222,6 +223,18 @@ def decided_families(
         )
         for rank, (decision, found) in enumerate(ranked)
     ]
+
+
+def settle_evidence(families: list[Family], n_docs: int) -> None:
+    """Repetition evidence as the families stand once spans have joined them (a metadata line fused with a
+    sentence joins its line's family after the line's decision): the documents and share a reader sees."""
+    for family in families:
+        if any(e.kind == "repetition" for e in family.evidence):
+            documents = family.documents
+            family.evidence = tuple(
+                replace(e, documents=documents, share=round(documents / n_docs, 4)) if e.kind == "repetition" else e
+                for e in family.evidence
+            )
 
 
 def span_family(

@@ -65,6 +65,7 @@
     summary.appendChild(el("span", "count", family.documents + " docs · " + family.occurrences + "×"));
     summary.appendChild(template(family.template, family.slots));
     details.appendChild(summary);
+    if (family.why) details.appendChild(el("p", "why", "Why boilerplate: " + family.why));
     details.addEventListener("toggle", () => {
       if (details.open && !details.querySelector(".members")) occurrences(family, details);
     }, { once: false });

@@ -14,6 +14,7 @@ from itertools import pairwise
 from typing import Any
 
 from reuse.commands.scan import SHARE_KINDS, DocumentReport, ScanResult
+from reuse.group.classify import Evidence
 from reuse.kinds import KINDS
 from reuse.reports.html.page import asset, page, settings_footer
 from reuse.reports.html.passages import share_bar
@@ -53,6 +54,23 @@ def _document(d: DocumentReport, text: str | None) -> dict[str, Any]:
     }
 
 
+def evidence_text(evidence: tuple[Evidence, ...]) -> str:
+    """Why a family's members are boilerplate, in words ("" for the other kinds)."""
+    words = {
+        "structure": "outside the page's main content",
+        "context": "between furniture lines on its page",
+    }
+    parts = []
+    for e in evidence:
+        if e.kind == "repetition":
+            parts.append(f"repetition: in {e.documents} documents ({e.share:.0%} of the corpus)")
+        elif e.kind == "position":
+            parts.append(f"position: {e.place} of the page" if e.place != "same line" else "position: same line")
+        else:
+            parts.append(f"{e.kind}: {words.get(e.kind, e.kind)}")
+    return "; ".join(parts)
+
+
 def page_data(result: ScanResult) -> dict[str, Any]:
     """What the page's script lays out."""
     texts = {p.id: p.text for p in result.prepared}  # none from a cluster, whose workers kept them
@@ -69,6 +87,7 @@ def page_data(result: ScanResult) -> dict[str, Any]:
                 "occurrences": f.occurrences,
                 "template": f.template or f.text,
                 "slots": f.template is not None,
+                "why": evidence_text(f.evidence),
                 "members": [
                     [position[doc], passage, start, end]
                     for doc, (passage, start, end) in zip(
