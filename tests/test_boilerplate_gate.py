@@ -59,3 +59,10 @@ def test_boilerplate_precision_and_recall(corpus_scan, labels: str, capsys: pyte
         print(f"\nboilerplate gate ({labels}): {n} lines, precision {precision:.3f}, recall {recall:.3f}")
     assert n >= 300
     assert precision >= PRECISION_FLOOR and recall >= RECALL_FLOOR
+
+
+def test_every_boilerplate_member_of_the_transcripts_says_why(corpus_scan) -> None:  # type: ignore[no-untyped-def]
+    """Every boilerplate family carries its evidence, and no other family does."""
+    assert any(f.kind == "boilerplate" for f in corpus_scan.families)
+    for f in corpus_scan.families:
+        assert bool(f.evidence) == (f.kind == "boilerplate"), f

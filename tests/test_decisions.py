@@ -102,3 +102,26 @@ def test_line_ending_reads_the_last_character_as_the_patterns_would(text: str, s
 
     expected = SENTENCE if TERMINAL.search(text, start, end) else INTRODUCES if LABEL.search(text, start, end) else ""
     assert line_ending(text, start, min(end, len(text))) == expected or end > len(text)
+
+
+def test_a_dateline_fused_into_its_sentence_says_it_opens_its_paragraph() -> None:
+    """Furniture fused into the sentence it opens is a boilerplate span whose evidence is its repetition and
+    its place: the start of its paragraph."""
+    news = [
+        "国家统计局今天发布数据，前三季度国内生产总值同比增长百分之五，就业形势总体稳定。",
+        "长江流域今年汛期降雨偏多，水利部门提前调度水库群，保障了沿岸城市的防洪安全。",
+        "第十五届全国运动会在广州开幕，来自各地的运动员将在三十四个大项中展开角逐。",
+        "科学家在南海发现一处新的深海冷泉生态系统，为研究海洋生命起源提供了新线索。",
+        "铁路部门开通多条跨境货运班列，连接中亚和欧洲，运输时间比海运缩短一半以上。",
+        "教育部印发通知，要求各地加强中小学生体育锻炼，保证每天一小时校园体育活动。",
+        "我国自主研制的大型客机完成高原试飞，验证了飞机在复杂气象条件下的各项性能。",
+        "冬小麦播种进入高峰期，农业农村部组织专家指导农民科学施肥，确保苗齐苗壮。",
+    ]
+    pages = {f"p{n}.txt": _page(n, [f"新华社北京六月一日电 {news[n]}", CONTENT[n % 4]]) for n in range(8)}
+    result = _scan(pages)
+    spans = [f for f in result.families if f.level == "span" and f.kind == "boilerplate"]
+    assert [f.text for f in spans] == ["新华社北京六月一日电"]
+    assert [(e.kind, e.documents, e.place) for e in spans[0].evidence] == [
+        ("repetition", 8, ""),
+        ("position", 0, "paragraph start"),
+    ]

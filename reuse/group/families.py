@@ -29,7 +29,7 @@ from reuse.group.spans import document_spans, opens_paragraph
 from reuse.group.templates import one_line, template_text
 from reuse.group.union_find import UnionFind
 from reuse.group.units import Unit, is_headline, line_core, near_candidates, new_lines, paragraph_units, sentence_units
-from reuse.kinds import KINDS, Kind
+from reuse.kinds import BOILERPLATE, KINDS, Kind
 from reuse.runtime.stopwatch import Stopwatch
 from reuse.settings import Settings
 from reuse.sketch.prepared import PreparedDocument
@@ -246,7 +246,11 @@ def span_family(
     if documents < 2:
         return None
     kind = span_kind(all(opens(m) for m in members), documents, n_docs, settings)
-    return Family(kind, "span", Members(members), keys={key})
+    why: tuple[Evidence, ...] = ()
+    if kind == BOILERPLATE:  # furniture fused into the sentence it opens (a dateline)
+        repeated = Evidence("repetition", documents, round(documents / n_docs, 4))
+        why = (repeated, Evidence("position", place="paragraph start"))
+    return Family(kind, "span", Members(members), keys={key}, evidence=why)
 
 
 def described_members(family: Family, settings: Settings) -> list[Member]:

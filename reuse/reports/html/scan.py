@@ -65,7 +65,8 @@ def evidence_text(evidence: tuple[Evidence, ...]) -> str:
         if e.kind == "repetition":
             parts.append(f"repetition: in {e.documents} documents ({e.share:.0%} of the corpus)")
         elif e.kind == "position":
-            parts.append(f"position: {e.place} of the page" if e.place != "same line" else "position: same line")
+            place = {"same line": "the same line of most pages", "paragraph start": "opens its paragraph"}
+            parts.append(f"position: {place.get(e.place, f'{e.place} of the page')}")
         else:
             parts.append(f"{e.kind}: {words.get(e.kind, e.kind)}")
     return "; ".join(parts)
