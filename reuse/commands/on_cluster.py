@@ -16,8 +16,9 @@ The stages, with what each reads and gives (M chunks of files, P partitions):
    partitions to the chunks, whose next level skips them).
 5. spans (per chunk → per key partition): spans of frequent shingles → span families, and spans joining
    a line or sentence family of the same key.
-6. finish (per chunk): each document's shares (and audit), and the few member texts that name each
-   family and its template; clean's copies, written by the workers. The client describes the families.
+6. finish (per chunk): the lines context makes furniture in each document (group.context), each
+   document's shares (and audit), and the few member texts that name each family and its template;
+   clean's copies, written by the workers. The client adds the context families and describes them all.
 
 In-process, FamilyFinder runs the same per-document functions and decisions in one process; tests
 check that both give the same bytes.
