@@ -18,6 +18,7 @@ from reuse.group.families import Family
 from reuse.group.members import Member, Members
 from reuse.group.units import line_core
 from reuse.kinds import BOILERPLATE
+from reuse.load.structure import mostly_covered
 from reuse.settings import Settings
 from reuse.sketch.prepared import PreparedDocument
 
@@ -38,7 +39,7 @@ def context_flips(
     those of reused families in fewer documents than furniture is in (scan.FEW): a line must be found on
     another page too (a line of one page between furniture lines is as often a headline whose story is
     missing as furniture), and a line recurring on many pages was judged by its repetition already."""
-    boilerplate, reused = sorted(boilerplate), sorted(reused)
+    boilerplate, reused = list(boilerplate), list(reused)
     if not boilerplate or not reused:
         return []  # nothing to stand between, or nothing found on another page: most documents
     bounds = doc.paragraph_bounds()
@@ -46,8 +47,8 @@ def context_flips(
         return []
     starts, ends = doc.starts.tolist(), doc.ends.tolist()
     lines = [(starts[first], ends[last]) for first, last in bounds]
-    flagged = _mostly_covered(lines, boilerplate)
-    elsewhere = _mostly_covered(lines, reused)
+    flagged = mostly_covered(lines, boilerplate)
+    elsewhere = mostly_covered(lines, reused)
     dresses: dict[str, set[str]] | None = None  # the page's shorter lines by their core, made when first asked
 
     def headline(k: int) -> bool:
@@ -96,27 +97,6 @@ def _short_and_open(doc: PreparedDocument, start: int, end: int, settings: Setti
 def _key(doc: PreparedDocument, first: int, last: int) -> str:
     lo, hi = int(doc.range_starts[first]), int(doc.range_ends[last])
     return doc.normalized.text[lo:hi] or doc.key(first)
-
-
-def _mostly_covered(lines: list[tuple[int, int]], ranges: list[tuple[int, int]]) -> list[bool]:
-    """For each line (in order), whether ranges (sorted by start) cover more than half of it."""
-    merged: list[list[int]] = []
-    for start, end in ranges:
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        elif end > start:
-            merged.append([start, end])
-    out: list[bool] = []
-    r = 0
-    for start, end in lines:
-        while r < len(merged) and merged[r][1] <= start:
-            r += 1
-        covered, k = 0, r
-        while k < len(merged) and merged[k][0] < end:
-            covered += min(end, merged[k][1]) - max(start, merged[k][0])
-            k += 1
-        out.append(2 * covered > end - start)
-    return out
 
 
 def context_families(flips: dict[str, list[Flip]]) -> list[Family]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from reuse.group.endings import SENTENCE, line_ending
-from reuse.load.structure import share_inside
+from reuse.load.structure import mostly_covered
 from reuse.settings import Settings
 from reuse.sketch.candidates import pairs_within_groups, stable_band_keys
 from reuse.sketch.prepared import PreparedDocument
@@ -86,8 +86,7 @@ def paragraph_units(doc: PreparedDocument, d: int) -> list[Unit]:
     ]
     main = doc.document.main
     if main is not None:
-        for u in units:
-            inside = share_inside(main, u.start, u.end) * 2 > 1
+        for u, inside in zip(units, mostly_covered([(u.start, u.end) for u in units], main)):
             u.inside, u.outside = inside, not inside
     longest, source = doc.settings.context_max_chars, doc.text
     # How a line ends is in its last characters: a window, not a search through the whole line.

@@ -9,6 +9,8 @@ text, in order, with white space ignored; a line it changed beyond that is left 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Sequence
+from functools import cache
 
 import numpy as np
 
@@ -26,13 +28,19 @@ def main_ranges(markup: str, text: str) -> Ranges | None:
         return None
     import trafilatura
 
-    # The extractor logs its doubts about odd pages; our error lines are the user's, not its.
-    logging.getLogger("trafilatura").addHandler(logging.NullHandler())
-    logging.getLogger("trafilatura").propagate = False
+    _quiet_extractor()
     main = trafilatura.extract(markup, include_comments=False, deduplicate=False, favor_precision=False)
     if not main:
         return None
     return placed_lines(text, main.splitlines())
+
+
+@cache
+def _quiet_extractor() -> None:
+    """Once a process: the extractor logs its doubts about odd pages, and our error lines are the user's,
+    not its (a handler added at every page would pile up, one a page)."""
+    logging.getLogger("trafilatura").addHandler(logging.NullHandler())
+    logging.getLogger("trafilatura").propagate = False
 
 
 def placed_lines(text: str, lines: list[str]) -> Ranges:
@@ -67,9 +75,33 @@ _SPACE = _space_table()
 """The last entry (U+3001) stands for every code point above, none of which is white space."""
 
 
-def share_inside(ranges: Ranges, start: int, end: int) -> float:
-    """The share of text[start:end] that the ranges cover (ranges sorted, apart)."""
-    if end <= start:
-        return 0.0
-    covered = sum(max(0, min(e, end) - max(s, start)) for s, e in ranges if s < end and start < e)
-    return covered / (end - start)
+def share_inside(ranges: Iterable[tuple[int, int]], start: int, end: int) -> float:
+    """The share of text[start:end] that the ranges cover."""
+    return covered_lengths([(start, end)], ranges)[0] / (end - start) if end > start else 0.0
+
+
+def mostly_covered(lines: Sequence[tuple[int, int]], ranges: Iterable[tuple[int, int]]) -> list[bool]:
+    """For each line (in order), whether the ranges cover more than half of it."""
+    return [2 * covered > end - start for covered, (start, end) in zip(covered_lengths(lines, ranges), lines)]
+
+
+def covered_lengths(lines: Sequence[tuple[int, int]], ranges: Iterable[tuple[int, int]]) -> list[int]:
+    """For each line (start, end), in order, how many of its characters the ranges (any order, overlapping or
+    not) cover: one pass over both, the ranges merged, not a scan of all ranges for every line."""
+    merged: list[list[int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        elif end > start:
+            merged.append([start, end])
+    out: list[int] = []
+    r = 0
+    for start, end in lines:
+        while r < len(merged) and merged[r][1] <= start:
+            r += 1
+        covered, k = 0, r
+        while k < len(merged) and merged[k][0] < end:
+            covered += min(end, merged[k][1]) - max(start, merged[k][0])
+            k += 1
+        out.append(covered)
+    return out
