@@ -56,6 +56,11 @@ class Evidence:
         return {"kind": self.kind}
 
 
+def repetition(documents: int, n_docs: int) -> Evidence:
+    """The evidence of a line found in documents of the corpus's n_docs."""
+    return Evidence("repetition", documents, round(documents / n_docs, 4))
+
+
 @dataclass(frozen=True)
 class Decision:
     """The kind of one member of a family, and for boilerplate the evidence for it."""
@@ -87,7 +92,7 @@ def unit_decisions(
     if not any(u.inside or u.outside for u in members):
         return decisions
     documents = len({u.doc for u in members})
-    repeated = (Evidence("repetition", documents, round(documents / n_docs, 4)),) if documents > 1 else ()
+    repeated = (repetition(documents, n_docs),) if documents > 1 else ()
     mostly_outside = 2 * sum(u.outside for u in members) > len(members)
     mostly_inside = 2 * sum(u.inside for u in members) > len(members)
     content = Decision(REUSED if documents > 1 else REPEAT)
@@ -147,7 +152,7 @@ def _by_repetition(
     if (common or frequent) and sum(ends) <= stray:
         # Open-ended furniture: the odd member that ends a sentence is a content line that happens to
         # read the same (a one-word heading, a widget's label), not furniture.
-        why = [Evidence("repetition", len(in_docs), round(len(in_docs) / n_docs, 4))]
+        why = [repetition(len(in_docs), n_docs)]
         if same_place and not common:
             why.append(Evidence("position", place="same line"))
         furniture = Decision(BOILERPLATE, tuple(why))
@@ -166,9 +171,8 @@ def _by_repetition(
     most = settings.same_place * len(members)
     exact = Counter(u.key for u in members).most_common(1)[0][1] >= most  # the same line, not a template
     if exact and len(members) - places[""] >= most:
-        repeated = Evidence("repetition", len(in_docs), round(len(in_docs) / n_docs, 4))
         edge = Evidence("position", place=" and ".join(sorted(p for p in places if p)))
-        return [Decision(BOILERPLATE, (repeated, edge))] * len(members)
+        return [Decision(BOILERPLATE, (repetition(len(in_docs), n_docs), edge))] * len(members)
     return reused
 
 

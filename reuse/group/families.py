@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 import numpy as np
 
-from reuse.group.classify import Decision, Evidence, span_kind, unit_decisions
+from reuse.group.classify import Decision, Evidence, repetition, span_kind, unit_decisions
 from reuse.group.endings import line_ending
 from reuse.group.members import Member, Members
 from reuse.group.spans import document_spans, opens_paragraph
@@ -230,11 +230,8 @@ def settle_evidence(families: list[Family], n_docs: int) -> None:
     sentence joins its line's family after the line's decision): the documents and share a reader sees."""
     for family in families:
         if any(e.kind == "repetition" for e in family.evidence):
-            documents = family.documents
-            family.evidence = tuple(
-                replace(e, documents=documents, share=round(documents / n_docs, 4)) if e.kind == "repetition" else e
-                for e in family.evidence
-            )
+            settled = repetition(family.documents, n_docs)
+            family.evidence = tuple(settled if e.kind == "repetition" else e for e in family.evidence)
 
 
 def span_family(
@@ -248,8 +245,7 @@ def span_family(
     kind = span_kind(all(opens(m) for m in members), documents, n_docs, settings)
     why: tuple[Evidence, ...] = ()
     if kind == BOILERPLATE:  # furniture fused into the sentence it opens (a dateline)
-        repeated = Evidence("repetition", documents, round(documents / n_docs, 4))
-        why = (repeated, Evidence("position", place="paragraph start"))
+        why = (repetition(documents, n_docs), Evidence("position", place="paragraph start"))
     return Family(kind, "span", Members(members), keys={key}, evidence=why)
 
 
