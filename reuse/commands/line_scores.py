@@ -9,7 +9,7 @@ flagged lines, recall over all furniture lines (including those that recur on on
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 LabelledLine = tuple[int, int, str]
@@ -22,6 +22,19 @@ class LineScores:
     content: int
     flagged_furniture: int
     flagged_content: int
+
+    @classmethod
+    def of(cls, calls: Iterable[tuple[str, bool]]) -> LineScores:
+        """The scores of lines given as (label, flagged)."""
+        furniture = content = hit_furniture = hit_content = 0
+        for label, hit in calls:
+            if label == "furniture":
+                furniture += 1
+                hit_furniture += hit
+            else:
+                content += 1
+                hit_content += hit
+        return cls(furniture, content, hit_furniture, hit_content)
 
     def __add__(self, other: LineScores) -> LineScores:
         return LineScores(
@@ -67,30 +80,12 @@ def flagged(text: str, intervals: Iterable[tuple[int, int]], start: int, end: in
 
 def score_lines(text: str, boilerplate: Sequence[tuple[int, int]], lines: Iterable[LabelledLine]) -> LineScores:
     """The scores of one document: text as loaded, boilerplate its flagged intervals (sorted)."""
-    furniture = content = hit_furniture = hit_content = 0
-    for start, end, label in lines:
+
+    def call(start: int, end: int) -> bool:
         near = [(s, e) for s, e in boilerplate if s < end and start < e]
-        hit = bool(near) and flagged(text, near, start, end)
-        if label == "furniture":
-            furniture += 1
-            hit_furniture += hit
-        else:
-            content += 1
-            hit_content += hit
-    return LineScores(furniture, content, hit_furniture, hit_content)
+        return bool(near) and flagged(text, near, start, end)
 
-
-def score_corpus(
-    texts: Mapping[str, str],
-    boilerplate: Mapping[str, Sequence[tuple[int, int]]],
-    labels: Mapping[str, Sequence[LabelledLine]],
-    names: Iterable[str],
-) -> LineScores:
-    """The scores over the named documents (keys of all three mappings)."""
-    total = NO_LINES
-    for name in names:
-        total += score_lines(texts[name], boilerplate[name], labels[name])
-    return total
+    return LineScores.of((label, call(start, end)) for start, end, label in lines)
 
 
 def compact(text: str) -> tuple[str, list[int]]:
@@ -127,18 +122,13 @@ def score_carried(
     target, target_at = compact(text)
     where = carried_over(source, target)
     index_of = {offset: k for k, offset in enumerate(source_at)}
-    furniture = content = hit_furniture = hit_content = 0
-    for start, end, label in lines:
+
+    def call(start: int, end: int) -> bool:
         ks = [index_of[i] for i in range(start, end) if i in index_of]
         votes = 0
         for k in ks:
             there = where[k]
             votes += there is None or is_furniture[target_at[there]]
-        hit = 2 * votes > len(ks)
-        if label == "furniture":
-            furniture += 1
-            hit_furniture += hit
-        else:
-            content += 1
-            hit_content += hit
-    return LineScores(furniture, content, hit_furniture, hit_content)
+        return 2 * votes > len(ks)
+
+    return LineScores.of((label, call(start, end)) for start, end, label in lines)
