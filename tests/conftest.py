@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -136,3 +138,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         lines = "\n".join(f"  {pid}: {command}" for pid, command in left)
         session.config.get_terminal_writer().line(f"\nprocesses left behind by the tests:\n{lines}", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def near_duplicate_bench() -> ModuleType:
+    """scripts/bench_near_duplicates.py as a module: its corpus and the copies it makes."""
+    spec = importlib.util.spec_from_file_location(
+        "bench_near_duplicates", ROOT / "scripts" / "bench_near_duplicates.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

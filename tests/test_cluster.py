@@ -25,7 +25,7 @@ from reuse.load.corpus import InputOptions, listed, load_corpus
 from reuse.reports.scan import render
 from reuse.settings import Settings
 
-from .conftest import ROOT, SEEDS
+from .conftest import ROOT, SEEDS, near_duplicate_bench
 
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
 SHARED = ROOT.parent / "shared" / "corpora"
@@ -61,6 +61,9 @@ def mixed(tmp_path_factory: pytest.TempPathFactory, synthetic: Path) -> Path:
         target = out / "synthetic" / path.relative_to(synthetic)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(path.read_bytes())
+    # Near-duplicate copies (re-scrapes with lines shuffled, lightly edited ones): decisions weigh distinct
+    # documents, and edited lines report their similarity, alike on the cluster.
+    near_duplicate_bench().make_copies(str(out / "synthetic"), 12, 5)
     rows = [
         json.dumps({"id": f"row-{i}", "text": p.read_text(encoding="utf-8")}, ensure_ascii=False)
         for i, p in enumerate(texts[80:])
@@ -102,7 +105,7 @@ def test_json_reports_are_the_same_bytes_on_the_cluster(
     assert code == 0, output
     assert here.read_bytes() == there.read_bytes()
     report = json.loads(here.read_text(encoding="utf-8"))
-    assert report["summary"]["documents"] == 5 + 80 + 40 + 2
+    assert report["summary"]["documents"] == 5 + 80 + 12 + 40 + 2
 
 
 def test_clean_writes_the_same_files_and_manifest_on_the_cluster(address: str, mixed: Path, tmp_path: Path) -> None:
@@ -220,7 +223,7 @@ def test_an_index_built_on_the_cluster_holds_the_same_rows(
     assert _cli(*verb, "--index", str(here))[0] == 0
     code, output = _cli(*verb, "--index", str(there), "--cluster", address)
     assert code == 0, output
-    assert output.startswith("127 documents (")
+    assert output.startswith("139 documents (")
     dumps = ["\n".join(sqlite3.connect(index).iterdump()) for index in (here, there)]
     assert dumps[0] == dumps[1]
     assert "INSERT INTO" in dumps[0]

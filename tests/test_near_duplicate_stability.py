@@ -4,32 +4,20 @@ sources' families: the synthetic readouts with copies made as scripts/bench_near
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from reuse.commands.scan import scan
 from reuse.load.corpus import load_corpus
 
-from .conftest import ROOT
-
-
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "bench_near_duplicates", ROOT / "scripts" / "bench_near_duplicates.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from .conftest import near_duplicate_bench
 
 
 def test_copies_move_the_originals_boilerplate_little_and_are_explained_by_their_sources(tmp_path: Path) -> None:
-    bench = _bench()
+    bench = near_duplicate_bench()
     bench.generate(str(tmp_path), 300, 11)
     docs = str(tmp_path / "docs")
     before = scan(load_corpus([docs]), jobs=1)
@@ -46,7 +34,7 @@ def test_copies_move_the_originals_boilerplate_little_and_are_explained_by_their
 def test_an_edited_copy_is_one_character_in_twenty_changed() -> None:
     import random
 
-    bench = _bench()
+    bench = near_duplicate_bench()
     text = "两国元首登上检阅台，军乐团奏两国国歌，天安门广场鸣放21响礼炮。\n" * 5
     copy = bench.edited(text, random.Random(3))
     changed = sum(a != b for a, b in zip(text, copy))

@@ -14,7 +14,7 @@ from reuse.group.families import Family
 from reuse.group.union_find import UnionFind
 from reuse.kinds import BOILERPLATE
 from reuse.settings import Settings
-from reuse.sketch.candidates import lsh_pairs
+from reuse.sketch.candidates import near_pairs as near_pairs_of
 from reuse.sketch.prepared import PreparedDocument
 
 
@@ -161,10 +161,8 @@ def corpus_audit(
     # Near duplicates: the MinHash of each document's shingles, all passages together.
     near_pairs = []
     exact_members = {i for group in exact for i in group[1:]}
-    for i, j in lsh_pairs(signatures, settings.bands, settings.rows, usable).tolist():
-        if i in exact_members or j in exact_members or digests[i] == digests[j]:
-            continue
-        if float(np.mean(signatures[i] == signatures[j])) >= settings.near_duplicate:
+    for i, j in near_pairs_of(signatures, usable, settings.bands, settings.rows, settings.near_duplicate).tolist():
+        if not (i in exact_members or j in exact_members or digests[i] == digests[j]):
             near_pairs.append((i, j))
     near = _clusters(near_pairs, len(ids))
     over = [d.id for d in documents if d.boilerplate_share > max_boilerplate]

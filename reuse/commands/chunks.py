@@ -64,6 +64,8 @@ class Chunk:
     (made at analysis, when the lines are at hand, and placed in corpus order by `line_records`)."""
     lines: dict[int, dict[str, set[str]]] = field(default_factory=dict)
     """Per document (its place in `prepared`), the keys of its lines by their core (see units.is_headline)."""
+    signatures: np.ndarray | None = None
+    """Each document's MinHash (rows in the order of `prepared`), for near-duplicate documents."""
     failure: tuple[int, str] | None = None
     """The first file that could not be read (its place in reading order, the error), without --skip-bad."""
 
@@ -98,15 +100,17 @@ def analyse(
         return Chunk([], read.skipped, [], [], failure=read.failure)
     documents, skipped, ids = read.documents, read.skipped, read.ids
     prepared, distinct = [], []
-    for document in documents:
+    signatures = np.zeros((len(documents), settings.num_perm), dtype=np.uint32)
+    for d, document in enumerate(documents):
         doc = prepare(document, settings)
         distinct.append(doc.shingles().distinct_hashes())
+        signatures[d] = doc.document_signature()
         if for_audit:
             doc.facts()  # kept through compact()
         prepared.append(doc.compact())
     hashes = np.concatenate(distinct) if distinct else np.zeros(0, dtype=np.uint32)
     line_units, lines = _lines_of(prepared)
-    chunk = Chunk(prepared, skipped, ids, hash_partitions(hashes, parts), lines=lines)
+    chunk = Chunk(prepared, skipped, ids, hash_partitions(hashes, parts), lines=lines, signatures=signatures)
     # Tables, not Unit objects: a chunk kept on disk is pickled whole, and read back by every stage.
     chunk.line_tables = _records(chunk, list(range(len(prepared))), line_units, settings, parts)
     return chunk
@@ -114,6 +118,13 @@ def analyse(
 
 def chunk_ids(chunk: Chunk) -> Listing:
     return chunk.ids, chunk.skipped, chunk.failure
+
+
+def chunk_signatures(chunk: Chunk) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Its documents' ids, MinHash rows and whether they have shingles, in the order of `prepared`."""
+    usable = np.array([doc.has_shingles for doc in chunk.prepared], dtype=bool)
+    assert chunk.signatures is not None
+    return [doc.id for doc in chunk.prepared], chunk.signatures, usable
 
 
 def chunk_hashes(chunk: Chunk) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -44,9 +44,9 @@ from reuse.commands.scan import EXPLAINING, ScanResult, explained_columns, expla
 from reuse.commands.unit_tables import UnitRecord
 from reuse.errors import InputError
 from reuse.group.context import context_families
+from reuse.group.copies import Copies, find_copies
 from reuse.group.families import Family, Level, describe, described_members, settle_evidence
 from reuse.group.members import Members
-from reuse.group.union_find import UnionFind
 from reuse.kinds import BOILERPLATE
 from reuse.load.corpus import InputOptions, Skipped, Source, checked_listing, worker_sources
 from reuse.runtime.gc_pause import without_cyclic_gc
@@ -147,6 +147,8 @@ def _scan(
     gidx = [sorted(order[doc_id] for doc_id, _ in found) for found, _, _ in listing]
     chunk_of = {g: c for c, found in enumerate(gidx) for g in found}
     n_docs = len(order)
+    copies = _copies(run, futures, order)
+    shared_copies = run.share(copies)
 
     hashes_by_part = [run.split(hashes, run.parts) for hashes in hash_parts]
     frequent_parts = [
@@ -162,7 +164,7 @@ def _scan(
         run.chunk_of[found] = c
     shared_chunk_of = run.share((run.chunk_of, len(futures)))
     line_tables = [run.on_chunk(chunks.line_records, f, g) for f, g in zip(futures, gidx)]
-    lines, line_covered = _families(run, line_tables, n_docs, "paragraph", shared_chunk_of)
+    lines, line_covered = _families(run, line_tables, (copies, shared_copies), "paragraph", shared_chunk_of)
     stopwatch.lap("families of lines")
     stopwatch.progress.start("families of sentences")
     sentences, sentence_covered = _families(
@@ -171,7 +173,7 @@ def _scan(
             run.on_chunk(chunks.sentence_records, f, g, covered, settings, run.parts)
             for f, g, covered in zip(futures, gidx, line_covered)
         ],
-        n_docs,
+        (copies, shared_copies),
         "passage",
         shared_chunk_of,
     )
@@ -179,8 +181,8 @@ def _scan(
     stopwatch.lap("families of sentences")
     stopwatch.progress.start("families of spans")
     covered = [a + b for a, b in zip(line_covered, sentence_covered)]
-    families += _span_families(run, futures, gidx, covered, frequent, families, n_docs)
-    settle_evidence(families, n_docs)
+    families += _span_families(run, futures, gidx, covered, frequent, families, shared_copies)
+    settle_evidence(families, copies)
     stopwatch.lap("families of spans")
     stopwatch.progress.start("per-document shares")
     by_id = {doc_id: chunk_of[g] for doc_id, g in order.items()}
@@ -223,7 +225,7 @@ def _scan(
 
 
 def _families(
-    run: Tasks, unit_parts: list[Future], n_docs: int, level: Level, chunk_of: Future
+    run: Tasks, unit_parts: list[Future], copies: tuple[Copies, Future], level: Level, chunk_of: Future
 ) -> tuple[list[Family], list[list[Any]]]:
     """Families of one level from the chunks' unit records (see the module's docstring, stage 4), and for
     each chunk what they hold of its passages (futures of arrays left on the workers, and one array made here).
@@ -253,10 +255,10 @@ def _families(
             )
             for edge in part
         ]
-        joined = _components(edges)
+        joined = partitions.components(edges)
     shared_joined = run.share(joined)
     made = [
-        run.split(run.submit(partitions.partition_families, k, shared_joined, n_docs, level, chunk_of, settings), 3)
+        run.split(run.submit(partitions.partition_families, k, shared_joined, copies[1], level, chunk_of, settings), 3)
         for k in keyed
     ]
     families: list[Family] = []
@@ -268,7 +270,7 @@ def _families(
             elsewhere[root] += units
     for root in sorted(elsewhere):
         units = sorted(elsewhere[root], key=lambda u: u.order)
-        families += partitions.unit_families(units, n_docs, level, settings)
+        families += partitions.unit_families(units, copies[0], level, settings)
         covered.append(partitions.covered_by(units))
     by_chunk = [run.split(m[1], count) for m in made]
     here = partitions.by_chunk(
@@ -277,14 +279,14 @@ def _families(
     return families, [[*(part[c] for part in by_chunk), here[c]] for c in range(count)]
 
 
-def _components(edges: list[tuple[int, int]]) -> dict[int, int]:
-    """For every order in an edge, the smallest order of its connected group."""
-    nodes = sorted({n for edge in edges for n in edge})
-    index = {n: i for i, n in enumerate(nodes)}
-    uf = UnionFind(len(nodes))
-    for a, b in edges:
-        uf.union(index[a], index[b])
-    return {n: nodes[uf.find(index[n])] for n in nodes}
+def _copies(run: Tasks, futures: list[Future], order: dict[str, int]) -> Copies:
+    """Which documents are near-duplicates of which, from the chunks' MinHash rows placed in corpus order."""
+    signatures = np.zeros((len(order), run.settings.num_perm), dtype=np.uint32)
+    usable = np.zeros(len(order), dtype=bool)
+    for ids, rows, has in run.gather([run.on_chunk(chunks.chunk_signatures, f) for f in futures]):
+        at = np.array([order[i] for i in ids], dtype=np.int64)
+        signatures[at], usable[at] = rows, has
+    return find_copies(sorted(order, key=order.__getitem__), signatures, usable, run.settings)
 
 
 def _span_families(
@@ -294,7 +296,7 @@ def _span_families(
     covered: list[list[Any]],
     frequent: list[list[Future]],
     families: list[Family],
-    n_docs: int,
+    copies: Future,
 ) -> list[Family]:
     # Later families win a key, as in FamilyFinder: a sentence family's over a line family's.
     family_of_key = {key: f for f in families for key in f.keys}
@@ -307,7 +309,7 @@ def _span_families(
     ]
     made = run.gather(
         [
-            run.submit(partitions.span_families, [s[p] for s in spans], shared_known, n_docs, settings)
+            run.submit(partitions.span_families, [s[p] for s in spans], shared_known, copies, settings)
             for p in range(parts)
         ]
     )

@@ -17,10 +17,12 @@ import numpy as np
 from reuse.commands.chunks import Covered, SpanRecord
 from reuse.commands.unit_tables import OUTSIDE, UnitRecord, UnitTable
 from reuse.group.classify import unit_decisions
+from reuse.group.copies import Copies
 from reuse.group.endings import INTRODUCES, SENTENCE
 from reuse.group.families import Family, Level, decided_families, span_family
 from reuse.group.members import Member
 from reuse.group.templates import one_line
+from reuse.group.union_find import UnionFind
 from reuse.runtime.gc_pause import without_cyclic_gc
 from reuse.settings import Settings
 from reuse.sketch.candidates import pairs_within_groups
@@ -112,6 +114,16 @@ def keys_of(partition: KeyPartition, orders: set[int]) -> dict[int, str]:
     return {int(order[found[0]]): key for key, found in partition.rows.items() if int(order[found[0]]) in orders}
 
 
+def components(edges: list[tuple[int, int]]) -> dict[int, int]:
+    """For every order in an edge, the smallest order of its connected group."""
+    nodes = sorted({n for edge in edges for n in edge})
+    index = {n: i for i, n in enumerate(nodes)}
+    uf = UnionFind(len(nodes))
+    for a, b in edges:
+        uf.union(index[a], index[b])
+    return {n: nodes[uf.find(index[n])] for n in nodes}
+
+
 def verified(pairs: list[tuple[int, int, str, str]], settings: Settings) -> list[tuple[int, int]]:
     """The candidate pairs (orders and keys of two first units) whose keys are one template."""
     return [(a, b) for a, b, key_a, key_b in pairs if one_line(key_a, key_b, settings)]
@@ -122,11 +134,11 @@ def ending_of(unit: UnitRecord) -> str:
     return SENTENCE if unit.terminal else INTRODUCES if unit.label else ""
 
 
-def unit_families(units: list[UnitRecord], n_docs: int, level: Level, settings: Settings) -> list[Family]:
+def unit_families(units: list[UnitRecord], copies: Copies, level: Level, settings: Settings) -> list[Family]:
     """The families of a group of units (two or more), as FamilyFinder makes them."""
     lines = {u.doc: u.lines for u in units}
-    decisions = unit_decisions(units, n_docs, lines, ending_of, settings)
-    return decided_families(units, decisions, level, lambda u: u.doc_id)
+    decisions = unit_decisions(units, copies, lines, ending_of, settings)
+    return decided_families(units, decisions, level, lambda u: u.doc_id, settings)
 
 
 def covered_by(units: list[UnitRecord]) -> Covered:
@@ -149,7 +161,7 @@ to keys elsewhere (by the order of their group's first unit), which the client m
 def partition_families(
     partition: KeyPartition,
     joined: dict[int, int],
-    n_docs: int,
+    copies: Copies,
     level: Level,
     chunk_of: tuple[np.ndarray, int],
     settings: Settings,
@@ -171,7 +183,7 @@ def partition_families(
         if root is not None:
             elsewhere.setdefault(root, []).extend(units)
         else:
-            families += unit_families(units, n_docs, level, settings)
+            families += unit_families(units, copies, level, settings)
             held.append(rows)
     in_families = np.array([row for found in held for row in found], dtype=np.int64)
     covered = table.ints[in_families][:, :3]  # doc, first, last
@@ -183,7 +195,7 @@ SpanFamilies = tuple[list[Family], dict[str, list[Member]]]
 
 
 @without_cyclic_gc
-def span_families(parts: list[list[SpanRecord]], known: set[str], n_docs: int, settings: Settings) -> SpanFamilies:
+def span_families(parts: list[list[SpanRecord]], known: set[str], copies: Copies, settings: Settings) -> SpanFamilies:
     """Spans grouped by key: FamilyFinder's third level, for one partition of keys."""
     by_key: dict[str, dict[Member, bool]] = {}
     for part in parts:
@@ -197,7 +209,7 @@ def span_families(parts: list[list[SpanRecord]], known: set[str], n_docs: int, s
         if key in known:
             joins[key] = members
             continue
-        family = span_family(key, members, n_docs, found.__getitem__, settings)
+        family = span_family(key, members, copies, found.__getitem__, settings)
         if family is not None:
             families.append(family)
     return families, joins

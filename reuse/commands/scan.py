@@ -8,6 +8,7 @@ import numpy as np
 
 from reuse.group.classify import common_threshold
 from reuse.group.context import Flip, context_families, context_flips, context_ranges
+from reuse.group.copies import find_copies
 from reuse.group.families import Family, FamilyFinder, describe_texts, number
 from reuse.group.members import Member
 from reuse.kinds import BOILERPLATE, KINDS, NEW, REPEAT, REUSED
@@ -181,15 +182,17 @@ def document_report(doc: PreparedDocument, by_kind: dict[str, list[tuple[int, in
 _NO_DOCUMENT = Document("", "", "")
 
 
-def _scan_one(index: int) -> tuple[PreparedDocument, np.ndarray]:
-    """A document prepared and compacted, and its distinct shingle hashes (sorted) for document frequencies."""
+def _scan_one(index: int) -> tuple[PreparedDocument, np.ndarray, np.ndarray]:
+    """A document prepared and compacted, its distinct shingle hashes (sorted) for document frequencies, and
+    its MinHash for near-duplicate documents."""
     documents, settings, for_audit = shared()
     prepared = prepare(documents[index], settings)
     distinct = prepared.shingles().distinct_hashes()
+    signature = prepared.document_signature()
     if for_audit:
         prepared.facts()  # computed here, in parallel, and kept through compact()
     # The text goes back to the parent, which has it already: send a placeholder instead.
-    return prepared.compact(_NO_DOCUMENT), distinct
+    return prepared.compact(_NO_DOCUMENT), distinct, signature
 
 
 def frequent_hashes(per_document: list[np.ndarray]) -> np.ndarray:
@@ -235,7 +238,11 @@ def _scan(corpus: Corpus, settings: Settings, jobs: int, for_audit: bool, stopwa
     state = (documents, settings, for_audit)
     stopwatch.progress.start("documents", len(documents))
     # The parent builds first-level units and sorts runs of hashes while the workers go on.
-    for document, (sd, distinct) in zip(documents, parallel_map(_scan_one, range(len(documents)), jobs, state)):
+    signatures = np.zeros((len(documents), settings.num_perm), dtype=np.uint32)
+    for d, (document, (sd, distinct, signature)) in enumerate(
+        zip(documents, parallel_map(_scan_one, range(len(documents)), jobs, state))
+    ):
+        signatures[d] = signature
         stopwatch.progress.advance()
         sd = sd.with_document(document)
         prepared.append(sd)
@@ -249,7 +256,11 @@ def _scan(corpus: Corpus, settings: Settings, jobs: int, for_audit: bool, stopwa
     frequent = frequent_hashes(runs + pending)
     del runs, pending
     stopwatch.lap("shingle document frequencies")
-    families = finder.finish(frequent, jobs, stopwatch)
+    usable = np.array([sd.has_shingles for sd in prepared], dtype=bool)
+    copies = find_copies([sd.id for sd in prepared], signatures, usable, settings)
+    del signatures
+    stopwatch.lap("near-duplicate documents")
+    families = finder.finish(frequent, jobs, stopwatch, copies)
     explained = explained_ranges(families, len(prepared), settings)
     flips: dict[str, list[Flip]] = {}
     reports = []

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from reuse.group.copies import Copies
 from reuse.group.endings import INTRODUCES, SENTENCE
 from reuse.group.units import Unit
 from reuse.kinds import BOILERPLATE, FORMULA, REPEAT, REUSED, Kind
@@ -45,20 +46,23 @@ class Evidence:
 
     kind: str
     documents: int = 0
+    distinct: int = 0
+    """Documents, near-duplicates counted once (group.copies): what the decision weighed."""
     share: float = 0.0
+    """distinct, as a share of the corpus's distinct documents."""
     place: str = ""
 
     def as_json(self) -> dict[str, object]:
         if self.kind == "repetition":
-            return {"kind": self.kind, "documents": self.documents, "share": self.share}
+            return {"kind": self.kind, "documents": self.documents, "distinct": self.distinct, "share": self.share}
         if self.kind == "position":
             return {"kind": self.kind, "place": self.place}
         return {"kind": self.kind}
 
 
-def repetition(documents: int, n_docs: int) -> Evidence:
-    """The evidence of a line found in documents of the corpus's n_docs."""
-    return Evidence("repetition", documents, round(documents / n_docs, 4))
+def repetition(documents: int, distinct: int, copies: Copies) -> Evidence:
+    """The evidence of a line found in documents of a corpus, distinct of them once near-duplicates count once."""
+    return Evidence("repetition", documents, distinct, round(distinct / copies.distinct, 4))
 
 
 @dataclass(frozen=True)
@@ -71,13 +75,14 @@ class Decision:
 
 def unit_decisions(
     members: Sequence[U],
-    n_docs: int,
+    copies: Copies,
     paragraphs: LineCounts,
     ending: Callable[[U], str],
     settings: Settings,
 ) -> list[Decision]:
     """The decision on each member of a family of whole lines or sentences (members in any order) in a corpus
-    of n_docs; paragraphs[u.doc]: the number of lines of a member's document; ending(u): how a member ends
+    (copies: its documents, and which are near-duplicates of which: shares and thresholds count distinct
+    documents); paragraphs[u.doc]: the number of lines of a member's document; ending(u): how a member ends
     (line_ending). A family's members mostly share one decision; a few that stand apart from the rest (a content
     line that ends its sentence, among furniture that never does) get their own, so that a few noisy members
     do not overturn the family, nor the family them.
@@ -88,22 +93,23 @@ def unit_decisions(
     holds (a speaker label the extractor dropped with its line's markup), as it does for furniture that
     recurs on most pages (the evidence of repetition is strong, and an extractor keeps what it cannot
     tell apart on a page of little text)."""
-    decisions = _by_repetition(members, n_docs, paragraphs, ending, settings)
+    decisions = _by_repetition(members, copies, paragraphs, ending, settings)
     if not any(u.inside or u.outside for u in members):
         return decisions
     documents = len({u.doc for u in members})
-    repeated = (repetition(documents, n_docs),) if documents > 1 else ()
+    distinct = copies.among({u.doc for u in members})
+    repeated = (repetition(documents, distinct, copies),) if documents > 1 else ()
     mostly_outside = 2 * sum(u.outside for u in members) > len(members)
     mostly_inside = 2 * sum(u.inside for u in members) > len(members)
     content = Decision(REUSED if documents > 1 else REPEAT)
-    strong = settings.strong_share * n_docs
+    strong = settings.strong_share * copies.distinct
     placed = []
     for u, decision in zip(members, decisions):
         if u.outside and decision.kind == BOILERPLATE:
             decision = Decision(BOILERPLATE, (*decision.evidence, STRUCTURE))
         elif u.outside and not mostly_inside:
             decision = Decision(BOILERPLATE, (*repeated, STRUCTURE))
-        elif u.inside and decision.kind == BOILERPLATE and not (mostly_outside or documents > strong):
+        elif u.inside and decision.kind == BOILERPLATE and not (mostly_outside or distinct > strong):
             decision = content
         placed.append(decision)
     return placed
@@ -115,7 +121,7 @@ STRUCTURE = Evidence("structure")
 
 def _by_repetition(
     members: Sequence[U],
-    n_docs: int,
+    copies: Copies,
     paragraphs: LineCounts,
     ending: Callable[[U], str],
     settings: Settings,
@@ -145,20 +151,21 @@ def _by_repetition(
     # In most of the corpus, a recurring open line is furniture; in fewer documents (a minor site of
     # a mixed corpus) it must also stand at the same place on its pages, as headers and footers do
     # and syndicated paragraphs do not.
-    common = len(in_docs) >= common_threshold(n_docs, settings)
+    n_docs, distinct = copies.distinct, copies.among(in_docs)
+    common = distinct >= common_threshold(n_docs, settings)
     same_place = _same_place(members, paragraphs, settings)
-    frequent = len(in_docs) >= frequent_threshold(n_docs, settings) and same_place
+    frequent = distinct >= frequent_threshold(n_docs, settings) and same_place
     ends = [e == SENTENCE for e in endings]
     if (common or frequent) and sum(ends) <= stray:
         # Open-ended furniture: the odd member that ends a sentence is a content line that happens to
         # read the same (a one-word heading, a widget's label), not furniture.
-        why = [repetition(len(in_docs), n_docs)]
+        why = [repetition(len(in_docs), distinct, copies)]
         if same_place and not common:
             why.append(Evidence("position", place="same line"))
         furniture = Decision(BOILERPLATE, tuple(why))
         # A member standing amid content (a line between two sentences of text) is content that reads the
         # same, unless the repetition is strong: on most of the corpus's pages.
-        strong = len(in_docs) > settings.strong_share * n_docs
+        strong = distinct > settings.strong_share * n_docs
         return [Decision(REUSED) if end or (u.amid and not strong) else furniture for u, end in zip(members, ends)]
     # A line repeated exactly at a page's edge in the pages it is on is furniture (a slogan, a
     # breadcrumb, a footer); titles sit just below and are content, even when two pages share one. Most
@@ -172,7 +179,7 @@ def _by_repetition(
     exact = Counter(u.key for u in members).most_common(1)[0][1] >= most  # the same line, not a template
     if exact and len(members) - places[""] >= most:
         edge = Evidence("position", place=" and ".join(sorted(p for p in places if p)))
-        return [Decision(BOILERPLATE, (repetition(len(in_docs), n_docs), edge))] * len(members)
+        return [Decision(BOILERPLATE, (repetition(len(in_docs), distinct, copies), edge))] * len(members)
     return reused
 
 

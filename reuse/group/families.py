@@ -15,7 +15,7 @@ spans), union_find.py (grouping); FamilyFinder runs them in order.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
@@ -23,10 +23,11 @@ from typing import Literal, TypeVar
 import numpy as np
 
 from reuse.group.classify import Decision, Evidence, repetition, span_kind, unit_decisions
+from reuse.group.copies import Copies, alone
 from reuse.group.endings import line_ending
 from reuse.group.members import Member, Members
 from reuse.group.spans import document_spans, opens_paragraph
-from reuse.group.templates import one_line, template_text
+from reuse.group.templates import edit_similarity, one_line, template_text
 from reuse.group.union_find import UnionFind
 from reuse.group.units import Unit, is_headline, line_core, near_candidates, new_lines, paragraph_units, sentence_units
 from reuse.kinds import BOILERPLATE, KINDS, Kind
@@ -52,6 +53,9 @@ class Family:
     evidence: tuple[Evidence, ...] = ()
     """Why its members are boilerplate (classify.Decision): every member's, since members decided apart
     are families apart."""
+    similarity: dict[tuple[str, int], float] = field(default_factory=dict)
+    """Members (doc, start) that are edited copies of the family's main line (not its template's slots):
+    how much of it they keep (templates.edit_similarity)."""
 
     @property
     def documents(self) -> int:
@@ -72,6 +76,7 @@ class FamilyFinder:
         self.paragraph_units: list[Unit] = []
         self.lines = new_lines()
         """Per document, the keys of its lines by their core (a headline's dresses)."""
+        self.copies = alone(0)
 
     def add(self, doc: PreparedDocument) -> None:
         d = len(self.docs)
@@ -84,12 +89,20 @@ class FamilyFinder:
         for u in units:
             u.headline = is_headline(u, self.lines)
 
-    def finish(self, frequent_hashes: np.ndarray, jobs: int = 1, stopwatch: Stopwatch | None = None) -> list[Family]:
+    def finish(
+        self,
+        frequent_hashes: np.ndarray,
+        jobs: int = 1,
+        stopwatch: Stopwatch | None = None,
+        copies: Copies | None = None,
+    ) -> list[Family]:
         """All the families, with ids, texts and templates.
 
-        frequent_hashes: the sorted shingle hashes found in two documents or more.
+        frequent_hashes: the sorted shingle hashes found in two documents or more; copies: which documents
+        are near-duplicates of which (none, when not given).
         """
         stopwatch = stopwatch or Stopwatch()
+        self.copies = copies or alone(len(self.docs))
         stopwatch.progress.start("families of lines and sentences")
         docs = self.docs
         doc_index = {doc.id: d for d, doc in enumerate(docs)}
@@ -105,7 +118,7 @@ class FamilyFinder:
         families += self._span_families(in_family, families, doc_index, frequent_hashes, jobs)
         stopwatch.lap("families of spans")
         stopwatch.progress.start("family texts and templates")
-        settle_evidence(families, len(docs))
+        settle_evidence(families, self.copies)
         self._describe(families, doc_index)
         stopwatch.lap("family texts and templates")
         return families
@@ -138,8 +151,8 @@ class FamilyFinder:
         groups += [[i] for i, u in enumerate(units) if u.outside and i not in grouped]
         for group in groups:
             members = [units[i] for i in group]
-            decisions = unit_decisions(members, len(docs), paragraphs, ending, self.settings)
-            families += decided_families(members, decisions, level, lambda u: docs[u.doc].document.id)
+            decisions = unit_decisions(members, self.copies, paragraphs, ending, self.settings)
+            families += decided_families(members, decisions, level, lambda u: docs[u.doc].document.id, self.settings)
         return families
 
     def _groups(self, units: list[Unit]) -> list[list[int]]:
@@ -189,7 +202,7 @@ class FamilyFinder:
             family = span_family(
                 key,
                 members,
-                len(docs),
+                self.copies,
                 lambda m: opens_paragraph(docs[doc_index[m.doc]], m.passage, m.start, m.end),
                 self.settings,
             )
@@ -203,7 +216,7 @@ class FamilyFinder:
 
 
 def decided_families(
-    units: Sequence[U], decisions: Sequence[Decision], level: Level, doc_id: Callable[[U], str]
+    units: Sequence[U], decisions: Sequence[Decision], level: Level, doc_id: Callable[[U], str], settings: Settings
 ) -> list[Family]:
     """The families of a group of units, one per decision its members got (most groups: one). The group's
     keys go with its largest family alone, so that a span with one of them joins the same family whatever
@@ -220,32 +233,44 @@ def decided_families(
             Members(sorted(Member(doc_id(u), u.first, u.start, u.end) for u in found)),
             keys={u.key for u in units} if rank == 0 else set(),
             evidence=decision.evidence,
+            similarity=_edited(found, doc_id, settings),
         )
         for rank, (decision, found) in enumerate(ranked)
     ]
 
 
-def settle_evidence(families: list[Family], n_docs: int) -> None:
+def _edited(units: Sequence[U], doc_id: Callable[[U], str], settings: Settings) -> dict[tuple[str, int], float]:
+    """The similarity of each member that is an edited copy of the family's main line (its most common key)."""
+    counts = Counter(u.key for u in units)
+    if len(counts) == 1:
+        return {}
+    main = min(counts, key=lambda k: (-counts[k], k))
+    similarity = {key: edit_similarity(key, main, settings) for key in counts}
+    return {(doc_id(u), u.start): s for u in units if (s := similarity[u.key]) is not None}
+
+
+def settle_evidence(families: list[Family], copies: Copies) -> None:
     """Repetition evidence as the families stand once spans have joined them (a metadata line fused with a
     sentence joins its line's family after the line's decision): the documents and share a reader sees."""
     for family in families:
         if any(e.kind == "repetition" for e in family.evidence):
-            settled = repetition(family.documents, n_docs)
+            settled = repetition(family.documents, copies.among_ids(family.members.docs), copies)
             family.evidence = tuple(settled if e.kind == "repetition" else e for e in family.evidence)
 
 
 def span_family(
-    key: str, members: list[Member], n_docs: int, opens: Callable[[Member], bool], settings: Settings
+    key: str, members: list[Member], copies: Copies, opens: Callable[[Member], bool], settings: Settings
 ) -> Family | None:
     """The family of a span's members (sorted, distinct), when they are in two documents or more;
     opens(m): the member opens its paragraph."""
     documents = len({m.doc for m in members})
     if documents < 2:
         return None
-    kind = span_kind(all(opens(m) for m in members), documents, n_docs, settings)
+    distinct = copies.among_ids(m.doc for m in members)
+    kind = span_kind(all(opens(m) for m in members), distinct, copies.distinct, settings)
     why: tuple[Evidence, ...] = ()
     if kind == BOILERPLATE:  # furniture fused into the sentence it opens (a dateline)
-        why = (repetition(documents, n_docs), Evidence("position", place="paragraph start"))
+        why = (repetition(documents, distinct, copies), Evidence("position", place="paragraph start"))
     return Family(kind, "span", Members(members), keys={key}, evidence=why)
 
 

@@ -35,6 +35,20 @@ def one_line(a: str, b: str, settings: Settings) -> bool:
     return min(len(ta), len(tb)) >= settings.edit_min_tokens and fuzz.ratio(ta, tb) >= settings.edit_similarity
 
 
+def edit_similarity(key: str, main: str, settings: Settings) -> float | None:
+    """How much of a family's main line an edited copy of it keeps (token-level ratio, 0 to 1); None when
+    the two are the same line or one template with different slots."""
+    if key == main:
+        return None
+    ta, tb = _tokens(key), _tokens(main)
+    runs = _differing_runs(ta, tb)
+    frame = len(ta) - sum(e - s for s, e, _, _ in runs)
+    slots = all(max(e - s, de - ds) <= settings.slot_tokens for s, e, ds, de in runs)
+    if slots and len(runs) <= settings.max_slots and frame >= settings.min_frame:
+        return None
+    return round(fuzz.ratio(ta, tb) / 100, 4)
+
+
 def _differing_runs(ta: list[str], tb: list[str]) -> list[list[int]]:
     """[start, end, start in b, end in b] of each run of tokens that differ."""
     # Indel reports a replacement as a deletion next to an insertion: merge touching edits.

@@ -33,12 +33,14 @@ def evidence_json(f: Family) -> list[dict[str, object]]:
 
 def family_json(f: Family) -> dict[str, Any]:
     why = evidence_json(f)
-    return {
-        **_family_head(f),
-        "members": [
-            {"doc": m.doc, "index": m.passage, "start": m.start, "end": m.end, "evidence": why} for m in f.members
-        ],
-    }
+    members = []
+    for m in f.members:
+        member: dict[str, Any] = {"doc": m.doc, "index": m.passage, "start": m.start, "end": m.end, "evidence": why}
+        similarity = f.similarity.get((m.doc, m.start))
+        if similarity is not None:  # an edited copy of the family's line
+            member["similarity"] = similarity
+        members.append(member)
+    return {**_family_head(f), "members": members}
 
 
 def family_line(f: Family, doc_json: dict[str, str]) -> json_layout.Raw:
@@ -51,8 +53,10 @@ def family_line(f: Family, doc_json: dict[str, str]) -> json_layout.Raw:
         if doc not in doc_json:
             doc_json[doc] = json.dumps(doc, ensure_ascii=False)
     why = json.dumps(evidence_json(f), ensure_ascii=False)
+    similar = f.similarity
     members = ", ".join(
-        f'{{"doc": {doc_json[doc]}, "index": {passage}, "start": {start}, "end": {end}, "evidence": {why}}}'
+        f'{{"doc": {doc_json[doc]}, "index": {passage}, "start": {start}, "end": {end}, "evidence": {why}'
+        + (f', "similarity": {json.dumps(similar[(doc, start)])}}}' if (doc, start) in similar else "}")
         for doc, (passage, start, end) in zip(docs, f.members.rows.tolist())
     )
     return json_layout.Raw(f'{head[:-1]}, "members": [{members}]}}')

@@ -98,6 +98,23 @@ def lsh_pairs(
     return pairs_within_groups(group, member, max_group)
 
 
+def near_pairs(signatures: np.ndarray, usable: np.ndarray, bands: int, rows: int, threshold: float) -> np.ndarray:
+    """Pairs (i < j) of usable rows of signatures (documents' MinHash) whose estimated Jaccard similarity,
+    the share of equal values, is at least threshold: LSH candidates, verified."""
+    pairs = lsh_pairs(signatures, bands, rows, usable)
+    if pairs.size == 0:
+        return pairs
+    kept = [pairs[:0]]
+    for start in range(0, len(pairs), _NEAR_BLOCK):  # a block at a time: a (pairs × num_perm) array each
+        block = pairs[start : start + _NEAR_BLOCK]
+        equal = (signatures[block[:, 0]] == signatures[block[:, 1]]).mean(axis=1)
+        kept.append(block[equal >= threshold])
+    return np.concatenate(kept)
+
+
+_NEAR_BLOCK = 1 << 14
+
+
 def sorted_unique(values: np.ndarray) -> np.ndarray:
     """np.unique(values) of a 1-D array, by sorting: numpy 2.3+'s hash-based unique is several times slower
     on the millions of int64 codes a big document gives."""

@@ -221,6 +221,9 @@ class PreparedDocument:
 
     def document_signature(self) -> np.ndarray:
         """MinHash of all the document's shingles: the signature of their union over its passages."""
+        return self._derived("_document_signature", self._document_signature)
+
+    def _document_signature(self) -> np.ndarray:
         hashes = self.shingles().hashes
         num_perm, seed = self.settings.num_perm, self.settings.seed
         # In chunks, the minimum of their minima: signing all at once as one group would hold a
