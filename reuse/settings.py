@@ -22,7 +22,7 @@ UNITS: tuple[str, ...] = ("sentence", "paragraph")
 # index query became fields. 4: boilerplate decided member by member, on repetition, how lines end and
 # the page's structure (stray_share, strong_share); a long line edited joins its source's family
 # (edit_similarity, edit_min_tokens); short lines between furniture are furniture (context_max_chars).
-ALGORITHM_VERSION = 4
+ALGORITHM_VERSION = 5
 
 
 # Defaults of two per-call options of an index look-up. Not Settings fields: an index is built once and
@@ -152,6 +152,33 @@ class Settings:
     mixed_min_chars: int = 3
     """Fewest characters of the other script that make a document mixed."""
 
+    # Align (Chinese with English)
+    align_segmenter: str = "longest"
+    """How Chinese is cut into words for the dictionary: "longest" (longest match on CC-CEDICT) or "jieba"."""
+    align_length_ratio: float = 3.0
+    """English characters a translation has per Chinese character (the length model's mean)."""
+    align_length_variance: float = 9.0
+    """Variance of a translation's English length per Chinese character (the length model's spread)."""
+    align_length_weight: float = 0.1
+    """What a link pays per unit of its length model's log-improbability."""
+    align_score_weight: float = 8.0
+    """What a link gains per unit of its dictionary score (cosine of terms, 0 to 1)."""
+    align_link_cost: float = 1.0
+    """What every link pays: the least evidence a link must bring."""
+    align_merge_cost: float = 0.3
+    """What a link of two passages on one side pays beyond a 1–1 link (twice for 2–2)."""
+    align_attach: float = 0.4
+    """Share of a left-out English passage's terms found in a neighbouring link's Chinese from which it joins
+    the link (links of three passages or more on a side)."""
+    align_fragment: int = 4
+    """Chinese passages of at most this many characters (a label, a question cut in pieces) join the link
+    beside them."""
+    align_reorder_score: float = 0.45
+    """Dictionary score from which passages the monotone alignment left out are linked across the others
+    (a lead or a caption the English puts elsewhere)."""
+    align_partial: float = 0.5
+    """A passage is partial when its counterparts are shorter than this share of a translation of it."""
+
     def __post_init__(self) -> None:
         if self.script not in SCRIPTS:
             raise SettingsError(f"script must be one of {', '.join(SCRIPTS)}, not {self.script!r}")
@@ -182,6 +209,18 @@ class Settings:
             if not _is_number(value) or not 0.0 < value <= 100.0:
                 raise SettingsError(f"{ratio} is a rapidfuzz ratio in (0, 100], such as 80, not {value!r}")
             object.__setattr__(self, ratio, float(value))
+        if self.align_segmenter not in SEGMENTERS:
+            raise SettingsError(f"align_segmenter must be one of {', '.join(SEGMENTERS)}, not {self.align_segmenter!r}")
+        for name in _POSITIVE_NUMBERS:
+            value = getattr(self, name)
+            if not _is_number(value) or not value > 0:
+                raise SettingsError(f"{name} must be a number above 0, not {value!r}")
+            object.__setattr__(self, name, float(value))
+        for name in ("align_link_cost", "align_merge_cost"):
+            value = getattr(self, name)
+            if not _is_number(value) or value < 0:
+                raise SettingsError(f"{name} must be 0 or more, not {value!r}")
+            object.__setattr__(self, name, float(value))
         if self.bands * self.rows > self.num_perm:
             raise SettingsError(
                 f"bands × rows ({self.bands} × {self.rows} = {self.bands * self.rows}) must not exceed "
@@ -238,6 +277,7 @@ _POSITIVE = (
     "furniture_min_docs",
     "furniture_max_docs",
     "mixed_min_chars",
+    "align_fragment",
 )
 _NATURAL = ("max_gap", "max_slots", "edge_top", "edge_bottom", "title_lines")
 _SHARES = (
@@ -249,7 +289,17 @@ _SHARES = (
     "strong_share",
     "near_duplicate",
     "mixed_minority",
+    "align_partial",
+    "align_attach",
+    "align_reorder_score",
 )
+_POSITIVE_NUMBERS = (
+    "align_length_ratio",
+    "align_length_variance",
+    "align_length_weight",
+    "align_score_weight",
+)
+SEGMENTERS = ("longest", "jieba")
 
 
 def _is_int(value: object) -> bool:

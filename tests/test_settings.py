@@ -16,8 +16,8 @@ from reuse.index import add_documents, open_index
 from reuse.load.document import from_text
 from reuse.settings import ALGORITHM_VERSION, FIELDS, Settings, fingerprint_of
 
-PINNED_FINGERPRINT = "17796376178071fc"
-PINNED_ALGORITHM = 4
+PINNED_FINGERPRINT = "9dfd4620fe9ce9eb"
+PINNED_ALGORITHM = 5
 
 
 def test_the_fingerprint_of_the_defaults_is_pinned() -> None:
@@ -42,6 +42,8 @@ def test_every_field_changes_the_fingerprint() -> None:
             other = "none"
         elif field.name == "unit":
             other = "paragraph"
+        elif field.name == "align_segmenter":
+            other = "jieba"
         elif isinstance(value, float):
             other = value / 2
         else:
@@ -102,6 +104,7 @@ BAD: list[tuple[str, object, str]] = [
             "furniture_min_docs",
             "furniture_max_docs",
             "mixed_min_chars",
+            "align_fragment",
         )
         for value in (0, 2.5, True)
     ],
@@ -116,8 +119,22 @@ BAD: list[tuple[str, object, str]] = [
             "strong_share",
             "near_duplicate",
             "mixed_minority",
+            "align_partial",
+            "align_attach",
+            "align_reorder_score",
         )
         for value in (0, 1.5, "half")
+    ],
+    ("align_segmenter", "words", "align_segmenter must be one of longest, jieba"),
+    *[
+        (name, value, f"{name} must be a number above 0")
+        for name in ("align_length_ratio", "align_length_variance", "align_length_weight", "align_score_weight")
+        for value in (0, -1.0, "2")
+    ],
+    *[
+        (name, value, f"{name} must be 0 or more")
+        for name in ("align_link_cost", "align_merge_cost")
+        for value in (-0.5, "1")
     ],
 ]
 

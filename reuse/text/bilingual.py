@@ -1,0 +1,126 @@
+"""What a Chinese or an English passage offers for alignment: its words' English terms (the dictionary's,
+for Chinese), and anchors that need no dictionary: numbers, months and Latin tokens (names, acronyms)
+that a Chinese text carries as they are."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reuse.charclass import HAN_CHAR
+from reuse.text.lexicon import Lexicon, english_terms, stem
+
+_HAN_RUN = re.compile(f"{HAN_CHAR}+")
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_MONTH_WORD = re.compile(r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\b")
+_NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+_ZH_MONTH_DAY = re.compile(r"(\d{1,2})月(?:(\d{1,2})[日号])?")
+_ZH_NUMERALS = {c: str(i) for i, c in enumerate("零一二三四五六七八九十", 0)} | {"两": "2"}
+_ZH_COUNTED = re.compile("([一二三四五六七八九十两])(?=[个次位国年天项条点名届])")
+
+ZH_FUNCTION_WORDS = frozenset("的了是在和与及对为把被将就也都而并等之其以于从向这那有个中上下来去说到着过")
+"""Single characters whose dictionary senses are everywhere: as words of one character they are no evidence."""
+
+
+@dataclass(frozen=True)
+class Terms:
+    """A passage's evidence: English terms (stems; numbers as "#n"), and for Chinese the word each term came from."""
+
+    terms: frozenset[str]
+    sources: dict[str, str]
+    """Term → the word that gave it (a Chinese word, an English word, a number as written)."""
+    words: int
+    """Words that could match at all: Chinese words the dictionary knows and anchors, or English terms."""
+    label: bool = False
+    """It ends as a label that introduces what follows (问：)."""
+
+
+def _number(text: str) -> str:
+    value = text.replace(",", "").rstrip("0").rstrip(".") if "." in text else text.replace(",", "").lstrip("0")
+    return "#" + (value or "0")
+
+
+def english(text: str) -> Terms:
+    """The terms of an English passage: its content words' stems, and its numbers (months and number words
+    as numbers, so that "June 1" meets 6月1日)."""
+    sources: dict[str, str] = {}
+    for word in re.findall(r"[A-Za-z][A-Za-z'-]*", text):
+        for term in english_terms(word):
+            sources.setdefault(term, word)
+    for number in _NUMBER.findall(text):
+        sources.setdefault(_number(number), number)
+    for month in _MONTH_WORD.findall(text):
+        sources.setdefault(f"#{_MONTHS.index(month.lower()) + 1}", month)
+    for word in _NUMBER_WORD.findall(text):
+        sources.setdefault(f"#{_NUMBER_WORDS.index(word.lower()) + 1}", word)
+    return Terms(frozenset(sources), sources, len(sources))
+
+
+def segment(run: str, lexicon: Lexicon) -> list[str]:
+    """A run of Chinese characters as words, by longest match on the dictionary (one character where no
+    word starts)."""
+    words, i, n, known, longest = [], 0, len(run), lexicon.words, lexicon.longest
+    while i < n:
+        for size in range(min(longest, n - i), 0, -1):
+            if size == 1 or run[i : i + size] in known:
+                words.append(run[i : i + size])
+                i += size
+                break
+    return words
+
+
+def chinese(text: str, lexicon: Lexicon, segmenter: str = "longest") -> Terms:
+    """The terms of a Chinese passage: the English terms of its words (segmenter: "longest", longest match
+    on the dictionary, or "jieba"), its numbers, and the Latin tokens it carries."""
+    sources: dict[str, str] = {}
+    known = 0
+    for run in _HAN_RUN.findall(text):
+        for word in _jieba(run, lexicon) if segmenter == "jieba" else segment(run, lexicon):
+            if len(word) == 1 and word in ZH_FUNCTION_WORDS:
+                continue
+            stems = lexicon.words.get(word)
+            if stems:
+                known += 1
+                for term in stems.split(" "):
+                    sources.setdefault(term, word)
+    for match in _ZH_MONTH_DAY.finditer(text):
+        sources.setdefault(f"#{int(match.group(1))}", match.group(0))
+    for number in _NUMBER.findall(text):
+        sources.setdefault(_number(number), number)
+    for numeral in _ZH_COUNTED.findall(text):
+        sources.setdefault(f"#{_ZH_NUMERALS[numeral]}", numeral)
+    anchors = len([t for t in sources if t.startswith("#")])
+    latin = 0
+    for token in _LATIN.findall(text):
+        for term in english_terms(token) or [stem(token.lower())]:
+            sources.setdefault(term, token)
+            latin += 1
+    label = text.rstrip().endswith(("：", ":"))
+    return Terms(frozenset(sources), sources, known + anchors + latin, label)
+
+
+def _jieba(run: str, lexicon: Lexicon) -> list[str]:
+    """jieba's words, each the dictionary does not know split again by longest match."""
+    import jieba
+
+    jieba.setLogLevel(60)  # its "Building prefix dict" notes on standard error are not ours to print
+    words: list[str] = []
+    for word in jieba.lcut(run, HMM=False):
+        words += [word] if word in lexicon.words else segment(word, lexicon)
+    return words

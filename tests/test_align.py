@@ -1,0 +1,125 @@
+"""`reuse align`: the JSON contract (every passage of both languages, exact offsets, statuses that agree with
+counterparts), the command's input handling, and the alignment's own invariants."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from reuse.cli import cli
+from reuse.commands.align import align_documents
+from reuse.load.document import Document
+from reuse.settings import Settings
+from reuse.text.bilingual import chinese, english
+from reuse.text.lexicon import load_lexicon, stem
+from reuse.verify.alignment import align
+
+from .conftest import SEEDS
+
+SEED = SEEDS / "004_1be1cfc6bdf062d7.txt"
+
+
+def _json(*args: str) -> dict:
+    result = CliRunner().invoke(cli, ["align", *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_every_passage_of_both_languages_is_reported_with_exact_offsets() -> None:
+    report = _json(str(SEED))
+    text = SEED.read_text(encoding="utf-8")
+    passages = report["passages"]
+    assert {p["lang"] for p in passages} == {"zh", "en"}
+    for p in passages:
+        assert text[p["start"] : p["end"]] == p["text"]
+        assert p["status"] in ("translated", "partial", "untranslated")
+        assert (p["status"] == "untranslated") == (not p["counterparts"])
+        for c in p["counterparts"]:
+            other = next(q for q in passages if q["index"] == c["index"] and q["doc"] == c["doc"])
+            assert other["lang"] != p["lang"] and (other["start"], other["end"]) == (c["start"], c["end"])
+            assert any(back["index"] == p["index"] for back in other["counterparts"])
+    summary = report["summary"]
+    for lang in ("zh", "en"):
+        mine = [p for p in passages if p["lang"] == lang]
+        assert summary[lang]["passages"] == len(mine)
+        assert summary[lang]["untranslated"] == sum(p["status"] == "untranslated" for p in mine)
+    assert summary["en"]["translated"] + summary["en"]["partial"] >= 10  # the seed's English renders its Chinese
+
+
+def test_links_carry_their_evidence() -> None:
+    report = _json(str(SEED))
+    assert report["links"]
+    for link in report["links"]:
+        assert link["zh"] and link["en"] and 0.0 < link["score"] <= 1.0
+        evidence = link["evidence"]
+        assert evidence["dictionary"] or evidence["numbers"] or evidence["names"]
+    pairs = {tuple(p) for link in report["links"] for p in link["evidence"]["dictionary"]}
+    assert ("普京", "Putin") in pairs
+
+
+def test_two_files_align_in_either_order(tmp_path: Path) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    zh_lines = [line for line in text.splitlines() if line and not line.isascii()]
+    en_lines = [line for line in text.splitlines() if line and line.isascii()]
+    (tmp_path / "zh.txt").write_text("\n".join(zh_lines) + "\n", encoding="utf-8")
+    (tmp_path / "en.txt").write_text("\n".join(en_lines) + "\n", encoding="utf-8")
+    one = _json(str(tmp_path / "zh.txt"), str(tmp_path / "en.txt"))
+    other = _json(str(tmp_path / "en.txt"), str(tmp_path / "zh.txt"))
+    links = [[(p["doc"], p["index"]) for p in link["zh"] + link["en"]] for link in one["links"]]
+    assert links == [[(p["doc"], p["index"]) for p in link["zh"] + link["en"]] for link in other["links"]]
+    assert all(p["doc"].endswith("zh.txt") for p in one["passages"] if p["lang"] == "zh")
+
+
+def test_an_english_version_with_a_passage_cut_leaves_its_chinese_untranslated() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    full = align_documents(Document("s", text, "utf-8"), None, Settings())
+    cut_line = next(line for line in text.splitlines() if line.startswith("Lavrov conveyed"))
+    cut = align_documents(Document("s", text.replace(cut_line + "\n", ""), "utf-8"), None, Settings())
+
+    def status(result: object, needle: str) -> str:
+        return next(a.status for a in result.passages if needle in a.passage.text)  # type: ignore[attr-defined]
+
+    assert status(full, "拉伕羅夫轉達普京總統") != "untranslated"
+    assert status(cut, "拉伕羅夫轉達普京總統") == "untranslated"
+
+
+def test_bad_input_is_one_line_and_no_traceback(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["align", str(tmp_path / "missing.txt")])
+    assert result.exit_code == 1
+    assert "missing.txt" in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_html_keeps_document_text_inert(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("习近平会见外长。\n<script>alert(1)</script> Xi meets the foreign minister.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["align", str(page), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    assert "<script>alert(1)</script>" not in result.output and "&lt;script&gt;" in result.output
+
+
+def test_the_dynamic_programme_finds_a_crossing_free_alignment_of_evident_pairs() -> None:
+    """Passages that translate each other, in order, with one left out on each side, align one to one."""
+    lexicon = load_lexicon()
+    zh = ["中国同俄罗斯发展双边关系。", "双方同意加强经济合作。", "天气很好。", "两国元首通电话。"]
+    en = [
+        "China develops bilateral relations with Russia.",
+        "Totally unrelated text here about football.",
+        "The two sides agreed to strengthen economic cooperation.",
+        "The two heads of state spoke on the phone.",
+    ]
+    links = align(
+        [chinese(t, lexicon) for t in zh],
+        [len(t) for t in zh],
+        [english(t) for t in en],
+        [len(t) for t in en],
+        Settings(),
+    )
+    assert [(link.zh, link.en) for link in links] == [((0,), (0,)), ((1,), (2,)), ((3,), (3,))]
+
+
+def test_stems_meet_across_inflections() -> None:
+    assert stem("cooperation") == stem("cooperative") == stem("cooperate")
+    assert stem("developing") == stem("developed") == stem("develops")
