@@ -67,6 +67,8 @@ def error(spec: str, err: sqlite3.Error) -> IndexStoreError:
         return IndexStoreError(f"{spec}: cannot write the index ({message}): the file or its directory is read-only")
     if isinstance(err, sqlite3.DatabaseError) and ("malformed" in message or "not a database" in message):
         return IndexStoreError(f"{spec}: corrupt index ({message})")
+    if "Could not decode" in message:  # a damaged byte inside a stored text (the settings)
+        return IndexStoreError(f"{spec}: corrupt index (a stored text is not UTF-8: {message[:80]})")
     if "locked" in message or "busy" in message:
         return IndexStoreError(f"{spec}: index is busy ({message}); another process is writing, try again")
     return IndexStoreError(f"{spec}: {message}")
