@@ -145,6 +145,12 @@ class Settings:
     # Audit
     near_duplicate: float = 0.8
     """Estimated Jaccard similarity of two documents' shingles from which they are near duplicates."""
+    near_candidate_values: int = 32
+    """The first values of each document's MinHash that scan compares (in bands of `rows`) to find
+    candidate near-duplicate documents, which their whole signatures then confirm."""
+    near_candidate_margin: float = 0.25
+    """How far below near_duplicate the share of equal first values may be for a candidate to be confirmed
+    (3.5 standard deviations of that share, at 32 values and a similarity of 0.8)."""
     title_lines: int = 3
     """Top lines of a page not checked for fragments: titles and bylines end without punctuation."""
     mixed_minority: float = 0.05
@@ -221,6 +227,10 @@ class Settings:
             if not _is_number(value) or value < 0:
                 raise SettingsError(f"{name} must be 0 or more, not {value!r}")
             object.__setattr__(self, name, float(value))
+        if self.near_candidate_values > self.num_perm:
+            raise SettingsError(
+                f"near_candidate_values ({self.near_candidate_values}) must not exceed num_perm ({self.num_perm})"
+            )
         if self.bands * self.rows > self.num_perm:
             raise SettingsError(
                 f"bands × rows ({self.bands} × {self.rows} = {self.bands * self.rows}) must not exceed "
@@ -278,6 +288,7 @@ _POSITIVE = (
     "furniture_max_docs",
     "mixed_min_chars",
     "align_fragment",
+    "near_candidate_values",
 )
 _NATURAL = ("max_gap", "max_slots", "edge_top", "edge_bottom", "title_lines")
 _SHARES = (
@@ -292,6 +303,7 @@ _SHARES = (
     "align_partial",
     "align_attach",
     "align_reorder_score",
+    "near_candidate_margin",
 )
 _POSITIVE_NUMBERS = (
     "align_length_ratio",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -17,6 +18,8 @@ from reuse.text.lexicon import load_lexicon, stem
 from reuse.verify.alignment import align
 
 from .conftest import SEEDS
+from .test_html_report import Opened
+from .test_html_report import browser as _browser  # noqa: F401  (the fixture `browser`)
 
 SEED = SEEDS / "004_1be1cfc6bdf062d7.txt"
 
@@ -123,3 +126,22 @@ def test_the_dynamic_programme_finds_a_crossing_free_alignment_of_evident_pairs(
 def test_stems_meet_across_inflections() -> None:
     assert stem("cooperation") == stem("cooperative") == stem("cooperate")
     assert stem("developing") == stem("developed") == stem("develops")
+
+
+def test_the_page_in_a_real_browser_shows_every_passage_once_and_asks_nothing(browser: Any, tmp_path: Path) -> None:
+    from reuse.reports.align import render_html
+
+    result = align_documents(
+        Document("000", (SEEDS / "000_72809ab1e56e2c9e.txt").read_text(encoding="utf-8"), "utf-8"), None, Settings()
+    )
+    path = tmp_path / "align.html"
+    path.write_text(render_html(result), encoding="utf-8")
+    opened = Opened(browser, path)
+    page = opened.page
+    left_out = sum(a.status == "untranslated" for a in result.passages)
+    assert page.locator("table.align tbody tr").count() == len(result.links) + left_out
+    shown = page.eval_on_selector_all("td p", "els => els.map(e => [e.id, e.lastChild.textContent])")
+    assert sorted(shown) == sorted([f"{a.passage.lang}{a.passage.index}", a.passage.text] for a in result.passages)
+    assert page.locator("tr.untranslated").count() == left_out
+    opened.screenshot("align.png")
+    opened.clean()

@@ -16,7 +16,7 @@ from reuse.index import add_documents, open_index
 from reuse.load.document import from_text
 from reuse.settings import ALGORITHM_VERSION, FIELDS, Settings, fingerprint_of
 
-PINNED_FINGERPRINT = "9dfd4620fe9ce9eb"
+PINNED_FINGERPRINT = "5e35b9c39b198793"
 PINNED_ALGORITHM = 5
 
 
@@ -105,6 +105,7 @@ BAD: list[tuple[str, object, str]] = [
             "furniture_max_docs",
             "mixed_min_chars",
             "align_fragment",
+            "near_candidate_values",
         )
         for value in (0, 2.5, True)
     ],
@@ -122,6 +123,7 @@ BAD: list[tuple[str, object, str]] = [
             "align_partial",
             "align_attach",
             "align_reorder_score",
+            "near_candidate_margin",
         )
         for value in (0, 1.5, "half")
     ],
@@ -216,3 +218,8 @@ def test_unreadable_settings_are_corrupt(tmp_path: Path, stored: str) -> None:
 def test_an_index_of_these_settings_opens(tmp_path: Path) -> None:
     with open_index(_built(tmp_path)) as store:
         assert store.settings == Settings()
+
+
+def test_near_candidate_values_fit_in_the_signature() -> None:
+    with pytest.raises(SettingsError, match=r"near_candidate_values \(200\) must not exceed num_perm \(128\)"):
+        Settings(near_candidate_values=200)

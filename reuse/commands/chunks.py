@@ -65,7 +65,8 @@ class Chunk:
     lines: dict[int, dict[str, set[str]]] = field(default_factory=dict)
     """Per document (its place in `prepared`), the keys of its lines by their core (see units.is_headline)."""
     signatures: np.ndarray | None = None
-    """Each document's MinHash (rows in the order of `prepared`), for near-duplicate documents."""
+    """The first near_candidate_values of each document's MinHash (rows in the order of `prepared`), to find
+    candidate near-duplicate documents."""
     failure: tuple[int, str] | None = None
     """The first file that could not be read (its place in reading order, the error), without --skip-bad."""
 
@@ -100,11 +101,11 @@ def analyse(
         return Chunk([], read.skipped, [], [], failure=read.failure)
     documents, skipped, ids = read.documents, read.skipped, read.ids
     prepared, distinct = [], []
-    signatures = np.zeros((len(documents), settings.num_perm), dtype=np.uint32)
+    signatures = np.zeros((len(documents), settings.near_candidate_values), dtype=np.uint32)
     for d, document in enumerate(documents):
         doc = prepare(document, settings)
         distinct.append(doc.shingles().distinct_hashes())
-        signatures[d] = doc.document_signature()
+        signatures[d] = doc.document_signature_prefix(settings.near_candidate_values)
         if for_audit:
             doc.facts()  # kept through compact()
         prepared.append(doc.compact())
@@ -125,6 +126,14 @@ def chunk_signatures(chunk: Chunk) -> tuple[list[str], np.ndarray, np.ndarray]:
     usable = np.array([doc.has_shingles for doc in chunk.prepared], dtype=bool)
     assert chunk.signatures is not None
     return [doc.id for doc in chunk.prepared], chunk.signatures, usable
+
+
+def whole_signatures(chunk: Chunk, ids: list[str]) -> np.ndarray:
+    """The whole MinHash of some of its documents (by id, in that order): candidates to confirm."""
+    by_id = {doc.id: doc for doc in chunk.prepared}
+    return np.stack(
+        [by_id[i].facts().signature if "_facts" in by_id[i].__dict__ else by_id[i].document_signature() for i in ids]
+    )
 
 
 def chunk_hashes(chunk: Chunk) -> list[tuple[np.ndarray, np.ndarray]]:

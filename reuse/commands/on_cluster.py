@@ -39,12 +39,13 @@ from reuse.commands.audit import AuditResult, corpus_audit, repeat_counts
 from reuse.commands.chunk_store import ChunkRef
 from reuse.commands.chunks import Finished
 from reuse.commands.clean import CleanCopy, explained_members, prepare_out_dir
+from reuse.commands.cluster_copies import copies_on_cluster
 from reuse.commands.cluster_tasks import Tasks, finish_packed, packed, release
 from reuse.commands.scan import EXPLAINING, ScanResult, explained_columns, explaining
 from reuse.commands.unit_tables import UnitRecord
 from reuse.errors import InputError
 from reuse.group.context import context_families
-from reuse.group.copies import Copies, find_copies
+from reuse.group.copies import Copies
 from reuse.group.families import Family, Level, describe, described_members, settle_evidence
 from reuse.group.members import Members
 from reuse.kinds import BOILERPLATE
@@ -147,7 +148,7 @@ def _scan(
     gidx = [sorted(order[doc_id] for doc_id, _ in found) for found, _, _ in listing]
     chunk_of = {g: c for c, found in enumerate(gidx) for g in found}
     n_docs = len(order)
-    copies = _copies(run, futures, order)
+    copies = copies_on_cluster(run, futures, order)
     shared_copies = run.share(copies)
 
     hashes_by_part = [run.split(hashes, run.parts) for hashes in hash_parts]
@@ -277,16 +278,6 @@ def _families(
         np.concatenate(covered) if covered else np.zeros((0, 3), dtype=np.int64), run.chunk_of, count
     )
     return families, [[*(part[c] for part in by_chunk), here[c]] for c in range(count)]
-
-
-def _copies(run: Tasks, futures: list[Future], order: dict[str, int]) -> Copies:
-    """Which documents are near-duplicates of which, from the chunks' MinHash rows placed in corpus order."""
-    signatures = np.zeros((len(order), run.settings.num_perm), dtype=np.uint32)
-    usable = np.zeros(len(order), dtype=bool)
-    for ids, rows, has in run.gather([run.on_chunk(chunks.chunk_signatures, f) for f in futures]):
-        at = np.array([order[i] for i in ids], dtype=np.int64)
-        signatures[at], usable[at] = rows, has
-    return find_copies(sorted(order, key=order.__getitem__), signatures, usable, run.settings)
 
 
 def _span_families(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -188,7 +189,7 @@ def _scan_one(index: int) -> tuple[PreparedDocument, np.ndarray, np.ndarray]:
     documents, settings, for_audit = shared()
     prepared = prepare(documents[index], settings)
     distinct = prepared.shingles().distinct_hashes()
-    signature = prepared.document_signature()
+    signature = prepared.document_signature_prefix(settings.near_candidate_values)
     if for_audit:
         prepared.facts()  # computed here, in parallel, and kept through compact()
     # The text goes back to the parent, which has it already: send a placeholder instead.
@@ -204,6 +205,17 @@ def frequent_hashes(per_document: list[np.ndarray]) -> np.ndarray:
     merged.sort(kind="stable")
     repeated = merged[1:][merged[1:] == merged[:-1]]  # sorted already: drop neighbours, no second sort
     return repeated[np.concatenate(([True], repeated[1:] != repeated[:-1]))] if repeated.size else repeated
+
+
+def _whole_signatures(prepared: list[PreparedDocument], for_audit: bool) -> Callable[[list[int]], np.ndarray]:
+    """The whole MinHash of some documents (for_audit: computed already, in their facts)."""
+
+    def whole(docs: list[int]) -> np.ndarray:
+        return np.stack(
+            [prepared[d].facts().signature if for_audit else prepared[d].document_signature() for d in docs]
+        )
+
+    return whole
 
 
 _RUN = 1 << 22
@@ -238,7 +250,7 @@ def _scan(corpus: Corpus, settings: Settings, jobs: int, for_audit: bool, stopwa
     state = (documents, settings, for_audit)
     stopwatch.progress.start("documents", len(documents))
     # The parent builds first-level units and sorts runs of hashes while the workers go on.
-    signatures = np.zeros((len(documents), settings.num_perm), dtype=np.uint32)
+    signatures = np.zeros((len(documents), settings.near_candidate_values), dtype=np.uint32)
     for d, (document, (sd, distinct, signature)) in enumerate(
         zip(documents, parallel_map(_scan_one, range(len(documents)), jobs, state))
     ):
@@ -257,7 +269,9 @@ def _scan(corpus: Corpus, settings: Settings, jobs: int, for_audit: bool, stopwa
     del runs, pending
     stopwatch.lap("shingle document frequencies")
     usable = np.array([sd.has_shingles for sd in prepared], dtype=bool)
-    copies = find_copies([sd.id for sd in prepared], signatures, usable, settings)
+    copies = find_copies(
+        [sd.id for sd in prepared], signatures, usable, _whole_signatures(prepared, for_audit), settings
+    )
     del signatures
     stopwatch.lap("near-duplicate documents")
     families = finder.finish(frequent, jobs, stopwatch, copies)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from reuse.group.union_find import UnionFind
 from reuse.settings import Settings
-from reuse.sketch.candidates import near_pairs
+from reuse.sketch.candidates import lsh_pairs
 
 
 @dataclass(frozen=True)
@@ -46,15 +46,40 @@ def alone(n_docs: int) -> Copies:
     return Copies(np.arange(n_docs, dtype=np.int64), distinct=n_docs)
 
 
-def find_copies(ids: list[str], signatures: np.ndarray, usable: np.ndarray, settings: Settings) -> Copies:
-    """The near-duplicate clusters of documents (in corpus order: ids, their MinHash rows, whether they
-    have shingles)."""
-    pairs = near_pairs(signatures, usable, settings.bands, settings.rows, settings.near_duplicate)
+def find_copies(
+    ids: list[str],
+    prefixes: np.ndarray,
+    usable: np.ndarray,
+    whole: Callable[[list[int]], np.ndarray],
+    settings: Settings,
+) -> Copies:
+    """The near-duplicate clusters of documents (in corpus order: ids, the first near_candidate_values of
+    their MinHash, whether they have shingles). Candidates share a band of those first values; whole(docs)
+    gives the whole signatures of the candidates whose first values are alike within near_candidate_margin
+    of near_duplicate (rows in the order asked), which confirm them as `audit` does: at least
+    near_duplicate of their values equal.
+
+    Signing every document whole cost a scan a tenth of its time; the first values find the candidates
+    (all but about 1.5% of pairs at exactly 0.8 similarity, all but 0.02% at 0.9) at a quarter of it."""
+    rows = settings.rows
+    pairs = lsh_pairs(prefixes, max(1, prefixes.shape[1] // rows), rows, usable)
     of = np.arange(len(ids), dtype=np.int64)
     if pairs.size == 0:
         return Copies(of, distinct=len(ids))
+    # Most candidates of a site's pages share only its furniture: their first values already say so.
+    alike = (prefixes[pairs[:, 0]] == prefixes[pairs[:, 1]]).mean(axis=1)
+    pairs = pairs[alike >= settings.near_duplicate - settings.near_candidate_margin]
+    if pairs.size == 0:
+        return Copies(of, distinct=len(ids))
+    wanted = np.unique(pairs)
+    full = whole(wanted.tolist())
+    at = np.searchsorted(wanted, pairs)
+    equal = (full[at[:, 0]] == full[at[:, 1]]).mean(axis=1)
+    confirmed = pairs[equal >= settings.near_duplicate]
+    if confirmed.size == 0:
+        return Copies(of, distinct=len(ids))
     uf = UnionFind(len(ids))
-    for i, j in pairs.tolist():
+    for i, j in confirmed.tolist():
         uf.union(i, j)
     by_id = {}
     for group in uf.groups():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reuse.commands.align import UNTRANSLATED, AlignedLink, AlignResult, Passage
+from reuse.commands.align import PARTIAL, TRANSLATED, UNTRANSLATED, AlignedLink, AlignResult, Passage
 from reuse.reports import json_layout
 from reuse.reports.html.page import page, settings_footer
 from reuse.reports.markup import html_text, md_code, md_text, visible
@@ -143,27 +143,44 @@ def _evidence_text(link: AlignedLink) -> str:
 
 
 def render_html(result: AlignResult) -> str:
+    """The two versions side by side: a row a link (its score and evidence between), a row of its own for a
+    passage without counterpart, in the Chinese's order."""
+    status_of = {(a.passage.doc, a.passage.index, a.passage.lang): a.status for a in result.passages}
     body_rows = []
     for zh, en, link in _rows(result):
-        status = "translated" if link else "untranslated"
-        zh_cell = "".join(f'<p id="zh{p.index}" lang="zh">{html_text(p.text)}</p>' for p in zh)
-        en_cell = "".join(f'<p id="en{p.index}" lang="en">{html_text(p.text)}</p>' for p in en)
-        score = f"{link.score:.2f}" if link else "—"
-        why = f' title="{html_text(_evidence_text(link))}"' if link else ""
+        statuses = {status_of[(p.doc, p.index, p.lang)] for p in zh + en}
+        status = PARTIAL if PARTIAL in statuses else TRANSLATED if link else UNTRANSLATED
+        zh_cell = "".join(_passage_html(p) for p in zh)
+        en_cell = "".join(_passage_html(p) for p in en)
+        if link:
+            why = _evidence_text(link)
+            middle = f'<b>{link.score:.2f}</b><small class="why" title="{html_text(why)}">{html_text(why)}</small>'
+        else:
+            middle = '<span class="status">untranslated</span>'
         body_rows.append(
-            f'<tr class="{status}"><td class="zh">{zh_cell}</td><td class="score"{why}>{score}</td>'
-            f'<td class="en">{en_cell}</td></tr>'
+            f'<tr class="{status}"><td class="zh" lang="zh">{zh_cell}</td><td class="score">{middle}</td>'
+            f'<td class="en" lang="en">{en_cell}</td></tr>'
         )
-    summary = "".join(f"<p>{html_text(line)}</p>" for line in _summary_line(result).split("\n"))
-    title = "Alignment of " + ", ".join(result.documents)
+    summary = "".join(f'<p class="summary">{html_text(line)}</p>' for line in _summary_line(result).split("\n"))
+    legend = (
+        '<p class="legend"><span class="key new">translated</span> <span class="key partial">partial</span> '
+        '<span class="key dropped">untranslated</span> · a row a link: the Chinese, its score and the '
+        "dictionary's evidence, the English</p>"
+    )
+    docs = ", ".join(f'<span class="doc">{html_text(d)}</span>' for d in result.documents)
     body = (
-        f"<header><h1>{html_text(title)}</h1>{summary}</header>\n<main>\n"
-        '<table class="align"><thead><tr><th>Chinese</th><th>score</th><th>English</th></tr></thead>\n<tbody>'
+        f"<header><h1>Chinese and English of {docs}</h1>{summary}{legend}</header>\n"
+        '<main class="single"><table class="align"><thead><tr><th>Chinese</th><th>score · evidence</th>'
+        "<th>English</th></tr></thead>\n<tbody>"
         + "\n".join(body_rows)
-        + "</tbody></table>\n</main>\n"
+        + "</tbody></table></main>\n"
         + settings_footer(result.settings.fingerprint(), result.settings.as_dict())
     )
-    return page(title, body)
+    return page("Alignment of " + ", ".join(result.documents), body)
+
+
+def _passage_html(p: Passage) -> str:
+    return f'<p id="{p.lang}{p.index}"><span class="idx">#{p.index}</span>{html_text(p.text)}</p>'
 
 
 def render(result: AlignResult, fmt: str) -> str:

@@ -221,19 +221,24 @@ class PreparedDocument:
 
     def document_signature(self) -> np.ndarray:
         """MinHash of all the document's shingles: the signature of their union over its passages."""
-        return self._derived("_document_signature", self._document_signature)
+        return self._derived("_document_signature", self._signed)
 
-    def _document_signature(self) -> np.ndarray:
+    def document_signature_prefix(self, values: int) -> np.ndarray:
+        """The first `values` of document_signature(), at that share of its cost: what finds candidate
+        near-duplicate documents before the whole signatures of a few confirm them."""
+        return self._signed(values)
+
+    def _signed(self, prefix: int | None = None) -> np.ndarray:
         hashes = self.shingles().hashes
         num_perm, seed = self.settings.num_perm, self.settings.seed
         # In chunks, the minimum of their minima: signing all at once as one group would hold a
         # (num_perm × shingles) array, 512 bytes a character of a big document.
         chunk = max(1, _SIGNATURE_VALUES // num_perm)
         one_group = np.zeros(min(hashes.size, chunk), dtype=np.int64)
-        signature = signatures(hashes[:chunk], one_group, 1, num_perm, seed)[0]
+        signature = signatures(hashes[:chunk], one_group, 1, num_perm, seed, prefix)[0]
         for start in range(chunk, hashes.size, chunk):
             part = hashes[start : start + chunk]
-            np.minimum(signature, signatures(part, one_group[: part.size], 1, num_perm, seed)[0], out=signature)
+            np.minimum(signature, signatures(part, one_group[: part.size], 1, num_perm, seed, prefix)[0], out=signature)
         return signature
 
     def facts(self) -> DocumentFacts:

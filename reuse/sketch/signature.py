@@ -47,12 +47,17 @@ def fmix(values: np.ndarray, width: int) -> np.ndarray:
         return h ^ (h >> kind(s3))
 
 
-def signatures(hashes: np.ndarray, groups: np.ndarray, n_groups: int, num_perm: int, seed: int) -> np.ndarray:
+def signatures(
+    hashes: np.ndarray, groups: np.ndarray, n_groups: int, num_perm: int, seed: int, prefix: int | None = None
+) -> np.ndarray:
     """One signature per group (passage) from its shingle hashes; groups must be sorted.
 
-    A group without shingles keeps datasketch's empty value (all 2³² − 1).
+    A group without shingles keeps datasketch's empty value (all 2³² − 1). prefix: only the first values
+    of each signature, at that share of the cost (the same values the whole signature begins with).
     """
     a, b = permutations(num_perm, seed)
+    if prefix is not None:
+        a, b, num_perm = a[:prefix], b[:prefix], min(prefix, num_perm)
     out = np.full((n_groups, num_perm), MAX_HASH, dtype=np.uint32)
     if hashes.size == 0:
         return out

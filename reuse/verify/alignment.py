@@ -76,7 +76,8 @@ def align(
         )
         scores[(a, b)] = score
     links = _attach(_best_path(n, m, costs, scores), zh, zh_lengths, en, settings)
-    return sorted(links + _reordered(links, costs[(1, 1)], scores[(1, 1)], settings), key=lambda k: (k.zh, k.en))
+    links = sorted(links + _reordered(links, costs[(1, 1)], scores[(1, 1)], settings), key=lambda k: (k.zh, k.en))
+    return _attach(links, zh, zh_lengths, en, settings)  # what the reordered links hold grows too
 
 
 def _reordered(links: list[Link], cost: np.ndarray, score: np.ndarray, settings: Settings) -> list[Link]:
