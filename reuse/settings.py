@@ -161,11 +161,11 @@ class Settings:
     # Align (Chinese with English)
     align_segmenter: str = "longest"
     """How Chinese is cut into words for the dictionary: "longest" (longest match on CC-CEDICT) or "jieba"."""
-    align_length_ratio: float = 3.0
+    align_length_ratio: float = 4.3
     """English characters a translation has per Chinese character (the length model's mean)."""
-    align_length_variance: float = 9.0
+    align_length_variance: float = 29.0
     """Variance of a translation's English length per Chinese character (the length model's spread)."""
-    align_length_weight: float = 0.1
+    align_length_weight: float = 0.2
     """What a link pays per unit of its length model's log-improbability."""
     align_score_weight: float = 8.0
     """What a link gains per unit of its dictionary score (cosine of terms, 0 to 1)."""

@@ -17,9 +17,7 @@ from reuse.text.bilingual import chinese, english
 from reuse.text.lexicon import load_lexicon, stem
 from reuse.verify.alignment import align
 
-from .conftest import SEEDS
-from .test_html_report import Opened
-from .test_html_report import browser as _browser  # noqa: F401  (the fixture `browser`)
+from .conftest import SEEDS, Opened
 
 SEED = SEEDS / "004_1be1cfc6bdf062d7.txt"
 

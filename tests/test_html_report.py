@@ -9,9 +9,7 @@ they fail. Screenshots go to test-artifacts/ (not committed; scripts/screenshots
 from __future__ import annotations
 
 import itertools
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,20 +19,9 @@ import pytest
 from reuse.commands.diff import DiffResult, diff
 from reuse.load.document import from_text, load_document
 from reuse.reports.html.diff import render_html
-from tests.conftest import ROOT, SEED_FILES, SEEDS
+from tests.conftest import ROOT, SEED_FILES, SEEDS, Opened
 from tests.test_escaping import HOSTILE
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = ROOT / "test-artifacts"
-# Chromium's own traffic (updates, safe browsing) would be refused by a closed network, many times over.
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAIRS = list(itertools.permutations(SEED_FILES[:3], 2))
 
 
@@ -116,59 +103,6 @@ def test_html_report_from_the_command_line(run: Any, tmp_path: Path) -> None:
 
 
 # --- in a real browser ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    missing = None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing = "playwright is not installed (pip install -e '.[test]')"
-    if missing is None and not os.access(CHROMIUM, os.X_OK):
-        missing = f"{CHROMIUM} is missing (Debian package chromium)"
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"{missing}: browser tests must run in CI")
-        pytest.skip(missing)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        yield launched
-        launched.close()
-
-
-class Opened:
-    """A report opened in a fresh page, with what it asked of the network and what it complained of."""
-
-    def __init__(self, browser: Any, path: Path) -> None:
-        self.url = path.resolve().as_uri()
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.page = browser.new_page(viewport={"width": 1280, "height": 800})
-        self.page.route("**/*", self._route)
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", self._dialog)
-        self.page.goto(self.url)
-
-    def _route(self, route: Any) -> None:
-        if route.request.url == self.url:
-            route.continue_()
-        else:
-            self.requests.append(route.request.url)
-            route.abort()
-
-    def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def screenshot(self, name: str) -> None:
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / name))
-
-    def clean(self) -> None:
-        assert self.errors == [] and self.requests == [] and self.dialogs == []
 
 
 def _in_view(opened: Opened, selector: str, side: str) -> bool:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from reuse.errors import InputError
 
-LEXICON_FORMAT = 3
+LEXICON_FORMAT = 4
 """Raised when what is cached changes, so that an old cache is parsed again, not misread."""
 
 STOP_WORDS = frozenset(
@@ -163,14 +163,12 @@ _STEM_LENGTH = 7
 
 
 def stem(word: str) -> str:
-    """A light stem: the first matching suffix off (keeping three letters at least), a final e off, then at
-    most seven letters, so that "cooperation", "cooperative" and "cooperate" meet as "cooper"."""
+    """A light stem: the first matching suffix off (keeping three letters at least), then at most seven
+    letters, so that "cooperation", "cooperative" and "cooperate" meet as "cooper"."""
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]
             break
-    if len(word) > 3 and word.endswith("e"):  # "come" and "coming", "make" and "making"
-        word = word[:-1]
     return word[:_STEM_LENGTH]
 
 

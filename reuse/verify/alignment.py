@@ -76,8 +76,7 @@ def align(
         )
         scores[(a, b)] = score
     links = _attach(_best_path(n, m, costs, scores), zh, zh_lengths, en, settings)
-    links = sorted(links + _reordered(links, costs[(1, 1)], scores[(1, 1)], settings), key=lambda k: (k.zh, k.en))
-    return _attach(links, zh, zh_lengths, en, settings)  # what the reordered links hold grows too
+    return sorted(links + _reordered(links, costs[(1, 1)], scores[(1, 1)], settings), key=lambda k: (k.zh, k.en))
 
 
 def _reordered(links: list[Link], cost: np.ndarray, score: np.ndarray, settings: Settings) -> list[Link]:
@@ -165,15 +164,26 @@ def _attach(
             es.insert(0, es[0] - 1)
         while es[-1] + 1 < hi_en and es[-1] + 1 not in taken_en and _english_joins(en[es[-1] + 1], zh_terms, settings):
             es.append(es[-1] + 1)
-        # A label (问：) opens what follows it: the one just before a link joins it; a fragment continues what
-        # precedes it.
-        i = zs[0] - 1
-        if i >= lo_zh and i not in taken_zh and zh[i].label and zh_lengths[i] <= settings.align_fragment:
-            zs.insert(0, i)
+        # Before a link, what the page cut from its first passage: pieces that share its evidence or are a
+        # few characters long, back to the label (问：) that opens it; short pieces alone do not join.
+        before: list[int] = []
+        i, sharing = zs[0] - 1, zs[0]
+        while i >= lo_zh and i not in taken_zh:
+            if zh[i].label:  # it opens what follows it: the link, or a piece that shares its evidence
+                if zh_lengths[i] <= settings.align_fragment and sharing == i + 1:
+                    before = list(range(i, zs[0]))
+                break
+            if zh_lengths[i] > settings.align_fragment and _chinese_joins(zh[i], zh_lengths[i], en_terms, settings):
+                before, sharing = list(range(i, zs[0])), i
+            elif zh_lengths[i] > settings.align_fragment:
+                break
+            i -= 1
+        zs[:0] = before
+        # After it, what continues it (not a label, which opens the next).
         while zs[-1] + 1 < hi_zh and zs[-1] + 1 not in taken_zh:
             i = zs[-1] + 1
             short = zh_lengths[i] <= settings.align_fragment and not zh[i].label
-            if not (short or len(zh[i].terms & en_terms) >= 2 + len(zh[i].terms) // 4):
+            if not (short or _chinese_joins(zh[i], zh_lengths[i], en_terms, settings)):
                 break
             zs.append(i)
         taken_zh.update(zs)
@@ -185,3 +195,11 @@ def _attach(
 def _english_joins(passage: Terms, zh_terms: frozenset[str], settings: Settings) -> bool:
     shared = len(passage.terms & zh_terms)
     return shared >= 2 and shared >= settings.align_attach * len(passage.terms)
+
+
+def _chinese_joins(passage: Terms, length: int, en_terms: frozenset[str], settings: Settings) -> bool:
+    """A left-out Chinese passage shares a link's evidence: two terms and a quarter of its own more, or one
+    for a passage of a few words."""
+    shared = len(passage.terms & en_terms)
+    few_words = settings.align_fragment < length <= 3 * settings.align_fragment
+    return shared >= 2 + len(passage.terms) // 4 or (shared >= 1 and few_words)
