@@ -143,3 +143,14 @@ def test_the_page_in_a_real_browser_shows_every_passage_once_and_asks_nothing(br
     assert page.locator("tr.untranslated").count() == left_out
     opened.screenshot("align.png")
     opened.clean()
+
+
+def test_too_many_passages_to_align_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    zh = "".join(f"第{n}段会谈取得成果。\n" for n in range(3001))
+    en = "".join(f"Talk number {n} went well.\n" for n in range(3001))
+    big.write_text(zh + en, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["align", str(big)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert "big.txt" in result.output and "too many to align" in result.output

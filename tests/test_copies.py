@@ -45,7 +45,7 @@ def test_near_duplicate_clusters_are_those_a_comparison_of_every_pair_finds(tmp_
     prepared = [doc.expanded() for doc in result.prepared]
     signatures = np.stack([doc.document_signature() for doc in prepared])
     usable = np.array([doc.has_shingles for doc in prepared])
-    prefixes = np.stack([doc.document_signature_prefix(settings.near_candidate_values) for doc in prepared])
+    prefixes = np.stack([doc.document_signature(settings.near_candidate_values) for doc in prepared])
     assert np.array_equal(prefixes, signatures[:, : settings.near_candidate_values])  # the whole's first values
     copies = find_copies([doc.id for doc in prepared], prefixes, usable, lambda docs: signatures[docs], settings)
     # The reference: every pair compared, alike pairs joined.

@@ -10,12 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reuse.charclass import languages
+from reuse.errors import InputError
 from reuse.load.document import Document
 from reuse.settings import Settings
 from reuse.sketch.prepared import PreparedDocument, prepare
 from reuse.text.bilingual import Terms, chinese, english
 from reuse.text.lexicon import load_lexicon
 from reuse.verify.alignment import Link, align
+
+MAX_PAIRS = 9_000_000
+"""Pairs of passages (Chinese × English) aligned at most: the programme holds some ten numbers for each,
+under a gigabyte at this bound (3,000 passages a side; a readout has tens)."""
 
 TRANSLATED, PARTIAL, UNTRANSLATED = "translated", "partial", "untranslated"
 STATUSES: tuple[str, ...] = (TRANSLATED, PARTIAL, UNTRANSLATED)
@@ -106,6 +111,12 @@ def align_documents(first: Document, second: Document | None, settings: Settings
         chars = sum(len(p.text) for p in a_zh) - sum(len(p.text) for p in a_en)
         chars_b = sum(len(p.text) for p in b_zh) - sum(len(p.text) for p in b_en)
         zh, en = (a_zh, b_en) if chars >= chars_b else (b_zh, a_en)
+    if len(zh) * len(en) > MAX_PAIRS:
+        names = " and ".join(d.id for d in docs)
+        raise InputError(
+            f"{names}: {len(zh):,} Chinese and {len(en):,} English passages are too many to align at once "
+            f"(at most {MAX_PAIRS:,} pairs of passages): align the readout's parts one by one"
+        )
     zh_terms = [chinese(p.text, lexicon, settings.align_segmenter) for p in zh]
     en_terms = [english(p.text) for p in en]
     links = align(zh_terms, [_zh_length(p.text) for p in zh], en_terms, [len(p.text) for p in en], settings)

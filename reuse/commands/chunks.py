@@ -105,7 +105,7 @@ def analyse(
     for d, document in enumerate(documents):
         doc = prepare(document, settings)
         distinct.append(doc.shingles().distinct_hashes())
-        signatures[d] = doc.document_signature_prefix(settings.near_candidate_values)
+        signatures[d] = doc.document_signature(settings.near_candidate_values)
         if for_audit:
             doc.facts()  # kept through compact()
         prepared.append(doc.compact())

@@ -189,7 +189,7 @@ def _scan_one(index: int) -> tuple[PreparedDocument, np.ndarray, np.ndarray]:
     documents, settings, for_audit = shared()
     prepared = prepare(documents[index], settings)
     distinct = prepared.shingles().distinct_hashes()
-    signature = prepared.document_signature_prefix(settings.near_candidate_values)
+    signature = prepared.document_signature(settings.near_candidate_values)
     if for_audit:
         prepared.facts()  # computed here, in parallel, and kept through compact()
     # The text goes back to the parent, which has it already: send a placeholder instead.

@@ -219,14 +219,10 @@ class PreparedDocument:
         for name in names:
             self.__dict__.pop(name, None)
 
-    def document_signature(self) -> np.ndarray:
-        """MinHash of all the document's shingles: the signature of their union over its passages."""
-        return self._derived("_document_signature", self._signed)
-
-    def document_signature_prefix(self, values: int) -> np.ndarray:
-        """The first `values` of document_signature(), at that share of its cost: what finds candidate
-        near-duplicate documents before the whole signatures of a few confirm them."""
-        return self._signed(values)
+    def document_signature(self, prefix: int | None = None) -> np.ndarray:
+        """MinHash of all the document's shingles: the signature of their union over its passages. prefix: its
+        first values only, at that share of the cost (what finds candidate near-duplicate documents)."""
+        return self._derived("_document_signature", self._signed) if prefix is None else self._signed(prefix)
 
     def _signed(self, prefix: int | None = None) -> np.ndarray:
         hashes = self.shingles().hashes

@@ -198,8 +198,8 @@ def _english_joins(passage: Terms, zh_terms: frozenset[str], settings: Settings)
 
 
 def _chinese_joins(passage: Terms, length: int, en_terms: frozenset[str], settings: Settings) -> bool:
-    """A left-out Chinese passage shares a link's evidence: two terms and a quarter of its own more, or one
+    """A left-out Chinese passage shares a link's evidence: two terms and a quarter of its own more, or two
     for a passage of a few words."""
     shared = len(passage.terms & en_terms)
     few_words = settings.align_fragment < length <= 3 * settings.align_fragment
-    return shared >= 2 + len(passage.terms) // 4 or (shared >= 1 and few_words)
+    return shared >= 2 + len(passage.terms) // 4 or (shared >= 2 and few_words)
