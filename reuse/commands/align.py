@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reuse.charclass import languages
 from reuse.errors import InputError
 from reuse.load.document import Document
 from reuse.settings import Settings
 from reuse.sketch.prepared import PreparedDocument, prepare
 from reuse.text.bilingual import Terms, chinese, english
 from reuse.text.lexicon import load_lexicon
+from reuse.text.segment import Passage
 from reuse.verify.alignment import Link, align
 
 MAX_PAIRS = 9_000_000
@@ -24,17 +24,6 @@ under a gigabyte at this bound (3,000 passages a side; a readout has tens)."""
 
 TRANSLATED, PARTIAL, UNTRANSLATED = "translated", "partial", "untranslated"
 STATUSES: tuple[str, ...] = (TRANSLATED, PARTIAL, UNTRANSLATED)
-
-
-@dataclass(frozen=True)
-class Passage:
-    doc: str
-    index: int
-    """The passage's index in its document, as every report numbers it."""
-    start: int
-    end: int
-    text: str
-    lang: str
 
 
 @dataclass
@@ -86,13 +75,7 @@ class AlignResult:
 
 
 def passages_of(doc: PreparedDocument, lang: str) -> list[Passage]:
-    text = doc.text
-    found = languages(text, doc.starts, doc.ends)
-    return [
-        Passage(doc.id, i, int(s), int(e), text[int(s) : int(e)], lang)
-        for i, (s, e, language) in enumerate(zip(doc.starts, doc.ends, found))
-        if language == lang
-    ]
+    return [p for p in doc.passages() if p.lang == lang]
 
 
 def _zh_length(text: str) -> int:
@@ -132,7 +115,7 @@ def _result(
     links: list[Link],
     settings: Settings,
 ) -> AlignResult:
-    aligned = {(p.doc, p.index, p.lang): Aligned(p) for p in sorted(zh + en, key=lambda p: (ids.index(p.doc), p.index))}
+    aligned = {p: Aligned(p) for p in sorted(zh + en, key=lambda p: (ids.index(p.doc), p.index))}
     out_links = []
     for link in links:
         zs, es = tuple(zh[i] for i in link.zh), tuple(en[j] for j in link.en)
@@ -144,7 +127,7 @@ def _result(
             (es, zs, ratio * settings.align_partial > 1),
         ):
             for p in mine:
-                a = aligned[(p.doc, p.index, p.lang)]
+                a = aligned[p]
                 a.counterparts += [(q, link.score) for q in theirs]
                 a.status = PARTIAL if short else TRANSLATED
     return AlignResult(settings, ids, list(aligned.values()), out_links)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -207,17 +206,6 @@ def frequent_hashes(per_document: list[np.ndarray]) -> np.ndarray:
     return repeated[np.concatenate(([True], repeated[1:] != repeated[:-1]))] if repeated.size else repeated
 
 
-def _whole_signatures(prepared: list[PreparedDocument], for_audit: bool) -> Callable[[list[int]], np.ndarray]:
-    """The whole MinHash of some documents (for_audit: computed already, in their facts)."""
-
-    def whole(docs: list[int]) -> np.ndarray:
-        return np.stack(
-            [prepared[d].facts().signature if for_audit else prepared[d].document_signature() for d in docs]
-        )
-
-    return whole
-
-
 _RUN = 1 << 22
 """Distinct hashes gathered before they are sorted into a run, while workers analyse later documents."""
 
@@ -270,7 +258,11 @@ def _scan(corpus: Corpus, settings: Settings, jobs: int, for_audit: bool, stopwa
     stopwatch.lap("shingle document frequencies")
     usable = np.array([sd.has_shingles for sd in prepared], dtype=bool)
     copies = find_copies(
-        [sd.id for sd in prepared], signatures, usable, _whole_signatures(prepared, for_audit), settings
+        [sd.id for sd in prepared],
+        signatures,
+        usable,
+        lambda docs: np.stack([prepared[d].document_signature() for d in docs]),
+        settings,
     )
     del signatures
     stopwatch.lap("near-duplicate documents")

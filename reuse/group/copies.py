@@ -9,7 +9,7 @@ import numpy as np
 
 from reuse.group.union_find import UnionFind
 from reuse.settings import Settings
-from reuse.sketch.candidates import lsh_pairs
+from reuse.sketch.candidates import agreement, lsh_pairs
 
 
 @dataclass(frozen=True)
@@ -64,20 +64,13 @@ def find_copies(
     rows = settings.rows
     pairs = lsh_pairs(prefixes, max(1, prefixes.shape[1] // rows), rows, usable)
     of = np.arange(len(ids), dtype=np.int64)
-    if pairs.size == 0:
-        return Copies(of, distinct=len(ids))
     # Most candidates of a site's pages share only its furniture: their first values already say so.
-    alike = (prefixes[pairs[:, 0]] == prefixes[pairs[:, 1]]).mean(axis=1)
-    pairs = pairs[alike >= settings.near_duplicate - settings.near_candidate_margin]
+    pairs = pairs[agreement(prefixes, pairs) >= settings.near_duplicate - settings.near_candidate_margin]
     if pairs.size == 0:
         return Copies(of, distinct=len(ids))
     wanted = np.unique(pairs)
     full = whole(wanted.tolist())
-    at = np.searchsorted(wanted, pairs)
-    equal = (full[at[:, 0]] == full[at[:, 1]]).mean(axis=1)
-    confirmed = pairs[equal >= settings.near_duplicate]
-    if confirmed.size == 0:
-        return Copies(of, distinct=len(ids))
+    confirmed = pairs[agreement(full, np.searchsorted(wanted, pairs)) >= settings.near_duplicate]
     uf = UnionFind(len(ids))
     for i, j in confirmed.tolist():
         uf.union(i, j)

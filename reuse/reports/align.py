@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from reuse.commands.align import PARTIAL, TRANSLATED, UNTRANSLATED, AlignedLink, AlignResult, Passage
+from reuse.commands.align import PARTIAL, TRANSLATED, UNTRANSLATED, AlignedLink, AlignResult
 from reuse.reports import json_layout
 from reuse.reports.html.page import page, settings_footer
 from reuse.reports.markup import html_text, md_code, md_text, visible
-from reuse.reports.tables import fit_table
+from reuse.reports.tables import fit_table, shorten
+from reuse.text.segment import Passage
 
 TABLE_WIDTH = 160
+"""Wider than the other tables (tables.TABLE_WIDTH): two columns of text side by side."""
 
 
 def _where(p: Passage) -> dict[str, Any]:
@@ -101,7 +103,7 @@ def render_table(result: AlignResult, width: int = TABLE_WIDTH) -> str:
         half = max(20, (width - 24) // 2)
         lines.append(
             fit_table(
-                [[r[0], r[1][:half], r[2], r[3], r[4]] for r in rows],
+                [[r[0], shorten(r[1], half), r[2], r[3], r[4]] for r in rows],
                 ["zh", "Chinese", "score", "en", "English"],
                 4,
                 width,
@@ -145,10 +147,10 @@ def _evidence_text(link: AlignedLink) -> str:
 def render_html(result: AlignResult) -> str:
     """The two versions side by side: a row a link (its score and evidence between), a row of its own for a
     passage without counterpart, in the Chinese's order."""
-    status_of = {(a.passage.doc, a.passage.index, a.passage.lang): a.status for a in result.passages}
+    status_of = {a.passage: a.status for a in result.passages}
     body_rows = []
     for zh, en, link in _rows(result):
-        statuses = {status_of[(p.doc, p.index, p.lang)] for p in zh + en}
+        statuses = {status_of[p] for p in zh + en}
         status = PARTIAL if PARTIAL in statuses else TRANSLATED if link else UNTRANSLATED
         zh_cell = "".join(_passage_html(p) for p in zh)
         en_cell = "".join(_passage_html(p) for p in en)

@@ -107,12 +107,16 @@ def near_pairs(signatures: np.ndarray, usable: np.ndarray, bands: int, rows: int
     kept = [pairs[:0]]
     for start in range(0, len(pairs), _NEAR_BLOCK):  # a block at a time: a (pairs × num_perm) array each
         block = pairs[start : start + _NEAR_BLOCK]
-        equal = (signatures[block[:, 0]] == signatures[block[:, 1]]).mean(axis=1)
-        kept.append(block[equal >= threshold])
+        kept.append(block[agreement(signatures, block) >= threshold])
     return np.concatenate(kept)
 
 
 _NEAR_BLOCK = 1 << 14
+
+
+def agreement(signatures: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """For each pair (i, j) of rows, the share of equal values: their estimated Jaccard similarity."""
+    return (signatures[pairs[:, 0]] == signatures[pairs[:, 1]]).mean(axis=1)
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:

@@ -220,11 +220,10 @@ class PreparedDocument:
             self.__dict__.pop(name, None)
 
     def document_signature(self, prefix: int | None = None) -> np.ndarray:
-        """MinHash of all the document's shingles: the signature of their union over its passages. prefix: its
+        """MinHash of all the document's shingles (its facts' when computed, compact or not). prefix: its
         first values only, at that share of the cost (what finds candidate near-duplicate documents)."""
-        return self._derived("_document_signature", self._signed) if prefix is None else self._signed(prefix)
-
-    def _signed(self, prefix: int | None = None) -> np.ndarray:
+        if prefix is None and "_facts" in self.__dict__:
+            return self.__dict__["_facts"].signature  # type: ignore[no-any-return]
         hashes = self.shingles().hashes
         num_perm, seed = self.settings.num_perm, self.settings.seed
         # In chunks, the minimum of their minima: signing all at once as one group would hold a

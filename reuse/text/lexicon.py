@@ -215,7 +215,7 @@ def parse_cedict(text: str) -> Lexicon:
     return Lexicon(joined, max(map(len, joined), default=1))
 
 
-_LOADED: dict[str, Lexicon] = {}
+_LOADED: dict[tuple[str, int, int], Lexicon] = {}
 
 
 def cedict_path() -> Path:
@@ -236,10 +236,12 @@ def load_lexicon(cache_dir: str | None = None) -> Lexicon:
     """The parsed dictionary: from this process's memory, else from the cache (a pickle beside the user's
     other caches, named for the dictionary file's digest), else parsed and cached."""
     path = cedict_path()
+    stat = path.stat()
+    held = (str(path), stat.st_size, stat.st_mtime_ns)  # not the file read and hashed again each call
+    if held in _LOADED:
+        return _LOADED[held]
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()[:16]
-    if digest in _LOADED:
-        return _LOADED[digest]
     folder = Path(cache_dir or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "readout-reuse"
     cached = folder / f"cedict-{digest}-{LEXICON_FORMAT}.pickle"
     lexicon: Lexicon | None = None
@@ -251,7 +253,7 @@ def load_lexicon(cache_dir: str | None = None) -> Lexicon:
     if not isinstance(lexicon, Lexicon):
         lexicon = parse_cedict(data.decode("utf-8"))
         _write_cache(folder, cached, lexicon)
-    _LOADED[digest] = lexicon
+    _LOADED[held] = lexicon
     return lexicon
 
 

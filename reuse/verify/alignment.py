@@ -147,8 +147,9 @@ def _attach(
     """Links grown by the passages left out beside them that belong to them: a link of more than two passages
     on a side (three English sentences for one Chinese), a Chinese label or fragment of a few characters
     (问：, a question cut in pieces by the page's markup). An English passage joins when align_attach of its
-    terms are in the link's Chinese; a Chinese one when it is that short, or shares two terms or more with
-    the link's English."""
+    terms (two at least) are in the link's Chinese; a Chinese one when it shares the link's evidence
+    (_chinese_joins), or, after the link, when it is a fragment of align_fragment characters; before it, a
+    label joins only in front of the link or of a piece that shares its evidence."""
     taken_zh = {i for link in links for i in link.zh}
     taken_en = {j for link in links for j in link.en}
     grown = []
