@@ -182,6 +182,9 @@ class Settings:
     align_reorder_score: float = 0.45
     """Dictionary score from which passages the monotone alignment left out are linked across the others
     (a lead or a caption the English puts elsewhere)."""
+    align_gap_deviation: float = 2.0
+    """A Chinese and an English passage alone between two links are linked when their lengths agree within
+    this many deviations of the length model."""
     align_partial: float = 0.5
     """A passage is partial when its counterparts are shorter than this share of a translation of it."""
 
@@ -310,6 +313,7 @@ _POSITIVE_NUMBERS = (
     "align_length_variance",
     "align_length_weight",
     "align_score_weight",
+    "align_gap_deviation",
 )
 SEGMENTERS = ("longest", "jieba")
 

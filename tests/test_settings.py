@@ -130,7 +130,13 @@ BAD: list[tuple[str, object, str]] = [
     ("align_segmenter", "words", "align_segmenter must be one of longest, jieba"),
     *[
         (name, value, f"{name} must be a number above 0")
-        for name in ("align_length_ratio", "align_length_variance", "align_length_weight", "align_score_weight")
+        for name in (
+            "align_length_ratio",
+            "align_length_variance",
+            "align_length_weight",
+            "align_score_weight",
+            "align_gap_deviation",
+        )
         for value in (0, -1.0, "2")
     ],
     *[

@@ -7,13 +7,15 @@ command reports (sentences of lines); their language is detected as everywhere (
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from reuse.errors import InputError
 from reuse.load.document import Document
 from reuse.settings import Settings
 from reuse.sketch.prepared import PreparedDocument, prepare
-from reuse.text.bilingual import Terms, chinese, english
+from reuse.text.bilingual import NAME, Terms, chinese, english, pinyin_names
 from reuse.text.lexicon import load_lexicon
 from reuse.text.segment import Passage
 from reuse.verify.alignment import Link, align
@@ -74,8 +76,26 @@ class AlignResult:
         return out
 
 
+PIECE_WORDS = 2
+"""Words at most of a passage in another language, or in none, that a page cut from the text around it."""
+
+
 def passages_of(doc: PreparedDocument, lang: str) -> list[Passage]:
-    return [p for p in doc.passages() if p.lang == lang]
+    """A document's passages in `lang`, with the pieces a page's markup cut from them: a passage between two
+    of that language that has no language of its own (a number, a quotation mark, a full stop) or is a
+    word or two of another (IMF, 5G inside Chinese) belongs to the text around it."""
+    every = doc.passages()
+    out = []
+    for k, p in enumerate(every):
+        if p.lang == lang:
+            out.append(p)
+        elif 0 < k < len(every) - 1 and every[k - 1].lang == lang == every[k + 1].lang and _piece(p):
+            out.append(replace(p, lang=lang))
+    return out
+
+
+def _piece(passage: Passage) -> bool:
+    return passage.lang == "other" or len(passage.text.split()) <= PIECE_WORDS
 
 
 def _zh_length(text: str) -> int:
@@ -100,37 +120,78 @@ def align_documents(first: Document, second: Document | None, settings: Settings
             f"{names}: {len(zh):,} Chinese and {len(en):,} English passages are too many to align at once "
             f"(at most {MAX_PAIRS:,} pairs of passages): align the readout's parts one by one"
         )
-    zh_terms = [chinese(p.text, lexicon, settings.align_segmenter) for p in zh]
-    en_terms = [english(p.text) for p in en]
-    links = align(zh_terms, [_zh_length(p.text) for p in zh], en_terms, [len(p.text) for p in en], settings)
-    return _result([d.id for d in docs], zh, en, zh_terms, en_terms, links, settings)
+    zh_units = units(zh, _zh_length, settings.align_fragment)
+    en_units = units(en, len, settings.align_fragment)
+    spelt = pinyin_names([p.text for p in en], lexicon)
+    zh_terms = [chinese("".join(p.text for p in u), lexicon, settings.align_segmenter, spelt) for u in zh_units]
+    found = frozenset(t[len(NAME) :] for z in zh_terms for t in z.terms if t.startswith(NAME))
+    en_terms = [english(" ".join(p.text for p in u), found) for u in en_units]
+    zh_lengths = [sum(_zh_length(p.text) for p in u) for u in zh_units]
+    links = align(zh_terms, zh_lengths, en_terms, [sum(len(p.text) for p in u) for u in en_units], settings)
+    return _result([d.id for d in docs], zh_units, en_units, zh_terms, en_terms, links, settings)
+
+
+_SENTENCE_END = re.compile(r"[。！？!?；;…：:][\"”’」』)）]*\s*$")
+
+
+def units(passages: list[Passage], length: Callable[[str], int], fragment: int) -> list[tuple[Passage, ...]]:
+    """Passages as the units aligned: a sentence the page's markup cut into lines (关于 / 中美经贸第一阶段协议
+    / 的问题。) is one unit. A passage joins the one before it in the document when that one ends no sentence
+    and is no label (问：, Q:, which _attach joins), and either is a fragment of `fragment` characters at most."""
+    out: list[tuple[Passage, ...]] = []
+    for p in passages:
+        if out:
+            before = out[-1][-1]
+            short = length(p.text) <= fragment
+            if before.index + 1 == p.index and short and not _SENTENCE_END.search(before.text):
+                out[-1] += (p,)
+                continue
+        out.append((p,))
+    return out
 
 
 def _result(
     ids: list[str],
-    zh: list[Passage],
-    en: list[Passage],
+    zh: list[tuple[Passage, ...]],
+    en: list[tuple[Passage, ...]],
     zh_terms: list[Terms],
     en_terms: list[Terms],
     links: list[Link],
     settings: Settings,
 ) -> AlignResult:
-    aligned = {p: Aligned(p) for p in sorted(zh + en, key=lambda p: (ids.index(p.doc), p.index))}
+    every = [p for unit in zh + en for p in unit]
+    aligned = {p: Aligned(p) for p in sorted(every, key=lambda p: (ids.index(p.doc), p.index))}
     out_links = []
     for link in links:
-        zs, es = tuple(zh[i] for i in link.zh), tuple(en[j] for j in link.en)
+        zs = tuple(p for i in link.zh for p in zh[i])
+        es = tuple(p for j in link.en for p in en[j])
         out_links.append(AlignedLink(zs, es, link.score, _evidence(link, zh_terms, en_terms)))
         expected = settings.align_length_ratio * sum(_zh_length(p.text) for p in zs)
         ratio = sum(len(p.text) for p in es) / expected if expected else 1.0
-        for mine, theirs, short in (
-            (zs, es, ratio < settings.align_partial),
-            (es, zs, ratio * settings.align_partial > 1),
-        ):
-            for p in mine:
-                a = aligned[p]
-                a.counterparts += [(q, link.score) for q in theirs]
-                a.status = PARTIAL if short else TRANSLATED
+        for i, js in _counterparts(link.zh, link.en, zh_terms, en_terms).items():
+            for p in zh[i]:
+                aligned[p].counterparts += [(q, link.score) for j in js for q in en[j]]
+                aligned[p].status = PARTIAL if ratio < settings.align_partial else TRANSLATED
+        for j, is_ in _counterparts(link.en, link.zh, en_terms, zh_terms).items():
+            for p in en[j]:
+                aligned[p].counterparts += [(q, link.score) for i in is_ for q in zh[i]]
+                aligned[p].status = PARTIAL if ratio * settings.align_partial > 1 else TRANSLATED
     return AlignResult(settings, ids, list(aligned.values()), out_links)
+
+
+def _counterparts(
+    mine: tuple[int, ...], theirs: tuple[int, ...], my_terms: list[Terms], their_terms: list[Terms]
+) -> dict[int, list[int]]:
+    """Each passage of one side of a link, with its counterparts on the other. In a link of several passages
+    on both sides (a caption and its photographer's line, rendered as two English sentences) they are
+    those it shares evidence with, or all when it shares with none; otherwise all."""
+    if len(mine) < 2 or len(theirs) < 2:
+        return {k: list(theirs) for k in mine}
+    out = {}
+    for k in mine:
+        sharing = [t for t in theirs if my_terms[k].terms & their_terms[t].terms]
+        out[k] = sharing or list(theirs)
+    return out
 
 
 def _evidence(link: Link, zh_terms: list[Terms], en_terms: list[Terms]) -> Evidence:
@@ -144,6 +205,10 @@ def _evidence(link: Link, zh_terms: list[Terms], en_terms: list[Terms]) -> Evide
             en_sources.setdefault(term, word)
     shared = sorted(set(zh_sources) & set(en_sources))
     numbers = tuple(sorted({en_sources[t] for t in shared if t.startswith("#")}))
-    names = tuple(sorted({zh_sources[t] for t in shared if zh_sources[t].isascii() and not t.startswith("#")}))
-    pairs = {(zh_sources[t], en_sources[t]) for t in shared if not t.startswith("#") and not zh_sources[t].isascii()}
+    latin = {zh_sources[t] for t in shared if zh_sources[t].isascii() and not t.startswith("#")}
+    spelt = {f"{zh_sources[t]} {en_sources[t]}" for t in shared if t.startswith(NAME)}
+    names = tuple(sorted(latin | spelt))
+    pairs = {
+        (zh_sources[t], en_sources[t]) for t in shared if not t.startswith(("#", NAME)) and not zh_sources[t].isascii()
+    }
     return Evidence(tuple(sorted(pairs)), numbers, names)

@@ -1,6 +1,7 @@
 """What a Chinese or an English passage offers for alignment: its words' English terms (the dictionary's,
-for Chinese), and anchors that need no dictionary: numbers, months and Latin tokens (names, acronyms)
-that a Chinese text carries as they are."""
+for Chinese), and anchors that need no dictionary: numbers, months, Latin tokens (names, acronyms) that a
+Chinese text carries as they are, and names the dictionary does not hold, which English spells in pinyin
+(新华社记者 刘彬 → Xinhua/Liu Bin)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from reuse.charclass import HAN_CHAR
-from reuse.text.lexicon import Lexicon, english_terms, stem
+from reuse.text.lexicon import STOP_WORDS, Lexicon, english_terms, stem
 
 _HAN_RUN = re.compile(f"{HAN_CHAR}+")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*")
@@ -27,6 +28,9 @@ _MONTHS = [
     "november",
     "december",
 ]
+_TITLE_WORD = re.compile(r"\b[A-Z][a-z]+\b")
+NAME = "~"
+"""Prefix of a name's term ("~aimin"): kept apart from the stems of words, which it may spell alike."""
 _MONTH_WORD = re.compile(r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\b")
 _NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
@@ -56,13 +60,34 @@ def _number(text: str) -> str:
     return "#" + (value or "0")
 
 
-def english(text: str) -> Terms:
-    """The terms of an English passage: its content words' stems, and its numbers (months and number words
-    as numbers, so that "June 1" meets 6月1日)."""
+def pinyin_names(texts: list[str], lexicon: Lexicon) -> frozenset[str]:
+    """The capitalised words of English texts that pinyin of one or two syllables spells ("Aimin", "Liu"),
+    lowercased: the names a Chinese version may write in characters."""
+    syllables = {r for readings in lexicon.readings.values() for r in readings}
+    out = set()
+    for text in texts:
+        for word in _TITLE_WORD.findall(text):
+            lower = word.lower()
+            if lower in STOP_WORDS or lower in out:
+                continue
+            if lower in syllables or any(
+                lower[:k] in syllables and lower[k:] in syllables for k in range(1, len(lower))
+            ):
+                out.add(lower)
+    return frozenset(out)
+
+
+def english(text: str, names: frozenset[str] = frozenset()) -> Terms:
+    """The terms of an English passage: its content words' stems, its numbers (months and number words
+    as numbers, so that "June 1" meets 6月1日), and those of its capitalised words that are among `names`
+    (the pinyin names its Chinese counterpart may write in characters)."""
     sources: dict[str, str] = {}
     for word in re.findall(r"[A-Za-z][A-Za-z'-]*", text):
         for term in english_terms(word):
             sources.setdefault(term, word)
+    for word in _TITLE_WORD.findall(text):
+        if word.lower() in names:
+            sources.setdefault(NAME + word.lower(), word)
     for number in _NUMBER.findall(text):
         sources.setdefault(_number(number), number)
     for month in _MONTH_WORD.findall(text):
@@ -85,12 +110,14 @@ def segment(run: str, lexicon: Lexicon) -> list[str]:
     return words
 
 
-def chinese(text: str, lexicon: Lexicon, segmenter: str = "longest") -> Terms:
+def chinese(text: str, lexicon: Lexicon, segmenter: str = "longest", names: frozenset[str] = frozenset()) -> Terms:
     """The terms of a Chinese passage: the English terms of its words (segmenter: "longest", longest match
-    on the dictionary, or "jieba"), its numbers, and the Latin tokens it carries."""
+    on the dictionary, or "jieba"), its numbers, the Latin tokens it carries, and `names` (pinyin, see
+    pinyin_names) that one or two of its characters read as."""
     sources: dict[str, str] = {}
     known = 0
     for run in _HAN_RUN.findall(text):
+        known += _names(run, lexicon, names, sources)
         for word in _jieba(run, lexicon) if segmenter == "jieba" else segment(run, lexicon):
             if len(word) == 1 and word in ZH_FUNCTION_WORDS:
                 continue
@@ -113,6 +140,25 @@ def chinese(text: str, lexicon: Lexicon, segmenter: str = "longest") -> Terms:
             latin += 1
     label = text.rstrip().endswith(("：", ":"))
     return Terms(frozenset(sources), sources, known + anchors + latin, label)
+
+
+def _names(run: str, lexicon: Lexicon, names: frozenset[str], sources: dict[str, str]) -> int:
+    """Adds to sources the names among `names` that one character of the run, or two, read as; how many."""
+    if not names:
+        return 0
+    found = 0
+    readings = lexicon.readings
+    for i, char in enumerate(run):
+        for first in readings.get(char, ()):
+            if first in names:
+                found += NAME + first not in sources
+                sources.setdefault(NAME + first, char)
+            if i + 1 < len(run):
+                for second in readings.get(run[i + 1], ()):
+                    if first + second in names:
+                        found += NAME + first + second not in sources
+                        sources.setdefault(NAME + first + second, run[i : i + 2])
+    return found
 
 
 def _jieba(run: str, lexicon: Lexicon) -> list[str]:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from reuse.errors import InputError
 
-LEXICON_FORMAT = 4
+LEXICON_FORMAT = 5
 """Raised when what is cached changes, so that an old cache is parsed again, not misread."""
 
 STOP_WORDS = frozenset(
@@ -187,15 +187,20 @@ class Lexicon:
     of strings loads from the cache several times faster than one of sets)."""
     longest: int
     """Characters of the longest word: how far longest-match segmentation looks ahead."""
+    readings: dict[str, tuple[str, ...]]
+    """Chinese character → its readings in pinyin without tones ("饶" → ("rao",)): how a name the
+    dictionary does not hold is spelt in English."""
 
 
 _SKIPPED_DEFINITION = re.compile(r"^(CL:|see |see also |variant of |old variant of |erhua variant|used in )")
 _BRACKETS = re.compile(r"\[[^\]]*\]")
+_TONE = re.compile(r"[1-5]")
 
 
 def parse_cedict(text: str) -> Lexicon:
     """The lexicon of a CC-CEDICT file's text (lines `TRAD SIMP [pin1 yin1] /definition/definition/`)."""
     words: dict[str, set[str]] = {}
+    readings: dict[str, set[str]] = {}
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue
@@ -203,6 +208,11 @@ def parse_cedict(text: str) -> Lexicon:
         forms = head.split(" ")
         if len(forms) != 2 or "/" not in rest:
             continue
+        if len(forms[0]) == 1:
+            reading = _TONE.sub("", rest.partition("]")[0]).lower().replace("u:", "u")
+            if reading.isascii() and reading.isalpha():
+                for form in forms:
+                    readings.setdefault(form, set()).add(reading)
         terms: set[str] = set()
         for definition in rest.split("/")[1:-1]:
             if _SKIPPED_DEFINITION.match(definition):
@@ -212,7 +222,8 @@ def parse_cedict(text: str) -> Lexicon:
             for form in set(forms):
                 words.setdefault(form, set()).update(terms)
     joined = {word: " ".join(sorted(terms)) for word, terms in words.items()}
-    return Lexicon(joined, max(map(len, joined), default=1))
+    spelt = {char: tuple(sorted(r)) for char, r in readings.items()}
+    return Lexicon(joined, max(map(len, joined), default=1), spelt)
 
 
 _LOADED: dict[tuple[str, int, int], Lexicon] = {}

@@ -45,10 +45,79 @@ def _pairs(matrix: np.ndarray) -> np.ndarray:
 def align(
     zh: list[Terms], zh_lengths: list[int], en: list[Terms], en_lengths: list[int], settings: Settings
 ) -> list[Link]:
-    """The best monotone alignment of Chinese passages (their terms and lengths in characters) with English ones."""
+    """The alignment of Chinese passages (their terms and lengths in characters) with English ones: the best
+    monotone one, its one-to-one gaps filled, then the passages it left out aligned again among themselves
+    and across it (_second_pass, _reordered), each link grown by the pieces beside it (_attach)."""
     n, m = len(zh), len(en)
     if n == 0 or m == 0:
         return []
+    costs, scores = _costs(zh, zh_lengths, en, en_lengths, settings)
+    path = _gaps(_best_path(n, m, costs, scores), zh_lengths, en_lengths, scores, settings)
+    links = _attach(path, [], zh, zh_lengths, en, settings)
+    links += _attach(_second_pass(links, zh, zh_lengths, en, en_lengths, settings), links, zh, zh_lengths, en, settings)
+    links += _attach(_reordered(links, costs, scores, settings), links, zh, zh_lengths, en, settings)
+    return sorted(links, key=lambda k: (k.zh, k.en))
+
+
+def _gaps(
+    links: list[Link],
+    zh_lengths: list[int],
+    en_lengths: list[int],
+    scores: dict[tuple[int, int], np.ndarray],
+    settings: Settings,
+) -> list[Link]:
+    """Links with a one-to-one gap between them filled, where the two passages' lengths agree within
+    align_gap_deviation deviations of the length model: between a question and its answer, "What is
+    your response?" and 中方对此有何评论？ share no word, but nothing else can render either."""
+    out: list[Link] = []
+    for before, link in zip([None, *links], links):
+        if before is not None and link.zh[0] - before.zh[-1] == 2 and link.en[0] - before.en[-1] == 2:
+            i, j = before.zh[-1] + 1, before.en[-1] + 1
+            deviation = abs(en_lengths[j] - settings.align_length_ratio * zh_lengths[i]) / np.sqrt(
+                settings.align_length_variance * (zh_lengths[i] + 1.0)
+            )
+            if deviation <= settings.align_gap_deviation:
+                out.append(Link((i,), (j,), round(float(scores[(1, 1)][i, j]), 4)))
+        out.append(link)
+    return out
+
+
+def _second_pass(
+    links: list[Link],
+    zh: list[Terms],
+    zh_lengths: list[int],
+    en: list[Terms],
+    en_lengths: list[int],
+    settings: Settings,
+) -> list[Link]:
+    """The passages the first alignment left out, aligned again among themselves: what one version gathers
+    in another place keeps its order there (captions at the end of a story). A link is kept when its
+    evidence is strong (align_reorder_score) and its passages are neighbours in their documents."""
+    taken_zh = {i for link in links for i in link.zh}
+    taken_en = {j for link in links for j in link.en}
+    free_zh = [i for i in range(len(zh)) if i not in taken_zh]
+    free_en = [j for j in range(len(en)) if j not in taken_en]
+    if not free_zh or not free_en:
+        return []
+    costs, scores = _costs(
+        [zh[i] for i in free_zh],
+        [zh_lengths[i] for i in free_zh],
+        [en[j] for j in free_en],
+        [en_lengths[j] for j in free_en],
+        settings,
+    )
+    out = []
+    for link in _best_path(len(free_zh), len(free_en), costs, scores):
+        zs, es = tuple(free_zh[i] for i in link.zh), tuple(free_en[j] for j in link.en)
+        if link.score >= settings.align_reorder_score and zs[-1] - zs[0] < len(zs) and es[-1] - es[0] < len(es):
+            out.append(Link(zs, es, link.score))
+    return out
+
+
+def _costs(
+    zh: list[Terms], zh_lengths: list[int], en: list[Terms], en_lengths: list[int], settings: Settings
+) -> tuple[dict[tuple[int, int], np.ndarray], dict[tuple[int, int], np.ndarray]]:
+    """For each shape of link, its cost and its score at every (first Chinese, first English) passage."""
     vocabulary = {t: k for k, t in enumerate(sorted({t for e in en for t in e.terms}))}
     z1, e1 = _matrix([z.terms for z in zh], vocabulary), _matrix([e.terms for e in en], vocabulary)
     z2, e2 = _pairs(z1), _pairs(e1)
@@ -75,27 +144,40 @@ def align(
             penalty[(a, b)] + settings.align_length_weight * delta**2 / 2 - settings.align_score_weight * score
         )
         scores[(a, b)] = score
-    links = _attach(_best_path(n, m, costs, scores), zh, zh_lengths, en, settings)
-    return sorted(links + _reordered(links, costs[(1, 1)], scores[(1, 1)], settings), key=lambda k: (k.zh, k.en))
+    return costs, scores
 
 
-def _reordered(links: list[Link], cost: np.ndarray, score: np.ndarray, settings: Settings) -> list[Link]:
-    """1–1 links among the passages the monotone alignment left out, where the evidence is strong
-    (align_reorder_score): a story whose English puts its lead, or its captions, elsewhere. The best
+def _reordered(
+    links: list[Link],
+    costs: dict[tuple[int, int], np.ndarray],
+    scores: dict[tuple[int, int], np.ndarray],
+    settings: Settings,
+) -> list[Link]:
+    """Links of any shape among the passages the monotone alignment left out, where the evidence is strong
+    (align_reorder_score): a story whose English puts its lead, or its captions, elsewhere. The least cost
     first; each passage once."""
-    free_zh = np.ones(cost.shape[0], dtype=bool)
-    free_en = np.ones(cost.shape[1], dtype=bool)
+    free_zh = np.ones(costs[(1, 1)].shape[0], dtype=bool)
+    free_en = np.ones(costs[(1, 1)].shape[1], dtype=bool)
     for link in links:
         free_zh[list(link.zh)] = False
         free_en[list(link.en)] = False
-    strong = (score >= settings.align_reorder_score) & (cost < 0) & free_zh[:, None] & free_en[None, :]
-    rows, cols = np.nonzero(strong)
-    order = np.lexsort((cols, rows, cost[rows, cols]))  # least cost first; ties in passage order
+    candidates = []
+    for a, b in SHAPES:
+        cost, score = costs[(a, b)], scores[(a, b)]
+        if cost.size == 0:
+            continue
+        zh_ok = free_zh[: len(free_zh) - a + 1] & (free_zh[a - 1 :] if a == 2 else True)
+        en_ok = free_en[: len(free_en) - b + 1] & (free_en[b - 1 :] if b == 2 else True)
+        strong = (score >= settings.align_reorder_score) & (cost < 0) & zh_ok[:, None] & en_ok[None, :]
+        for i, j in zip(*np.nonzero(strong)):
+            candidates.append((float(cost[i, j]), int(i), int(j), a, b))
     out = []
-    for i, j in zip(rows[order].tolist(), cols[order].tolist()):
-        if free_zh[i] and free_en[j]:
-            free_zh[i] = free_en[j] = False
-            out.append(Link((i,), (j,), round(float(score[i, j]), 4)))
+    for cost_ij, i, j, a, b in sorted(candidates):  # least cost first; ties in passage order
+        zs, es = range(i, i + a), range(j, j + b)
+        if free_zh[list(zs)].all() and free_en[list(es)].all():
+            free_zh[list(zs)] = False
+            free_en[list(es)] = False
+            out.append(Link(tuple(zs), tuple(es), round(float(scores[(a, b)][i, j]), 4)))
     return out
 
 
@@ -142,7 +224,12 @@ def _best_path(
 
 
 def _attach(
-    links: list[Link], zh: list[Terms], zh_lengths: list[int], en: list[Terms], settings: Settings
+    links: list[Link],
+    others: list[Link],
+    zh: list[Terms],
+    zh_lengths: list[int],
+    en: list[Terms],
+    settings: Settings,
 ) -> list[Link]:
     """Links grown by the passages left out beside them that belong to them: a link of more than two passages
     on a side (three English sentences for one Chinese), a Chinese label or fragment of a few characters
@@ -150,43 +237,47 @@ def _attach(
     terms (two at least) are in the link's Chinese; a Chinese one when it shares the link's evidence
     (_chinese_joins), or, after the link, when it is a fragment of align_fragment characters; before it, a
     label joins only in front of the link or of a piece that shares its evidence."""
-    taken_zh = {i for link in links for i in link.zh}
-    taken_en = {j for link in links for j in link.en}
+    taken_zh = {i for link in links + others for i in link.zh}
+    taken_en = {j for link in links + others for j in link.en}
     grown = []
-    for k, link in enumerate(links):
+    for link in links:
         zs, es = list(link.zh), list(link.en)
-        zh_terms = frozenset().union(*(zh[i].terms for i in zs))
-        en_terms = frozenset().union(*(en[j].terms for j in es))
-        lo_zh = links[k - 1].zh[-1] + 1 if k else 0
-        hi_zh = links[k + 1].zh[0] if k + 1 < len(links) else len(zh)
-        lo_en = links[k - 1].en[-1] + 1 if k else 0
-        hi_en = links[k + 1].en[0] if k + 1 < len(links) else len(en)
-        while es[0] - 1 >= lo_en and es[0] - 1 not in taken_en and _english_joins(en[es[0] - 1], zh_terms, settings):
-            es.insert(0, es[0] - 1)
-        while es[-1] + 1 < hi_en and es[-1] + 1 not in taken_en and _english_joins(en[es[-1] + 1], zh_terms, settings):
-            es.append(es[-1] + 1)
-        # Before a link, what the page cut from its first passage: pieces that share its evidence or are a
-        # few characters long, back to the label (问：) that opens it; short pieces alone do not join.
-        before: list[int] = []
-        i, sharing = zs[0] - 1, zs[0]
-        while i >= lo_zh and i not in taken_zh:
-            if zh[i].label:  # it opens what follows it: the link, or a piece that shares its evidence
-                if zh_lengths[i] <= settings.align_fragment and sharing == i + 1:
-                    before = list(range(i, zs[0]))
+        while True:  # what joins on one side brings evidence that may join more on the other
+            size = len(zs) + len(es)
+            zh_terms = frozenset().union(*(zh[i].terms for i in zs))
+            en_terms = frozenset().union(*(en[j].terms for j in es))
+            while es[0] > 0 and es[0] - 1 not in taken_en and _english_joins(en[es[0] - 1], zh_terms, settings):
+                es.insert(0, es[0] - 1)
+            while (
+                es[-1] + 1 < len(en)
+                and es[-1] + 1 not in taken_en
+                and _english_joins(en[es[-1] + 1], zh_terms, settings)
+            ):
+                es.append(es[-1] + 1)
+            # Before a link, what the page cut from its first passage: pieces that share its evidence or are a
+            # few characters long, back to the label (问：) that opens it; short pieces alone do not join.
+            before: list[int] = []
+            i, sharing = zs[0] - 1, zs[0]
+            while i >= 0 and i not in taken_zh:
+                if zh[i].label:  # it opens what follows it: the link, or a piece that shares its evidence
+                    if zh_lengths[i] <= settings.align_fragment and sharing == i + 1:
+                        before = list(range(i, zs[0]))
+                    break
+                if zh_lengths[i] > settings.align_fragment and _chinese_joins(zh[i], zh_lengths[i], en_terms, settings):
+                    before, sharing = list(range(i, zs[0])), i
+                elif zh_lengths[i] > settings.align_fragment:
+                    break
+                i -= 1
+            zs[:0] = before
+            # After it, what continues it (not a label, which opens the next).
+            while zs[-1] + 1 < len(zh) and zs[-1] + 1 not in taken_zh:
+                i = zs[-1] + 1
+                short = zh_lengths[i] <= settings.align_fragment and not zh[i].label
+                if not (short or _chinese_joins(zh[i], zh_lengths[i], en_terms, settings)):
+                    break
+                zs.append(i)
+            if len(zs) + len(es) == size:
                 break
-            if zh_lengths[i] > settings.align_fragment and _chinese_joins(zh[i], zh_lengths[i], en_terms, settings):
-                before, sharing = list(range(i, zs[0])), i
-            elif zh_lengths[i] > settings.align_fragment:
-                break
-            i -= 1
-        zs[:0] = before
-        # After it, what continues it (not a label, which opens the next).
-        while zs[-1] + 1 < hi_zh and zs[-1] + 1 not in taken_zh:
-            i = zs[-1] + 1
-            short = zh_lengths[i] <= settings.align_fragment and not zh[i].label
-            if not (short or _chinese_joins(zh[i], zh_lengths[i], en_terms, settings)):
-                break
-            zs.append(i)
         taken_zh.update(zs)
         taken_en.update(es)
         grown.append(Link(tuple(zs), tuple(es), link.score))
