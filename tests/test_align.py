@@ -13,7 +13,7 @@ from reuse.cli import cli
 from reuse.commands.align import align_documents
 from reuse.load.document import Document
 from reuse.settings import Settings
-from reuse.text.bilingual import chinese, english
+from reuse.text.bilingual import chinese, english, pinyin_names
 from reuse.text.lexicon import load_lexicon, stem
 from reuse.verify.alignment import align
 
@@ -154,3 +154,63 @@ def test_too_many_passages_to_align_is_one_line_naming_the_file(tmp_path: Path) 
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert "big.txt" in result.output and "too many to align" in result.output
+
+
+def _counterparts_of(result: Any, text: str) -> set[str]:
+    passage = next(a for a in result.passages if a.passage.text == text)
+    return {q.text for q, _ in passage.counterparts}
+
+
+def test_a_name_the_dictionary_lacks_meets_its_pinyin() -> None:
+    lexicon = load_lexicon()
+    names = pinyin_names(["Chinese President Xi Jinping arrives. (Xinhua/Liu Bin)"], lexicon)
+    assert {"liu", "bin", "xinhua"} <= names and "chinese" not in names and "president" not in names
+    assert "~bin" in chinese("新华社记者 刘彬 摄", lexicon, names=names).terms
+    assert "~bin" not in chinese("新华社记者 刘彬 摄", lexicon).terms
+    assert "~bin" in english("(Xinhua/Liu Bin)", names).terms and "~bin" not in english("(Xinhua/Liu Bin)").terms
+
+
+def test_captions_gathered_at_the_end_of_a_seed_find_their_photographers() -> None:
+    """Seed 000's English gathers three photos' captions at its end (and one at its head), alike but for the photographer; its
+    Chinese has them among the story, each with its photographer's line. The names, in characters on one
+    side and in pinyin on the other, tell them apart."""
+    text = (SEEDS / "000_72809ab1e56e2c9e.txt").read_text(encoding="utf-8")
+    result = align_documents(Document("s", text, "utf-8"), None, Settings())
+    captions = [a for a in result.passages if a.passage.lang == "en" and a.passage.text.endswith("/Liu Bin)")]
+    captions += [a for a in result.passages if a.passage.lang == "en" and a.passage.text.endswith("/Rao Aimin)")]
+    assert len(captions) == 4  # one at the head of the story too
+    for caption in captions:
+        photographer = "劉彬" if caption.passage.text.endswith("/Liu Bin)") else "饒愛民"
+        other = "饒愛民" if photographer == "劉彬" else "劉彬"
+        lines = [q.text for q, _ in caption.counterparts]
+        assert any(photographer in line for line in lines) and not any(other in line for line in lines)
+
+
+def test_a_question_alone_between_two_links_is_linked_by_its_length() -> None:
+    zh = "问：据报道，美国商务部宣布将对中国钢铁产品加征关税。\n中方对此有何评论？\n答：中方坚决反对美方的单边主义做法。\n"
+    en = (
+        "Q: According to reports, the US Department of Commerce announced tariffs on Chinese steel products.\n"
+        "What is your response?\n"
+        "A: China firmly opposes the unilateral practice of the US side.\n"
+    )
+    result = align_documents(Document("zh", zh, "utf-8"), Document("en", en, "utf-8"), Settings())
+    assert _counterparts_of(result, "What is your response?") == {"中方对此有何评论？"}
+    longer = "Then the reporter repeated this several times over, with some emphasis, so that everybody could hear it."
+    result = align_documents(
+        Document("zh", zh, "utf-8"), Document("en", en.replace("What is your response?", longer), "utf-8"), Settings()
+    )
+    assert _counterparts_of(result, longer) == set()  # lengths a translation would not have
+
+
+def test_pieces_a_page_cut_from_a_chinese_sentence_align_with_it() -> None:
+    zh = "问：\n中美经贸第一阶段协议\n的问题。\n据\nIMF\n预计，\n2019\n年全球经济增速为3.3％。\n"
+    en = (
+        "Q: A question on the phase-one trade deal between China and the US.\n"
+        "According to the IMF, global growth in 2019 is forecast at 3.3%.\n"
+    )
+    result = align_documents(Document("zh", zh, "utf-8"), Document("en", en, "utf-8"), Settings())
+    langs = {a.passage.text: a.passage.lang for a in result.passages}
+    assert langs["2019"] == langs["IMF"] == "zh"
+    first = _counterparts_of(result, en.splitlines()[0])
+    assert {"中美经贸第一阶段协议", "的问题。"} <= first
+    assert {"IMF", "预计，", "2019", "年全球经济增速为3.3％。"} <= _counterparts_of(result, en.splitlines()[1])
