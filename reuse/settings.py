@@ -179,6 +179,12 @@ class Settings:
     align_fragment: int = 4
     """Chinese passages of at most this many characters (a label, a question cut in pieces) join the link
     beside them."""
+    align_piece: int = 8
+    """A passage of at most this many characters that continues the one before it (which ends no sentence)
+    is aligned with it as one unit: a sentence the page's markup cut into lines (… / 的问题。)."""
+    align_opening_piece: int = 3
+    """A passage of at most this many characters that ends no sentence is aligned as one unit with the
+    passage after it (关于 / 中美经贸第一阶段协议 …); a longer one is a line of its own (打印本页)."""
     align_reorder_score: float = 0.45
     """Dictionary score from which passages the monotone alignment left out are linked across the others
     (a lead or a caption the English puts elsewhere)."""
@@ -291,6 +297,8 @@ _POSITIVE = (
     "furniture_max_docs",
     "mixed_min_chars",
     "align_fragment",
+    "align_piece",
+    "align_opening_piece",
     "near_candidate_values",
 )
 _NATURAL = ("max_gap", "max_slots", "edge_top", "edge_bottom", "title_lines")

@@ -105,6 +105,8 @@ BAD: list[tuple[str, object, str]] = [
             "furniture_max_docs",
             "mixed_min_chars",
             "align_fragment",
+            "align_piece",
+            "align_opening_piece",
             "near_candidate_values",
         )
         for value in (0, 2.5, True)

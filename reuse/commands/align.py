@@ -18,7 +18,7 @@ from reuse.sketch.prepared import PreparedDocument, prepare
 from reuse.text.bilingual import NAME, Terms, chinese, english, pinyin_names
 from reuse.text.lexicon import load_lexicon
 from reuse.text.segment import Passage
-from reuse.verify.alignment import Link, align
+from reuse.verify.alignment import Link, align, divide
 
 MAX_PAIRS = 9_000_000
 """Pairs of passages (Chinese × English) aligned at most: the programme holds some ten numbers for each,
@@ -81,16 +81,21 @@ PIECE_WORDS = 2
 
 
 def passages_of(doc: PreparedDocument, lang: str) -> list[Passage]:
-    """A document's passages in `lang`, with the pieces a page's markup cut from them: a passage between two
-    of that language that has no language of its own (a number, a quotation mark, a full stop) or is a
-    word or two of another (IMF, 5G inside Chinese) belongs to the text around it."""
-    every = doc.passages()
-    out = []
-    for k, p in enumerate(every):
+    """A document's passages in `lang`, with the pieces a page's markup cut from them: passages between two
+    of that language that have no language of their own (a number, a quotation mark, a full stop) or are a
+    word or two of another (IMF, 5G inside Chinese) belong to the text around them."""
+    out: list[Passage] = []
+    pending: list[Passage] = []  # the pieces since the last passage in `lang`
+    for p in doc.passages():
         if p.lang == lang:
+            if out and out[-1].index + len(pending) + 1 == p.index:  # nothing else between them
+                out += [replace(q, lang=lang) for q in pending]
             out.append(p)
-        elif 0 < k < len(every) - 1 and every[k - 1].lang == lang == every[k + 1].lang and _piece(p):
-            out.append(replace(p, lang=lang))
+            pending = []
+        elif _piece(p):
+            pending.append(p)
+        else:
+            pending = [p, p]  # a passage of another language: the pieces around it are not between two
     return out
 
 
@@ -120,29 +125,33 @@ def align_documents(first: Document, second: Document | None, settings: Settings
             f"{names}: {len(zh):,} Chinese and {len(en):,} English passages are too many to align at once "
             f"(at most {MAX_PAIRS:,} pairs of passages): align the readout's parts one by one"
         )
-    zh_units = units(zh, _zh_length, settings.align_fragment)
-    en_units = units(en, len, settings.align_fragment)
+    zh_units = units(zh, _zh_length, settings)
+    en_units = units(en, len, settings)
     spelt = pinyin_names([p.text for p in en], lexicon)
     zh_terms = [chinese("".join(p.text for p in u), lexicon, settings.align_segmenter, spelt) for u in zh_units]
     found = frozenset(t[len(NAME) :] for z in zh_terms for t in z.terms if t.startswith(NAME))
     en_terms = [english(" ".join(p.text for p in u), found) for u in en_units]
     zh_lengths = [sum(_zh_length(p.text) for p in u) for u in zh_units]
-    links = align(zh_terms, zh_lengths, en_terms, [sum(len(p.text) for p in u) for u in en_units], settings)
-    return _result([d.id for d in docs], zh_units, en_units, zh_terms, en_terms, links, settings)
+    en_lengths = [sum(len(p.text) for p in u) for u in en_units]
+    links = align(zh_terms, zh_lengths, en_terms, en_lengths, settings)
+    pieces = {p: chinese(p.text, lexicon, settings.align_segmenter, spelt) for u in zh_units if len(u) > 1 for p in u}
+    sides = _Sides(zh_units, en_units, zh_terms, en_terms, en_lengths, pieces)
+    return _result([d.id for d in docs], sides, links, settings)
 
 
 _SENTENCE_END = re.compile(r"[。！？!?；;…：:][\"”’」』)）]*\s*$")
 
 
-def units(passages: list[Passage], length: Callable[[str], int], fragment: int) -> list[tuple[Passage, ...]]:
+def units(passages: list[Passage], length: Callable[[str], int], settings: Settings) -> list[tuple[Passage, ...]]:
     """Passages as the units aligned: a sentence the page's markup cut into lines (关于 / 中美经贸第一阶段协议
     / 的问题。) is one unit. A passage joins the one before it in the document when that one ends no sentence
-    and is no label (问：, Q:, which _attach joins), and either is a fragment of `fragment` characters at most."""
+    and is no label (问：, Q:, which _attach joins), and either that one opens a sentence in a few characters
+    (align_opening_piece) or this one continues it in a few (align_piece)."""
     out: list[tuple[Passage, ...]] = []
     for p in passages:
         if out:
             before = out[-1][-1]
-            short = length(p.text) <= fragment
+            short = length(before.text) <= settings.align_opening_piece or length(p.text) <= settings.align_piece
             if before.index + 1 == p.index and short and not _SENTENCE_END.search(before.text):
                 out[-1] += (p,)
                 continue
@@ -150,33 +159,61 @@ def units(passages: list[Passage], length: Callable[[str], int], fragment: int) 
     return out
 
 
-def _result(
-    ids: list[str],
-    zh: list[tuple[Passage, ...]],
-    en: list[tuple[Passage, ...]],
-    zh_terms: list[Terms],
-    en_terms: list[Terms],
-    links: list[Link],
-    settings: Settings,
-) -> AlignResult:
-    every = [p for unit in zh + en for p in unit]
+@dataclass(frozen=True)
+class _Sides:
+    """What was aligned: the units of each side (passages a page cut from one sentence are one), their
+    terms, the English units' lengths, and the terms of each piece of a Chinese unit of several."""
+
+    zh: list[tuple[Passage, ...]]
+    en: list[tuple[Passage, ...]]
+    zh_terms: list[Terms]
+    en_terms: list[Terms]
+    en_lengths: list[int]
+    pieces: dict[Passage, Terms]
+
+
+def _result(ids: list[str], sides: _Sides, links: list[Link], settings: Settings) -> AlignResult:
+    every = [p for unit in sides.zh + sides.en for p in unit]
     aligned = {p: Aligned(p) for p in sorted(every, key=lambda p: (ids.index(p.doc), p.index))}
     out_links = []
     for link in links:
-        zs = tuple(p for i in link.zh for p in zh[i])
-        es = tuple(p for j in link.en for p in en[j])
-        out_links.append(AlignedLink(zs, es, link.score, _evidence(link, zh_terms, en_terms)))
+        zs = tuple(p for i in link.zh for p in sides.zh[i])
+        es = tuple(p for j in link.en for p in sides.en[j])
+        out_links.append(AlignedLink(zs, es, link.score, _evidence(link, sides.zh_terms, sides.en_terms)))
         expected = settings.align_length_ratio * sum(_zh_length(p.text) for p in zs)
         ratio = sum(len(p.text) for p in es) / expected if expected else 1.0
-        for i, js in _counterparts(link.zh, link.en, zh_terms, en_terms).items():
-            for p in zh[i]:
-                aligned[p].counterparts += [(q, link.score) for j in js for q in en[j]]
-                aligned[p].status = PARTIAL if ratio < settings.align_partial else TRANSLATED
-        for j, is_ in _counterparts(link.en, link.zh, en_terms, zh_terms).items():
-            for p in en[j]:
-                aligned[p].counterparts += [(q, link.score) for i in is_ for q in zh[i]]
-                aligned[p].status = PARTIAL if ratio * settings.align_partial > 1 else TRANSLATED
+        for z, e in _paired(link, sides, settings):
+            aligned[z].counterparts.append((e, link.score))
+            aligned[z].status = PARTIAL if ratio < settings.align_partial else TRANSLATED
+            aligned[e].counterparts.append((z, link.score))
+            aligned[e].status = PARTIAL if ratio * settings.align_partial > 1 else TRANSLATED
+    for a in aligned.values():
+        a.counterparts.sort(key=lambda c: (ids.index(c[0].doc), c[0].index))
     return AlignResult(settings, ids, list(aligned.values()), out_links)
+
+
+def _paired(link: Link, sides: _Sides, settings: Settings) -> list[tuple[Passage, Passage]]:
+    """The (Chinese, English) passages of a link that are each other's counterparts. When its Chinese holds a
+    sentence the page cut into pieces and its English several passages, the pieces are shared out among
+    them in order (divide); otherwise by _counterparts."""
+    pieces = [p for i in link.zh for p in sides.zh[i]]
+    if len(link.en) > 1 and len(pieces) >= len(link.en) and any(len(sides.zh[i]) > 1 for i in link.zh):
+        terms = [sides.pieces.get(p) or sides.zh_terms[i] for i in link.zh for p in sides.zh[i]]
+        runs = divide(
+            terms,
+            [_zh_length(p.text) for p in pieces],
+            [sides.en_terms[j] for j in link.en],
+            [sides.en_lengths[j] for j in link.en],
+            settings,
+        )
+        return [(pieces[k], e) for run, j in zip(runs, link.en) for k in run for e in sides.en[j]]
+    return [
+        (z, e)
+        for i, js in _counterparts(link.zh, link.en, sides.zh_terms, sides.en_terms).items()
+        for j in js
+        for z in sides.zh[i]
+        for e in sides.en[j]
+    ]
 
 
 def _counterparts(

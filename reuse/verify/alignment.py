@@ -295,3 +295,41 @@ def _chinese_joins(passage: Terms, length: int, en_terms: frozenset[str], settin
     shared = len(passage.terms & en_terms)
     few_words = settings.align_fragment < length <= 3 * settings.align_fragment
     return shared >= 2 + len(passage.terms) // 4 or (shared >= 2 and few_words)
+
+
+def divide(
+    pieces: list[Terms], piece_lengths: list[int], targets: list[Terms], target_lengths: list[int], settings: Settings
+) -> list[range]:
+    """The pieces of a link's Chinese (a sentence its page cut into lines) shared out among the link's English
+    passages in order, each a run of at least one, at least cost as links are costed: which pieces the
+    first English sentence renders, which the second."""
+    k, m = len(pieces), len(targets)
+    best = np.full((m + 1, k + 1), np.inf)
+    start = np.zeros((m + 1, k + 1), dtype=np.int64)
+    best[0, 0] = 0.0
+    for j in range(1, m + 1):
+        target, target_length = targets[j - 1], target_lengths[j - 1]
+        for b in range(j, k - (m - j) + 1):
+            terms: frozenset[str] = frozenset()
+            words = length = 0
+            for a in range(b - 1, j - 2, -1):  # the run pieces[a:b], grown backwards
+                terms |= pieces[a].terms
+                words += pieces[a].words
+                length += piece_lengths[a]
+                if best[j - 1, a] == np.inf:
+                    continue
+                score = min(len(terms & target.terms) / np.sqrt(max(words, 1) * max(len(target.terms), 1)), 1.0)
+                delta = (target_length - settings.align_length_ratio * length) / np.sqrt(
+                    settings.align_length_variance * (length + 1.0)
+                )
+                cost = (
+                    best[j - 1, a] + settings.align_length_weight * delta**2 / 2 - settings.align_score_weight * score
+                )
+                if cost < best[j, b]:
+                    best[j, b], start[j, b] = cost, a
+    runs, b = [], k
+    for j in range(m, 0, -1):
+        a = int(start[j, b])
+        runs.append(range(a, b))
+        b = a
+    return runs[::-1]
