@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from reuse.cli import cli
@@ -33,6 +34,7 @@ def test_every_passage_of_both_languages_is_reported_with_exact_offsets() -> Non
     text = SEED.read_text(encoding="utf-8")
     passages = report["passages"]
     assert {p["lang"] for p in passages} == {"zh", "en"}
+    assert len({(p["doc"], p["index"]) for p in passages}) == len(passages)  # each once, in one language
     for p in passages:
         assert text[p["start"] : p["end"]] == p["text"]
         assert p["status"] in ("translated", "partial", "untranslated")
@@ -214,3 +216,28 @@ def test_pieces_a_page_cut_from_a_chinese_sentence_align_with_it() -> None:
     first = _counterparts_of(result, en.splitlines()[0])
     assert {"中美经贸第一阶段协议", "的问题。"} <= first
     assert {"IMF", "预计，", "2019", "年全球经济增速为3.3％。"} <= _counterparts_of(result, en.splitlines()[1])
+
+
+@pytest.mark.parametrize("seed", sorted(p.name for p in SEEDS.glob("00[0134]_*.txt")))
+def test_each_passage_of_a_bilingual_seed_is_reported_once_in_its_own_language(seed: str) -> None:
+    text = (SEEDS / seed).read_text(encoding="utf-8")
+    result = align_documents(Document(seed, text, "utf-8"), None, Settings())
+    keys = [(a.passage.doc, a.passage.index) for a in result.passages]
+    assert len(keys) == len(set(keys))
+    for a in result.passages:
+        has_han = any("\u4e00" <= c <= "\u9fff" for c in a.passage.text)
+        assert a.passage.lang == "zh" or not has_han, a.passage.text  # no Chinese line taken for English
+
+
+def test_a_chinese_version_between_two_english_passages_stays_chinese() -> None:
+    """Pieces (a number, a word of Latin letters) between two passages of a language belong to it; whole
+    Chinese sentences between two English ones do not become English."""
+    text = (
+        "Xi talks with Putin by phone.\n习近平同俄罗斯总统普京通电话。\n两国元首互致新年祝福。\n2025\n"
+        "普京表示，俄方愿同中方加强合作。\nThe two heads of state exchanged New Year greetings.\n"
+    )
+    result = align_documents(Document("s", text, "utf-8"), None, Settings())
+    langs = {a.passage.text: a.passage.lang for a in result.passages}
+    assert len(langs) == len(result.passages)
+    assert langs["两国元首互致新年祝福。"] == langs["2025"] == "zh"
+    assert langs["The two heads of state exchanged New Year greetings."] == "en"

@@ -85,22 +85,24 @@ def passages_of(doc: PreparedDocument, lang: str) -> list[Passage]:
     of that language that have no language of their own (a number, a quotation mark, a full stop) or are a
     word or two of another (IMF, 5G inside Chinese) belong to the text around them."""
     out: list[Passage] = []
-    pending: list[Passage] = []  # the pieces since the last passage in `lang`
+    pending: list[Passage] | None = []  # the pieces since the last passage in `lang`; None once broken
     for p in doc.passages():
         if p.lang == lang:
-            if out and out[-1].index + len(pending) + 1 == p.index:  # nothing else between them
+            if out and pending:
                 out += [replace(q, lang=lang) for q in pending]
             out.append(p)
             pending = []
-        elif _piece(p):
+        elif pending is not None and _piece(p, lang):
             pending.append(p)
         else:
-            pending = [p, p]  # a passage of another language: the pieces around it are not between two
+            pending = None  # a passage of its own in another language: the pieces beside it are not between two
     return out
 
 
-def _piece(passage: Passage) -> bool:
-    return passage.lang == "other" or len(passage.text.split()) <= PIECE_WORDS
+def _piece(passage: Passage, lang: str) -> bool:
+    """A passage with no language of its own, or, inside Chinese, a Latin word or two."""
+    latin_inside_chinese = lang == "zh" and passage.lang != "zh" and len(passage.text.split()) <= PIECE_WORDS
+    return passage.lang == "other" or latin_inside_chinese
 
 
 def _zh_length(text: str) -> int:

@@ -29,6 +29,11 @@ _MONTHS = [
     "december",
 ]
 _TITLE_WORD = re.compile(r"\b[A-Z][a-z]+\b")
+_ZH_SPEAKER = re.compile(r"\s*([问問答])[：:]")
+_EN_SPEAKER = re.compile(r"\s*([QA])[：:]")
+SPEAKER = "@"
+"""Prefix of the term of a speaker's label that opens a passage, the same in both languages (问： and Q:
+are "@q", 答： and A: "@a"): an exchange's turns meet even where their words do not."""
 NAME = "~"
 """Prefix of a name's term ("~aimin"): kept apart from the stems of words, which it may spell alike."""
 _MONTH_WORD = re.compile(r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\b")
@@ -88,6 +93,9 @@ def english(text: str, names: frozenset[str] = frozenset()) -> Terms:
     for word in _TITLE_WORD.findall(text):
         if word.lower() in names:
             sources.setdefault(NAME + word.lower(), word)
+    speaker = _EN_SPEAKER.match(text)
+    if speaker:
+        sources.setdefault(SPEAKER + speaker.group(1).lower(), speaker.group(0).strip())
     for number in _NUMBER.findall(text):
         sources.setdefault(_number(number), number)
     for month in _MONTH_WORD.findall(text):
@@ -138,6 +146,10 @@ def chinese(text: str, lexicon: Lexicon, segmenter: str = "longest", names: froz
         for term in english_terms(token) or [stem(token.lower())]:
             sources.setdefault(term, token)
             latin += 1
+    speaker = _ZH_SPEAKER.match(text)
+    if speaker:
+        sources.setdefault(SPEAKER + ("a" if speaker.group(1) == "答" else "q"), speaker.group(0).strip())
+        anchors += 1
     label = text.rstrip().endswith(("：", ":"))
     return Terms(frozenset(sources), sources, known + anchors + latin, label)
 
