@@ -16,7 +16,7 @@ from reuse.load.document import Document
 from reuse.settings import Settings
 from reuse.text.bilingual import chinese, english, pinyin_names
 from reuse.text.lexicon import load_lexicon, stem
-from reuse.verify.alignment import align
+from reuse.verify.alignment import align, divide
 
 from .conftest import SEEDS, Opened
 
@@ -241,3 +241,60 @@ def test_a_chinese_version_between_two_english_passages_stays_chinese() -> None:
     assert len(langs) == len(result.passages)
     assert langs["两国元首互致新年祝福。"] == langs["2025"] == "zh"
     assert langs["The two heads of state exchanged New Year greetings."] == "en"
+
+
+def test_pieces_of_a_cut_sentence_are_shared_out_among_the_english_sentences_in_order() -> None:
+    """divide against a slow reference: every way to cut the pieces into runs, costed the same way."""
+    lexicon, settings = load_lexicon(), Settings()
+    pieces_text = [
+        "昨天",
+        "克什米尔地区",
+        "的恐怖",
+        "袭击事件造成",
+        "死亡，",
+        "这",
+        "是该地区",
+        "有史以来",
+        "最严重的",
+        "恐怖袭击之一。",
+    ]
+    targets_text = [
+        "Q: Yesterday a terror attack in Kashmir caused the death of security personnel.",
+        "This is one of the worst terror attacks in the region ever.",
+    ]
+    pieces = [chinese(t, lexicon) for t in pieces_text]
+    lengths = [len(t) for t in pieces_text]
+    targets = [english(t) for t in targets_text]
+    runs = divide(pieces, lengths, targets, [len(t) for t in targets_text], settings)
+    assert 1 in runs[0] and 8 in runs[1]  # Kashmir in the first sentence, the worst in the second
+
+    def cost(run: range, j: int) -> float:
+        terms = frozenset().union(*(pieces[k].terms for k in run))
+        words, length = sum(pieces[k].words for k in run), sum(lengths[k] for k in run)
+        score = min(len(terms & targets[j].terms) / (max(words, 1) * max(len(targets[j].terms), 1)) ** 0.5, 1.0)
+        delta = (len(targets_text[j]) - settings.align_length_ratio * length) / (
+            settings.align_length_variance * (length + 1.0)
+        ) ** 0.5
+        return settings.align_length_weight * delta**2 / 2 - settings.align_score_weight * score
+
+    best = min(range(1, len(pieces)), key=lambda c: cost(range(c), 0) + cost(range(c, len(pieces)), 1))
+    assert runs == [range(best), range(best, len(pieces))]
+
+
+def test_a_question_the_english_merged_keeps_its_trailing_chinese_sentence() -> None:
+    zh = (
+        "问：据报道，美国海军陆战队中将麦肯齐昨天在回答南海相关问题时发表了言论。\n你如何理解他的言论？\n"
+        "答：中方坚决反对美方的挑衅言论。\n"
+    )
+    en = (
+        "Q: What does China make of yesterday's comments by Marine Corps Lieutenant General McKenzie on the "
+        "South China Sea?\nA: China firmly opposes the provocative remarks of the US side.\n"
+    )
+    result = align_documents(Document("zh", zh, "utf-8"), Document("en", en, "utf-8"), Settings())
+    question = en.splitlines()[0]
+    assert "你如何理解他的言论？" in _counterparts_of(result, question)
+    cut = align_documents(
+        Document("zh", zh, "utf-8"), Document("en", en.splitlines()[1] + "\n", "utf-8"), Settings()
+    )  # the whole exchange's question cut from the English: its Chinese stays without counterpart
+    statuses = {a.passage.text: a.status for a in cut.passages}
+    assert statuses["你如何理解他的言论？"] == "untranslated"

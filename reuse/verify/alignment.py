@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from reuse.settings import Settings
-from reuse.text.bilingual import Terms
+from reuse.text.bilingual import SPEAKER, Terms
 
 SHAPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2))
 """(Chinese passages, English passages) of the links that join; 1–0 and 0–1 leave a passage out."""
@@ -56,7 +56,32 @@ def align(
     links = _attach(path, [], zh, zh_lengths, en, settings)
     links += _attach(_second_pass(links, zh, zh_lengths, en, en_lengths, settings), links, zh, zh_lengths, en, settings)
     links += _attach(_reordered(links, costs, scores, settings), links, zh, zh_lengths, en, settings)
-    return sorted(links, key=lambda k: (k.zh, k.en))
+    return _between(sorted(links, key=lambda k: (k.zh, k.en)), zh)
+
+
+def _between(links: list[Link], zh: list[Terms]) -> list[Link]:
+    """A question's link given the Chinese passages left out after it, up to the next link, when the English
+    goes straight on to that link and none of them opens a turn (答：) or is a label: the English merged
+    them into its question (a trailing 你如何理解他的言论？). Elsewhere what is left out stays so: a
+    sentence an answer's English drops is what an analyst looks for."""
+    taken = {i for link in links for i in link.zh}
+    out = []
+    for first, second in zip(links, [*links[1:], None]):
+        if second is not None and second.en[0] == first.en[-1] + 1 and _asks(zh[first.zh[0]]):
+            gap = range(first.zh[-1] + 1, second.zh[0])
+            turns = any(zh[i].label or _opens_turn(zh[i]) for i in gap)
+            if gap and not turns and not any(i in taken for i in gap):
+                first = Link(first.zh + tuple(gap), first.en, first.score)
+        out.append(first)
+    return out
+
+
+def _asks(passage: Terms) -> bool:
+    return SPEAKER + "q" in passage.terms
+
+
+def _opens_turn(passage: Terms) -> bool:
+    return any(t.startswith(SPEAKER) for t in passage.terms)
 
 
 def _gaps(
@@ -246,7 +271,12 @@ def _attach(
             size = len(zs) + len(es)
             zh_terms = frozenset().union(*(zh[i].terms for i in zs))
             en_terms = frozenset().union(*(en[j].terms for j in es))
-            while es[0] > 0 and es[0] - 1 not in taken_en and _english_joins(en[es[0] - 1], zh_terms, settings):
+            while (
+                es[0] > 0
+                and not _opens_turn(en[es[0]])
+                and es[0] - 1 not in taken_en
+                and _english_joins(en[es[0] - 1], zh_terms, settings)
+            ):
                 es.insert(0, es[0] - 1)
             while (
                 es[-1] + 1 < len(en)
@@ -258,7 +288,7 @@ def _attach(
             # few characters long, back to the label (问：) that opens it; short pieces alone do not join.
             before: list[int] = []
             i, sharing = zs[0] - 1, zs[0]
-            while i >= 0 and i not in taken_zh:
+            while i >= 0 and i not in taken_zh and not _opens_turn(zh[zs[0]]):  # a turn (答：) starts afresh
                 if zh[i].label:  # it opens what follows it: the link, or a piece that shares its evidence
                     if zh_lengths[i] <= settings.align_fragment and sharing == i + 1:
                         before = list(range(i, zs[0]))
