@@ -24,6 +24,10 @@ MAX_PAIRS = 9_000_000
 """Pairs of passages (Chinese × English) aligned at most: the programme holds some ten numbers for each,
 under a gigabyte at this bound (3,000 passages a side; a readout has tens)."""
 
+MAX_DIVIDED = 400
+"""Pieces of a link's Chinese shared out among its English sentences at most (divide takes time in the
+square of their number); a link of more, which no page has, gives every piece every sentence."""
+
 TRANSLATED, PARTIAL, UNTRANSLATED = "translated", "partial", "untranslated"
 STATUSES: tuple[str, ...] = (TRANSLATED, PARTIAL, UNTRANSLATED)
 
@@ -199,7 +203,8 @@ def _paired(link: Link, sides: _Sides, settings: Settings) -> list[tuple[Passage
     sentence the page cut into pieces and its English several passages, the pieces are shared out among
     them in order (divide); otherwise by _counterparts."""
     pieces = [p for i in link.zh for p in sides.zh[i]]
-    if len(link.en) > 1 and len(pieces) >= len(link.en) and any(len(sides.zh[i]) > 1 for i in link.zh):
+    cut = any(len(sides.zh[i]) > 1 for i in link.zh)
+    if cut and len(link.en) <= len(pieces) <= MAX_DIVIDED and len(link.en) > 1:
         terms = [sides.pieces.get(p) or sides.zh_terms[i] for i in link.zh for p in sides.zh[i]]
         runs = divide(
             terms,
