@@ -25,7 +25,7 @@ MAX_PAIRS = 9_000_000
 under a gigabyte at this bound (3,000 passages a side; a readout has tens)."""
 
 MAX_DIVIDED = 400
-"""Pieces of a link's Chinese shared out among its English sentences at most (divide takes time in the
+"""Pieces of one side of a link shared out among the other side's passages at most (divide takes time in the
 square of their number); a link of more, which no page has, gives every piece every sentence."""
 
 TRANSLATED, PARTIAL, UNTRANSLATED = "translated", "partial", "untranslated"
@@ -132,7 +132,7 @@ def align_documents(first: Document, second: Document | None, settings: Settings
             f"(at most {MAX_PAIRS:,} pairs of passages): align the readout's parts one by one"
         )
     zh_units = units(zh, _zh_length, settings)
-    en_units = units(en, len, settings)
+    en_units = units(en, len, settings, settings.align_length_ratio)
     spelt = pinyin_names([p.text for p in en], lexicon)
     zh_terms = [chinese("".join(p.text for p in u), lexicon, settings.align_segmenter, spelt) for u in zh_units]
     found = frozenset(t[len(NAME) :] for z in zh_terms for t in z.terms if t.startswith(NAME))
@@ -140,24 +140,31 @@ def align_documents(first: Document, second: Document | None, settings: Settings
     zh_lengths = [sum(_zh_length(p.text) for p in u) for u in zh_units]
     en_lengths = [sum(len(p.text) for p in u) for u in en_units]
     links = align(zh_terms, zh_lengths, en_terms, en_lengths, settings)
-    pieces = {p: chinese(p.text, lexicon, settings.align_segmenter, spelt) for u in zh_units if len(u) > 1 for p in u}
-    sides = _Sides(zh_units, en_units, zh_terms, en_terms, en_lengths, pieces)
+    zh_pieces = {
+        p: chinese(p.text, lexicon, settings.align_segmenter, spelt) for u in zh_units if len(u) > 1 for p in u
+    }
+    en_pieces = {p: english(p.text, found) for u in en_units if len(u) > 1 for p in u}
+    sides = _Sides(zh_units, en_units, zh_terms, en_terms, zh_lengths, en_lengths, zh_pieces, en_pieces)
     return _result([d.id for d in docs], sides, links, settings)
 
 
-_SENTENCE_END = re.compile(r"[。！？!?；;…：:][\"”’」』)）]*\s*$")
+_SENTENCE_END = re.compile(r"[。！？!?；;…：:.][\"”’」』)）]*\s*$")
 
 
-def units(passages: list[Passage], length: Callable[[str], int], settings: Settings) -> list[tuple[Passage, ...]]:
+def units(
+    passages: list[Passage], length: Callable[[str], int], settings: Settings, scale: float = 1.0
+) -> list[tuple[Passage, ...]]:
     """Passages as the units aligned: a sentence the page's markup cut into lines (关于 / 中美经贸第一阶段协议
     / 的问题。) is one unit. A passage joins the one before it in the document when that one ends no sentence
     and is no label (问：, Q:, which _attach joins), and either that one opens a sentence in a few characters
-    (align_opening_piece) or this one continues it in a few (align_piece)."""
+    (align_opening_piece) or this one continues it in a few (align_piece): Chinese characters, times `scale`
+    for English (align_length_ratio English characters a Chinese one)."""
     out: list[tuple[Passage, ...]] = []
     for p in passages:
         if out:
             before = out[-1][-1]
-            short = length(before.text) <= settings.align_opening_piece or length(p.text) <= settings.align_piece
+            opening = length(before.text) <= settings.align_opening_piece * scale
+            short = opening or length(p.text) <= settings.align_piece * scale
             if before.index + 1 == p.index and short and not _SENTENCE_END.search(before.text):
                 out[-1] += (p,)
                 continue
@@ -168,14 +175,16 @@ def units(passages: list[Passage], length: Callable[[str], int], settings: Setti
 @dataclass(frozen=True)
 class _Sides:
     """What was aligned: the units of each side (passages a page cut from one sentence are one), their
-    terms, the English units' lengths, and the terms of each piece of a Chinese unit of several."""
+    terms and lengths, and the terms of each piece of a unit of several."""
 
     zh: list[tuple[Passage, ...]]
     en: list[tuple[Passage, ...]]
     zh_terms: list[Terms]
     en_terms: list[Terms]
+    zh_lengths: list[int]
     en_lengths: list[int]
-    pieces: dict[Passage, Terms]
+    zh_pieces: dict[Passage, Terms]
+    en_pieces: dict[Passage, Terms]
 
 
 def _result(ids: list[str], sides: _Sides, links: list[Link], settings: Settings) -> AlignResult:
@@ -199,21 +208,31 @@ def _result(ids: list[str], sides: _Sides, links: list[Link], settings: Settings
 
 
 def _paired(link: Link, sides: _Sides, settings: Settings) -> list[tuple[Passage, Passage]]:
-    """The (Chinese, English) passages of a link that are each other's counterparts. When its Chinese holds a
-    sentence the page cut into pieces and its English several passages, the pieces are shared out among
-    them in order (divide); otherwise by _counterparts."""
-    pieces = [p for i in link.zh for p in sides.zh[i]]
-    cut = any(len(sides.zh[i]) > 1 for i in link.zh)
-    if cut and len(link.en) <= len(pieces) <= MAX_DIVIDED and len(link.en) > 1:
-        terms = [sides.pieces.get(p) or sides.zh_terms[i] for i in link.zh for p in sides.zh[i]]
+    """The (Chinese, English) passages of a link that are each other's counterparts. When one side holds a
+    sentence the page cut into pieces and the other several passages, the pieces are shared out among
+    them in order (divide): the Chinese pieces among English sentences, or else the English pieces among
+    Chinese passages. Otherwise by _counterparts."""
+    zh_pieces = [p for i in link.zh for p in sides.zh[i]]
+    en_pieces = [p for j in link.en for p in sides.en[j]]
+    if any(len(sides.zh[i]) > 1 for i in link.zh) and 1 < len(link.en) <= len(zh_pieces) <= MAX_DIVIDED:
         runs = divide(
-            terms,
-            [_zh_length(p.text) for p in pieces],
+            [sides.zh_pieces.get(p) or sides.zh_terms[i] for i in link.zh for p in sides.zh[i]],
+            [_zh_length(p.text) for p in zh_pieces],
             [sides.en_terms[j] for j in link.en],
             [sides.en_lengths[j] for j in link.en],
             settings,
         )
-        return [(pieces[k], e) for run, j in zip(runs, link.en) for k in run for e in sides.en[j]]
+        return [(zh_pieces[k], e) for run, j in zip(runs, link.en) for k in run for e in sides.en[j]]
+    if any(len(sides.en[j]) > 1 for j in link.en) and 1 < len(link.zh) <= len(en_pieces) <= MAX_DIVIDED:
+        runs = divide(
+            [sides.en_pieces.get(p) or sides.en_terms[j] for j in link.en for p in sides.en[j]],
+            [len(p.text) for p in en_pieces],
+            [sides.zh_terms[i] for i in link.zh],
+            [sides.zh_lengths[i] for i in link.zh],
+            settings,
+            english_pieces=True,
+        )
+        return [(z, en_pieces[k]) for run, i in zip(runs, link.zh) for k in run for z in sides.zh[i]]
     return [
         (z, e)
         for i, js in _counterparts(link.zh, link.en, sides.zh_terms, sides.en_terms).items()

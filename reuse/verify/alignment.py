@@ -328,11 +328,17 @@ def _chinese_joins(passage: Terms, length: int, en_terms: frozenset[str], settin
 
 
 def divide(
-    pieces: list[Terms], piece_lengths: list[int], targets: list[Terms], target_lengths: list[int], settings: Settings
+    pieces: list[Terms],
+    piece_lengths: list[int],
+    targets: list[Terms],
+    target_lengths: list[int],
+    settings: Settings,
+    english_pieces: bool = False,
 ) -> list[range]:
-    """The pieces of a link's Chinese (a sentence its page cut into lines) shared out among the link's English
-    passages in order, each a run of at least one, at least cost as links are costed: which pieces the
-    first English sentence renders, which the second."""
+    """The pieces of one side of a link (a sentence its page cut into lines: Chinese, or English when
+    english_pieces) shared out among the link's passages on the other side in order, each a run of at
+    least one, at least cost as links are costed: which pieces the first sentence renders, which the
+    second."""
     k, m = len(pieces), len(targets)
     best = np.full((m + 1, k + 1), np.inf)
     start = np.zeros((m + 1, k + 1), dtype=np.int64)
@@ -348,9 +354,10 @@ def divide(
                 length += piece_lengths[a]
                 if best[j - 1, a] == np.inf:
                     continue
-                score = min(len(terms & target.terms) / np.sqrt(max(words, 1) * max(len(target.terms), 1)), 1.0)
-                delta = (target_length - settings.align_length_ratio * length) / np.sqrt(
-                    settings.align_length_variance * (length + 1.0)
+                score = min(len(terms & target.terms) / np.sqrt(max(words, 1) * max(target.words, 1)), 1.0)
+                zh_length, en_length = (target_length, length) if english_pieces else (length, target_length)
+                delta = (en_length - settings.align_length_ratio * zh_length) / np.sqrt(
+                    settings.align_length_variance * (zh_length + 1.0)
                 )
                 cost = (
                     best[j - 1, a] + settings.align_length_weight * delta**2 / 2 - settings.align_score_weight * score
