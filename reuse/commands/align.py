@@ -157,14 +157,15 @@ def units(
     """Passages as the units aligned: a sentence the page's markup cut into lines (关于 / 中美经贸第一阶段协议
     / 的问题。) is one unit. A passage joins the one before it in the document when that one ends no sentence
     and is no label (问：, Q:, which _attach joins), and either that one opens a sentence in a few characters
-    (align_opening_piece) or this one continues it in a few (align_piece): Chinese characters, times `scale`
-    for English (align_length_ratio English characters a Chinese one)."""
+    (align_opening_piece) or this one continues it in a few (align_piece) or opens in lower case (an
+    English sentence going on). Characters are Chinese ones, times `scale` for English (align_length_ratio
+    English characters a Chinese one)."""
     out: list[tuple[Passage, ...]] = []
     for p in passages:
         if out:
             before = out[-1][-1]
             opening = length(before.text) <= settings.align_opening_piece * scale
-            short = opening or length(p.text) <= settings.align_piece * scale
+            short = opening or length(p.text) <= settings.align_piece * scale or p.text[:1].islower()
             if before.index + 1 == p.index and short and not _SENTENCE_END.search(before.text):
                 out[-1] += (p,)
                 continue
