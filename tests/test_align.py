@@ -298,3 +298,48 @@ def test_a_question_the_english_merged_keeps_its_trailing_chinese_sentence() -> 
     )  # the whole exchange's question cut from the English: its Chinese stays without counterpart
     statuses = {a.passage.text: a.status for a in cut.passages}
     assert statuses["你如何理解他的言论？"] == "untranslated"
+
+
+def test_pieces_of_a_cut_english_sentence_are_shared_out_among_the_chinese_in_order() -> None:
+    """The page cut the English sentence that renders two Chinese ones into lines; each line goes with the
+    Chinese its words render, the run before the break with the first."""
+    zh = "答：最近有个别西方人士提到所谓中国政治宣传。\n我想问问那些说风凉话的人，他们到底想要干什么？\n"
+    en = (
+        "A: Recently some people in the West\nraised\nChinese political propaganda, and I would\n"
+        "like to ask those people what on earth they want?\n"
+    )
+    result = align_documents(Document("zh", zh, "utf-8"), Document("en", en, "utf-8"), Settings())
+    first, second = zh.splitlines()
+    lines = en.splitlines()
+    for line in lines[:3]:
+        assert _counterparts_of(result, line) == {first}
+    assert _counterparts_of(result, lines[3]) == {second}
+
+
+def test_divide_shares_english_pieces_as_the_slow_reference_does() -> None:
+    settings = Settings()
+    lexicon = load_lexicon()
+    pieces_text = [
+        "A: Recently some people",
+        "in the West raised",
+        "Chinese political propaganda,",
+        "and I ask what they want?",
+    ]
+    targets_text = ["答：最近有个别西方人士提到所谓中国政治宣传。", "我想问问他们到底想要干什么？"]
+    pieces, targets = [english(t) for t in pieces_text], [chinese(t, lexicon) for t in targets_text]
+    lengths, target_lengths = [len(t) for t in pieces_text], [len(t) for t in targets_text]
+    runs = divide(pieces, lengths, targets, target_lengths, settings, english_pieces=True)
+
+    def cost(run: range, j: int) -> float:
+        terms = frozenset().union(*(pieces[k].terms for k in run))
+        words, length = sum(pieces[k].words for k in run), sum(lengths[k] for k in run)
+        score = min(len(terms & targets[j].terms) / (max(words, 1) * max(targets[j].words, 1)) ** 0.5, 1.0)
+        zh_length = target_lengths[j]
+        delta = (length - settings.align_length_ratio * zh_length) / (
+            settings.align_length_variance * (zh_length + 1.0)
+        ) ** 0.5
+        return settings.align_length_weight * delta**2 / 2 - settings.align_score_weight * score
+
+    best = min(range(1, len(pieces)), key=lambda c: cost(range(c), 0) + cost(range(c, len(pieces)), 1))
+    assert runs == [range(best), range(best, len(pieces))]
+    assert best == 3  # the question goes with the question
