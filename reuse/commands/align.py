@@ -2,7 +2,9 @@
 
 One document: its Chinese passages with its English ones (a bilingual readout). Two: the Chinese passages
 of one with the English passages of the other, whichever order they come in. Passages are the ones every
-command reports (sentences of lines); their language is detected as everywhere (charclass.languages).
+command reports (sentences of lines); their language is detected as everywhere (charclass.languages). What
+is aligned are units: a passage, or the pieces of a sentence a page's markup cut into lines (units); a
+link's pieces are then shared out among the passages of its other side (_paired).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ under a gigabyte at this bound (3,000 passages a side; a readout has tens)."""
 
 MAX_DIVIDED = 400
 """Pieces of one side of a link shared out among the other side's passages at most (divide takes time in the
-square of their number); a link of more, which no page has, gives every piece every sentence."""
+square of their number); a link of more, which no page has, pairs its passages as _counterparts does."""
 
 TRANSLATED, PARTIAL, UNTRANSLATED = "translated", "partial", "untranslated"
 STATUSES: tuple[str, ...] = (TRANSLATED, PARTIAL, UNTRANSLATED)

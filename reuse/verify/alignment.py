@@ -197,7 +197,7 @@ def _reordered(
         for i, j in zip(*np.nonzero(strong)):
             candidates.append((float(cost[i, j]), int(i), int(j), a, b))
     out = []
-    for cost_ij, i, j, a, b in sorted(candidates):  # least cost first; ties in passage order
+    for _, i, j, a, b in sorted(candidates):  # least cost first; ties in passage order
         zs, es = range(i, i + a), range(j, j + b)
         if free_zh[list(zs)].all() and free_en[list(es)].all():
             free_zh[list(zs)] = False
