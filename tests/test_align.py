@@ -343,3 +343,22 @@ def test_divide_shares_english_pieces_as_the_slow_reference_does() -> None:
     best = min(range(1, len(pieces)), key=lambda c: cost(range(c), 0) + cost(range(c, len(pieces)), 1))
     assert runs == [range(best), range(best, len(pieces))]
     assert best == 3  # the question goes with the question
+
+
+def test_units_join_the_pieces_of_a_sentence_and_no_more() -> None:
+    from reuse.commands.align import _zh_length, units
+    from reuse.text.segment import Passage
+
+    lines = ["关于", "中美经贸第一阶段协议", "的问题。", "打印本页", "中方会及时发布有关", "情况", "问：", "据报道，"]
+    passages, at = [], 0
+    for k, line in enumerate(lines):
+        passages.append(Passage("d", k, at, at + len(line), line, "zh", k))
+        at += len(line) + 1
+    got = [[p.text for p in unit] for unit in units(passages, _zh_length, Settings())]
+    assert got == [
+        ["关于", "中美经贸第一阶段协议", "的问题。"],  # opened in two characters, continued in four
+        ["打印本页"],  # four characters without a full stop: a line of its own
+        ["中方会及时发布有关", "情况"],
+        ["问："],  # a turn opens afresh, and a label joins nothing after it here (_attach does)
+        ["据报道，"],
+    ]

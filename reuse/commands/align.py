@@ -17,7 +17,7 @@ from reuse.errors import InputError
 from reuse.load.document import Document
 from reuse.settings import Settings
 from reuse.sketch.prepared import PreparedDocument, prepare
-from reuse.text.bilingual import NAME, Terms, chinese, english, pinyin_names
+from reuse.text.bilingual import NAME, Terms, chinese, english, opens_turn, pinyin_names
 from reuse.text.lexicon import load_lexicon
 from reuse.text.segment import Passage
 from reuse.verify.alignment import Link, align, divide
@@ -158,7 +158,7 @@ def units(
 ) -> list[tuple[Passage, ...]]:
     """Passages as the units aligned: a sentence the page's markup cut into lines (关于 / 中美经贸第一阶段协议
     / 的问题。) is one unit. A passage joins the one before it in the document when that one ends no sentence
-    and is no label (问：, Q:, which _attach joins), and either that one opens a sentence in a few characters
+    and is no label (问：, Q:, which _attach joins), this one opens no turn (答：, A:), and either that one opens a sentence in a few characters
     (align_opening_piece) or this one continues it in a few (align_piece) or opens in lower case (an
     English sentence going on). Characters are Chinese ones, times `scale` for English (align_length_ratio
     English characters a Chinese one)."""
@@ -168,7 +168,8 @@ def units(
             before = out[-1][-1]
             opening = length(before.text) <= settings.align_opening_piece * scale
             short = opening or length(p.text) <= settings.align_piece * scale or p.text[:1].islower()
-            if before.index + 1 == p.index and short and not _SENTENCE_END.search(before.text):
+            goes_on = not _SENTENCE_END.search(before.text) and not opens_turn(p.text)
+            if before.index + 1 == p.index and short and goes_on:
                 out[-1] += (p,)
                 continue
         out.append((p,))

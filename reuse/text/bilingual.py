@@ -34,6 +34,13 @@ _EN_SPEAKER = re.compile(r"\s*([QA])[：:]")
 SPEAKER = "@"
 """Prefix of the term of a speaker's label that opens a passage, the same in both languages (问： and Q:
 are "@q", 答： and A: "@a"): an exchange's turns meet even where their words do not."""
+
+
+def opens_turn(text: str) -> bool:
+    """Whether a passage opens a speaker's turn: 问：, 答：, Q: or A:."""
+    return bool(_ZH_SPEAKER.match(text) or _EN_SPEAKER.match(text))
+
+
 NAME = "~"
 """Prefix of a name's term ("~aimin"): kept apart from the stems of words, which it may spell alike."""
 _MONTH_WORD = re.compile(r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\b")
