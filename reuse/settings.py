@@ -179,6 +179,9 @@ class Settings:
     align_fragment: int = 4
     """Chinese passages of at most this many characters (a label, a question cut in pieces) join the link
     beside them."""
+    align_new_terms: int = 3
+    """A Chinese passage beside a link joins it when it renders this many terms of the link's English that
+    the link's Chinese does not."""
     align_piece: int = 8
     """A passage of at most this many characters that continues the one before it (which ends no sentence)
     is aligned with it as one unit: a sentence the page's markup cut into lines (… / 的问题。)."""
@@ -299,6 +302,7 @@ _POSITIVE = (
     "align_fragment",
     "align_piece",
     "align_opening_piece",
+    "align_new_terms",
     "near_candidate_values",
 )
 _NATURAL = ("max_gap", "max_slots", "edge_top", "edge_bottom", "title_lines")

@@ -293,7 +293,9 @@ def _attach(
                     if zh_lengths[i] <= settings.align_fragment and sharing == i + 1:
                         before = list(range(i, zs[0]))
                     break
-                if zh_lengths[i] > settings.align_fragment and _chinese_joins(zh[i], zh_lengths[i], en_terms, settings):
+                if zh_lengths[i] > settings.align_fragment and _chinese_joins(
+                    zh[i], zh_lengths[i], en_terms, zh_terms, settings
+                ):
                     before, sharing = list(range(i, zs[0])), i
                 elif zh_lengths[i] > settings.align_fragment:
                     break
@@ -303,7 +305,7 @@ def _attach(
             while zs[-1] + 1 < len(zh) and zs[-1] + 1 not in taken_zh:
                 i = zs[-1] + 1
                 short = zh_lengths[i] <= settings.align_fragment and not zh[i].label
-                if not (short or _chinese_joins(zh[i], zh_lengths[i], en_terms, settings)):
+                if not (short or _chinese_joins(zh[i], zh_lengths[i], en_terms, zh_terms, settings)):
                     break
                 zs.append(i)
             if len(zs) + len(es) == size:
@@ -319,12 +321,16 @@ def _english_joins(passage: Terms, zh_terms: frozenset[str], settings: Settings)
     return shared >= 2 and shared >= settings.align_attach * len(passage.terms)
 
 
-def _chinese_joins(passage: Terms, length: int, en_terms: frozenset[str], settings: Settings) -> bool:
+def _chinese_joins(
+    passage: Terms, length: int, en_terms: frozenset[str], zh_terms: frozenset[str], settings: Settings
+) -> bool:
     """A left-out Chinese passage shares a link's evidence: two terms and a quarter of its own more, or two
-    for a passage of a few words."""
+    for a passage of a few words; or it renders align_new_terms terms of the link's English that the link's
+    Chinese does not (the part of a long question the page cut off and the programme left out)."""
     shared = len(passage.terms & en_terms)
     few_words = settings.align_fragment < length <= 3 * settings.align_fragment
-    return shared >= 2 + len(passage.terms) // 4 or (shared >= 2 and few_words)
+    new = len((passage.terms & en_terms) - zh_terms)
+    return shared >= 2 + len(passage.terms) // 4 or (shared >= 2 and few_words) or new >= settings.align_new_terms
 
 
 def divide(
