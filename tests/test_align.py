@@ -362,3 +362,27 @@ def test_units_join_the_pieces_of_a_sentence_and_no_more() -> None:
         ["问："],  # a turn opens afresh, and a label joins nothing after it here (_attach does)
         ["据报道，"],
     ]
+
+
+def test_the_head_of_a_long_question_the_page_cut_off_joins_its_link() -> None:
+    """The programme links the English question with the last two of its Chinese units; the head, which
+    renders terms of the English that those two do not (reports, Norwegian, software), joins them, with
+    its label."""
+    zh = (
+        "问：\n近期有报道称，一些为中国国家安全部门工作的黑客入侵了挪威软件公司，称这是中方发起的\n“\n云端跳跃\n”(Cloudhopper)\n"
+        "全球黑客行动的一部分，目的是窃取知识产权和商业机密。\n中方对上述报道有何回应？\n"
+        "答：这些报道无非是个别国家抹黑中国的系列行动之一。\n"
+    )
+    en = (
+        "Q: According to recent reports, hackers working for China's Ministry of State Security broke into a "
+        "Norwegian software firm as part of a global hacking campaign called Cloudhopper to steal intellectual "
+        "property and business secrets.\nWhat is China's comment?\n"
+        "A: These reports are merely part of a series of actions by certain countries to smear China.\n"
+    )
+    question = en.splitlines()[0]
+    result = align_documents(Document("zh", zh, "utf-8"), Document("en", en, "utf-8"), Settings())
+    assert {"问：", "云端跳跃", "全球黑客行动的一部分，目的是窃取知识产权和商业机密。"} <= _counterparts_of(
+        result, question
+    )
+    without = align_documents(Document("zh", zh, "utf-8"), Document("en", en, "utf-8"), Settings(align_new_terms=100))
+    assert "问：" not in _counterparts_of(without, question)  # the rule is what joins it
