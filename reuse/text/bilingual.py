@@ -109,7 +109,7 @@ def english(text: str, names: frozenset[str] = frozenset()) -> Terms:
         sources.setdefault(f"#{_MONTHS.index(month.lower()) + 1}", month)
     for word in _NUMBER_WORD.findall(text):
         sources.setdefault(f"#{_NUMBER_WORDS.index(word.lower()) + 1}", word)
-    return Terms(frozenset(sources), sources, len(sources))
+    return Terms(frozenset(sources), sources, len(sources), text.rstrip().endswith((":", "：")))
 
 
 def segment(run: str, lexicon: Lexicon) -> list[str]:

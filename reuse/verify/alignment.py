@@ -257,11 +257,12 @@ def _attach(
     settings: Settings,
 ) -> list[Link]:
     """Links grown by the passages left out beside them that belong to them: a link of more than two passages
-    on a side (three English sentences for one Chinese), a Chinese label or fragment of a few characters
-    (问：, a question cut in pieces by the page's markup). An English passage joins when align_attach of its
-    terms (two at least) are in the link's Chinese; a Chinese one when it shares the link's evidence
-    (_chinese_joins), or, after the link, when it is a fragment of align_fragment characters; before it, a
-    label joins only in front of the link or of a piece that shares its evidence."""
+    on a side (three English sentences for one Chinese), a label (问：, 中国日报记者：, CCTV:) or a fragment
+    of a few characters (a question cut in pieces by the page's markup). An English passage joins when
+    align_attach of its terms (two at least) are in the link's Chinese, or when it is a label in front of
+    the link; a Chinese one when it shares the link's evidence (_chinese_joins), or, after the link, when it
+    is a fragment of align_fragment characters; before it, a label joins only in front of the link or of a
+    piece that shares its evidence."""
     taken_zh = {i for link in links + others for i in link.zh}
     taken_en = {j for link in links + others for j in link.en}
     grown = []
@@ -275,7 +276,7 @@ def _attach(
                 es[0] > 0
                 and not _opens_turn(en[es[0]])
                 and es[0] - 1 not in taken_en
-                and _english_joins(en[es[0] - 1], zh_terms, settings)
+                and (en[es[0] - 1].label or _english_joins(en[es[0] - 1], zh_terms, settings))
             ):
                 es.insert(0, es[0] - 1)
             while (
@@ -290,7 +291,7 @@ def _attach(
             i, sharing = zs[0] - 1, zs[0]
             while i >= 0 and i not in taken_zh and not _opens_turn(zh[zs[0]]):  # a turn (答：) starts afresh
                 if zh[i].label:  # it opens what follows it: the link, or a piece that shares its evidence
-                    if zh_lengths[i] <= settings.align_fragment and sharing == i + 1:
+                    if sharing == i + 1:
                         before = list(range(i, zs[0]))
                     break
                 if zh_lengths[i] > settings.align_fragment and _chinese_joins(
