@@ -386,3 +386,14 @@ def test_the_head_of_a_long_question_the_page_cut_off_joins_its_link() -> None:
     )
     without = align_documents(Document("zh", zh, "utf-8"), Document("en", en, "utf-8"), Settings(align_new_terms=100))
     assert "问：" not in _counterparts_of(without, question)  # the rule is what joins it
+
+
+def test_a_reporters_label_in_front_of_a_question_joins_its_link() -> None:
+    """The Chinese page gives the reporter's label a line of its own; the English opens its question with it."""
+    zh = "中国日报记者：\n近日，美国国际宗教自由委员会发表年度报告，指责中国宗教自由状况。\n答：我们坚决反对。\n"
+    en = (
+        "China Daily: The United States Commission on International Religious Freedom released its annual "
+        "report accusing China on religious freedom.\nA: We firmly oppose it.\n"
+    )
+    result = align_documents(Document("zh", zh, "utf-8"), Document("en", en, "utf-8"), Settings())
+    assert _counterparts_of(result, en.splitlines()[0]) == set(zh.splitlines()[:2])
