@@ -291,7 +291,7 @@ def _attach(
             i, sharing = zs[0] - 1, zs[0]
             while i >= 0 and i not in taken_zh and not _opens_turn(zh[zs[0]]):  # a turn (答：) starts afresh
                 if zh[i].label:  # it opens what follows it: the link, or a piece that shares its evidence
-                    if sharing == i + 1:
+                    if zh_lengths[i] <= 4 * settings.align_fragment and sharing == i + 1:
                         before = list(range(i, zs[0]))
                     break
                 if zh_lengths[i] > settings.align_fragment and _chinese_joins(
@@ -326,12 +326,17 @@ def _chinese_joins(
     passage: Terms, length: int, en_terms: frozenset[str], zh_terms: frozenset[str], settings: Settings
 ) -> bool:
     """A left-out Chinese passage shares a link's evidence: two terms and a quarter of its own more, or two
-    for a passage of a few words; or it renders align_new_terms terms of the link's English that the link's
-    Chinese does not (the part of a long question the page cut off and the programme left out)."""
+    for a passage of a few words; or it renders terms of the link's English that the link's Chinese does
+    not, align_new_terms and an eighth of its own at least (the part of a long question the page cut off
+    and the programme left out; a paragraph of many words needs more)."""
     shared = len(passage.terms & en_terms)
     few_words = settings.align_fragment < length <= 3 * settings.align_fragment
     new = len((passage.terms & en_terms) - zh_terms)
-    return shared >= 2 + len(passage.terms) // 4 or (shared >= 2 and few_words) or new >= settings.align_new_terms
+    return (
+        shared >= 2 + len(passage.terms) // 4
+        or (shared >= 2 and few_words)
+        or new >= max(settings.align_new_terms, len(passage.terms) // 12)
+    )
 
 
 def divide(
