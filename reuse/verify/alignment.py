@@ -261,8 +261,9 @@ def _attach(
     of a few characters (a question cut in pieces by the page's markup). An English passage joins when
     align_attach of its terms (two at least) are in the link's Chinese, or when it is a label in front of
     the link; a Chinese one when it shares the link's evidence (_chinese_joins), or, after the link, when it
-    is a fragment of align_fragment characters; before it, a label joins only in front of the link or of a
-    piece that shares its evidence."""
+    is a fragment of align_fragment characters; before it, a label (of four times that at most: not a
+    metadata line that ends in a colon) joins only in front of the link or of a piece that shares its
+    evidence."""
     taken_zh = {i for link in links + others for i in link.zh}
     taken_en = {j for link in links + others for j in link.en}
     grown = []
