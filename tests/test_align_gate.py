@@ -1,7 +1,7 @@
-"""Quality gate for `align` on pairs labelled by hand (fixtures/align/: 2,814 English passages of the seeds
-000, 001, 003, 004 and of twenty-two press conferences in ../shared/corpora/mfa, each pair put in the
-development or the held-out part before anything was tuned on it; the eighteen press conferences after
-June 2018 were labelled later, blind, and added: six to development, twelve to the held-out part).
+"""Quality gate for `align` on pairs labelled by hand (fixtures/align/: 3,467 English passages of the seeds
+000, 001, 003, 004 and of twenty-eight press conferences in ../shared/corpora/mfa, each pair put in the
+development or the held-out part before anything was tuned on it; the twenty-four press conferences after
+June 2018 were labelled later, blind, and added: eight to development, sixteen to the held-out part).
 
 The issue's targets (link precision and recall ≥ 0.95 for English passages of three words or more, and
 ≥ 0.9 for Chinese passages reported untranslated when exchanges are cut from the English) are not met on
@@ -23,8 +23,8 @@ from .conftest import ROOT
 CORPORA = ROOT.parent / "shared" / "corpora"
 REACHED = {
     # part: (link precision, link recall, untranslated precision, untranslated recall), as measured
-    "development": (0.98, 0.93, 0.98, 0.99),
-    "held_out": (0.92, 0.90, 0.84, 0.92),
+    "development": (0.97, 0.93, 0.99, 0.99),
+    "held_out": (0.92, 0.91, 0.87, 0.94),
 }
 
 
@@ -52,7 +52,7 @@ def test_alignment_holds_the_figures_reached(part: str) -> None:
         f"{links.recall:.4f}; untranslated after cuts: {untranslated.expected} passages, precision "
         f"{untranslated.precision:.4f}, recall {untranslated.recall:.4f}"
     )
-    assert links.expected >= 1200 and untranslated.expected >= 200
+    assert links.expected >= 1500 and untranslated.expected >= 250
     p, r, up, ur = REACHED[part]
     assert links.precision >= p and links.recall >= r
     assert untranslated.precision >= up and untranslated.recall >= ur
