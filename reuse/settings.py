@@ -181,7 +181,7 @@ class Settings:
     beside them."""
     align_new_terms: int = 3
     """A Chinese passage beside a link joins it when it renders this many terms of the link's English that
-    the link's Chinese does not (and an eighth of its own terms)."""
+    the link's Chinese does not (and a twelfth of its own terms)."""
     align_piece: int = 8
     """A passage of at most this many characters that continues the one before it (which ends no sentence)
     is aligned with it as one unit: a sentence the page's markup cut into lines (… / 的问题。)."""

@@ -328,7 +328,7 @@ def _chinese_joins(
 ) -> bool:
     """A left-out Chinese passage shares a link's evidence: two terms and a quarter of its own more, or two
     for a passage of a few words; or it renders terms of the link's English that the link's Chinese does
-    not, align_new_terms and an eighth of its own at least (the part of a long question the page cut off
+    not, align_new_terms and a twelfth of its own at least (the part of a long question the page cut off
     and the programme left out; a paragraph of many words needs more)."""
     shared = len(passage.terms & en_terms)
     few_words = settings.align_fragment < length <= 3 * settings.align_fragment
