@@ -146,7 +146,10 @@ def align_documents(first: Document, second: Document | None, settings: Settings
         p: chinese(p.text, lexicon, settings.align_segmenter, spelt) for u in zh_units if len(u) > 1 for p in u
     }
     en_pieces = {p: english(p.text, found) for u in en_units if len(u) > 1 for p in u}
-    sides = _Sides(zh_units, en_units, zh_terms, en_terms, zh_lengths, en_lengths, zh_pieces, en_pieces)
+    sides = _Sides(
+        _Side(zh_units, zh_terms, zh_lengths, _zh_length, zh_pieces),
+        _Side(en_units, en_terms, en_lengths, len, en_pieces),
+    )
     return _result([d.id for d in docs], sides, links, settings)
 
 
@@ -177,30 +180,33 @@ def units(
 
 
 @dataclass(frozen=True)
-class _Sides:
-    """What was aligned: the units of each side (passages a page cut from one sentence are one), their
-    terms and lengths, and the terms of each piece of a unit of several."""
+class _Side:
+    """What was aligned of one language: its units (passages a page cut from one sentence are one), their
+    terms and lengths, how a passage's length is counted, and the terms of each piece of a unit of several."""
 
-    zh: list[tuple[Passage, ...]]
-    en: list[tuple[Passage, ...]]
-    zh_terms: list[Terms]
-    en_terms: list[Terms]
-    zh_lengths: list[int]
-    en_lengths: list[int]
-    zh_pieces: dict[Passage, Terms]
-    en_pieces: dict[Passage, Terms]
+    units: list[tuple[Passage, ...]]
+    terms: list[Terms]
+    lengths: list[int]
+    length: Callable[[str], int]
+    pieces: dict[Passage, Terms]
+
+
+@dataclass(frozen=True)
+class _Sides:
+    zh: _Side
+    en: _Side
 
 
 def _result(ids: list[str], sides: _Sides, links: list[Link], settings: Settings) -> AlignResult:
-    every = [p for unit in sides.zh + sides.en for p in unit]
+    every = [p for unit in sides.zh.units + sides.en.units for p in unit]
     aligned = {p: Aligned(p) for p in sorted(every, key=lambda p: (ids.index(p.doc), p.index))}
     out_links = []
     for link in links:
-        zs = tuple(p for i in link.zh for p in sides.zh[i])
-        es = tuple(p for j in link.en for p in sides.en[j])
-        out_links.append(AlignedLink(zs, es, link.score, _evidence(link, sides.zh_terms, sides.en_terms)))
-        expected = settings.align_length_ratio * sum(_zh_length(p.text) for p in zs)
-        ratio = sum(len(p.text) for p in es) / expected if expected else 1.0
+        zs = tuple(p for i in link.zh for p in sides.zh.units[i])
+        es = tuple(p for j in link.en for p in sides.en.units[j])
+        out_links.append(AlignedLink(zs, es, link.score, _evidence(link, sides.zh.terms, sides.en.terms)))
+        expected = settings.align_length_ratio * sum(sides.zh.lengths[i] for i in link.zh)
+        ratio = sum(sides.en.lengths[j] for j in link.en) / expected if expected else 1.0
         for z, e in _paired(link, sides, settings):
             aligned[z].counterparts.append((e, link.score))
             aligned[z].status = PARTIAL if ratio < settings.align_partial else TRANSLATED
@@ -214,36 +220,40 @@ def _result(ids: list[str], sides: _Sides, links: list[Link], settings: Settings
 def _paired(link: Link, sides: _Sides, settings: Settings) -> list[tuple[Passage, Passage]]:
     """The (Chinese, English) passages of a link that are each other's counterparts. When one side holds a
     sentence the page cut into pieces and the other several passages, the pieces are shared out among
-    them in order (divide): the Chinese pieces among English sentences, or else the English pieces among
-    Chinese passages. Otherwise by _counterparts."""
-    zh_pieces = [p for i in link.zh for p in sides.zh[i]]
-    en_pieces = [p for j in link.en for p in sides.en[j]]
-    if any(len(sides.zh[i]) > 1 for i in link.zh) and 1 < len(link.en) <= len(zh_pieces) <= MAX_DIVIDED:
-        runs = divide(
-            [sides.zh_pieces.get(p) or sides.zh_terms[i] for i in link.zh for p in sides.zh[i]],
-            [_zh_length(p.text) for p in zh_pieces],
-            [sides.en_terms[j] for j in link.en],
-            [sides.en_lengths[j] for j in link.en],
-            settings,
-        )
-        return [(zh_pieces[k], e) for run, j in zip(runs, link.en) for k in run for e in sides.en[j]]
-    if any(len(sides.en[j]) > 1 for j in link.en) and 1 < len(link.zh) <= len(en_pieces) <= MAX_DIVIDED:
-        runs = divide(
-            [sides.en_pieces.get(p) or sides.en_terms[j] for j in link.en for p in sides.en[j]],
-            [len(p.text) for p in en_pieces],
-            [sides.zh_terms[i] for i in link.zh],
-            [sides.zh_lengths[i] for i in link.zh],
-            settings,
-            english_pieces=True,
-        )
-        return [(z, en_pieces[k]) for run, i in zip(runs, link.zh) for k in run for z in sides.zh[i]]
+    them in order (_shared_out): the Chinese pieces among English sentences, or else the English pieces
+    among Chinese passages. Otherwise by _counterparts."""
+    zh = _shared_out(link.zh, sides.zh, link.en, sides.en, settings, english_pieces=False)
+    if zh is not None:
+        return zh
+    en = _shared_out(link.en, sides.en, link.zh, sides.zh, settings, english_pieces=True)
+    if en is not None:
+        return [(z, e) for e, z in en]
     return [
         (z, e)
-        for i, js in _counterparts(link.zh, link.en, sides.zh_terms, sides.en_terms).items()
+        for i, js in _counterparts(link.zh, link.en, sides.zh.terms, sides.en.terms).items()
         for j in js
-        for z in sides.zh[i]
-        for e in sides.en[j]
+        for z in sides.zh.units[i]
+        for e in sides.en.units[j]
     ]
+
+
+def _shared_out(
+    mine: tuple[int, ...], side: _Side, theirs: tuple[int, ...], other: _Side, settings: Settings, english_pieces: bool
+) -> list[tuple[Passage, Passage]] | None:
+    """(piece, passage) pairs when one of `mine` units holds several pieces and `theirs` are several units,
+    no more than the pieces (divide); None otherwise."""
+    pieces = [p for k in mine for p in side.units[k]]
+    if not any(len(side.units[k]) > 1 for k in mine) or not 1 < len(theirs) <= len(pieces) <= MAX_DIVIDED:
+        return None
+    runs = divide(
+        [side.pieces.get(p) or side.terms[k] for k in mine for p in side.units[k]],
+        [side.length(p.text) for p in pieces],
+        [other.terms[t] for t in theirs],
+        [other.lengths[t] for t in theirs],
+        settings,
+        english_pieces=english_pieces,
+    )
+    return [(pieces[n], q) for run, t in zip(runs, theirs) for n in run for q in other.units[t]]
 
 
 def _counterparts(

@@ -109,7 +109,7 @@ def english(text: str, names: frozenset[str] = frozenset()) -> Terms:
         sources.setdefault(f"#{_MONTHS.index(month.lower()) + 1}", month)
     for word in _NUMBER_WORD.findall(text):
         sources.setdefault(f"#{_NUMBER_WORDS.index(word.lower()) + 1}", word)
-    return Terms(frozenset(sources), sources, len(sources), text.rstrip().endswith((":", "：")))
+    return Terms(frozenset(sources), sources, len(sources), _is_label(text))
 
 
 def segment(run: str, lexicon: Lexicon) -> list[str]:
@@ -157,8 +157,12 @@ def chinese(text: str, lexicon: Lexicon, segmenter: str = "longest", names: froz
     if speaker:
         sources.setdefault(SPEAKER + ("a" if speaker.group(1) == "答" else "q"), speaker.group(0).strip())
         anchors += 1
-    label = text.rstrip().endswith(("：", ":"))
-    return Terms(frozenset(sources), sources, known + anchors + latin, label)
+    return Terms(frozenset(sources), sources, known + anchors + latin, _is_label(text))
+
+
+def _is_label(text: str) -> bool:
+    """It ends in a colon: it introduces what follows (问：, 中国日报记者：, CCTV:)."""
+    return text.rstrip().endswith(("：", ":"))
 
 
 def _names(run: str, lexicon: Lexicon, names: frozenset[str], sources: dict[str, str]) -> int:
