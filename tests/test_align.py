@@ -268,16 +268,7 @@ def test_pieces_of_a_cut_sentence_are_shared_out_among_the_english_sentences_in_
     runs = divide(pieces, lengths, targets, [len(t) for t in targets_text], settings)
     assert 1 in runs[0] and 8 in runs[1]  # Kashmir in the first sentence, the worst in the second
 
-    def cost(run: range, j: int) -> float:
-        terms = frozenset().union(*(pieces[k].terms for k in run))
-        words, length = sum(pieces[k].words for k in run), sum(lengths[k] for k in run)
-        score = min(len(terms & targets[j].terms) / (max(words, 1) * max(len(targets[j].terms), 1)) ** 0.5, 1.0)
-        delta = (len(targets_text[j]) - settings.align_length_ratio * length) / (
-            settings.align_length_variance * (length + 1.0)
-        ) ** 0.5
-        return settings.align_length_weight * delta**2 / 2 - settings.align_score_weight * score
-
-    best = min(range(1, len(pieces)), key=lambda c: cost(range(c), 0) + cost(range(c, len(pieces)), 1))
+    best = _best_cut(pieces, lengths, targets, [len(t) for t in targets_text], settings, english_pieces=False)
     assert runs == [range(best), range(best, len(pieces))]
 
 
@@ -330,17 +321,7 @@ def test_divide_shares_english_pieces_as_the_slow_reference_does() -> None:
     lengths, target_lengths = [len(t) for t in pieces_text], [len(t) for t in targets_text]
     runs = divide(pieces, lengths, targets, target_lengths, settings, english_pieces=True)
 
-    def cost(run: range, j: int) -> float:
-        terms = frozenset().union(*(pieces[k].terms for k in run))
-        words, length = sum(pieces[k].words for k in run), sum(lengths[k] for k in run)
-        score = min(len(terms & targets[j].terms) / (max(words, 1) * max(targets[j].words, 1)) ** 0.5, 1.0)
-        zh_length = target_lengths[j]
-        delta = (length - settings.align_length_ratio * zh_length) / (
-            settings.align_length_variance * (zh_length + 1.0)
-        ) ** 0.5
-        return settings.align_length_weight * delta**2 / 2 - settings.align_score_weight * score
-
-    best = min(range(1, len(pieces)), key=lambda c: cost(range(c), 0) + cost(range(c, len(pieces)), 1))
+    best = _best_cut(pieces, lengths, targets, target_lengths, settings, english_pieces=True)
     assert runs == [range(best), range(best, len(pieces))]
     assert best == 3  # the question goes with the question
 
@@ -397,3 +378,27 @@ def test_a_reporters_label_in_front_of_a_question_joins_its_link() -> None:
     )
     result = align_documents(Document("zh", zh, "utf-8"), Document("en", en, "utf-8"), Settings())
     assert _counterparts_of(result, en.splitlines()[0]) == set(zh.splitlines()[:2])
+
+
+def _best_cut(
+    pieces: list[Any],
+    lengths: list[int],
+    targets: list[Any],
+    target_lengths: list[int],
+    settings: Settings,
+    english_pieces: bool,
+) -> int:
+    """The slow reference for divide with two targets: every cut of the pieces in two runs, costed as links
+    are (score: the cosine of terms; length: the Gale–Church deviation), the least cost's."""
+
+    def cost(run: range, j: int) -> float:
+        terms = frozenset().union(*(pieces[k].terms for k in run))
+        words, length = sum(pieces[k].words for k in run), sum(lengths[k] for k in run)
+        score = min(len(terms & targets[j].terms) / (max(words, 1) * max(targets[j].words, 1)) ** 0.5, 1.0)
+        zh_length, en_length = (target_lengths[j], length) if english_pieces else (length, target_lengths[j])
+        delta = (en_length - settings.align_length_ratio * zh_length) / (
+            settings.align_length_variance * (zh_length + 1.0)
+        ) ** 0.5
+        return settings.align_length_weight * delta**2 / 2 - settings.align_score_weight * score
+
+    return min(range(1, len(pieces)), key=lambda c: cost(range(c), 0) + cost(range(c, len(pieces)), 1))
