@@ -240,20 +240,47 @@ def _paired(link: Link, sides: _Sides, settings: Settings) -> list[tuple[Passage
 def _shared_out(
     mine: tuple[int, ...], side: _Side, theirs: tuple[int, ...], other: _Side, settings: Settings, english_pieces: bool
 ) -> list[tuple[Passage, Passage]] | None:
-    """(piece, passage) pairs when one of `mine` units holds several pieces and `theirs` are several units,
-    no more than the pieces (divide); None otherwise."""
+    """(piece, passage) pairs when one of `mine` units holds several pieces and the other side's passages
+    make several targets, no more than the pieces (divide); None otherwise. The targets are the other
+    side's passages, so that when it too is cut into pieces each piece gets its own share; a piece of no
+    word of its own (an apostrophe, a comma) goes with the piece before it."""
     pieces = [p for k in mine for p in side.units[k]]
-    if not any(len(side.units[k]) > 1 for k in mine) or not 1 < len(theirs) <= len(pieces) <= MAX_DIVIDED:
+    targets = _targets(theirs, other)
+    if not any(len(side.units[k]) > 1 for k in mine) or not 1 < len(targets) <= len(pieces) <= MAX_DIVIDED:
         return None
     runs = divide(
         [side.pieces.get(p) or side.terms[k] for k in mine for p in side.units[k]],
         [side.length(p.text) for p in pieces],
-        [other.terms[t] for t in theirs],
-        [other.lengths[t] for t in theirs],
+        [terms for _, terms, _ in targets],
+        [length for _, _, length in targets],
         settings,
         english_pieces=english_pieces,
     )
-    return [(pieces[n], q) for run, t in zip(runs, theirs) for n in run for q in other.units[t]]
+    return [(pieces[n], q) for run, (group, _, _) in zip(runs, targets) for n in run for q in group]
+
+
+def _targets(theirs: tuple[int, ...], other: _Side) -> list[tuple[tuple[Passage, ...], Terms, int]]:
+    """The passages of `theirs` units as divide's targets, with their terms and lengths: a unit's pieces one
+    by one, those with no letter, digit or character of their own joined to the one before."""
+    out: list[tuple[tuple[Passage, ...], Terms, int]] = []
+    for t in theirs:
+        unit = other.units[t]
+        if len(unit) == 1:
+            out.append((unit, other.terms[t], other.lengths[t]))
+            continue
+        start = len(out)
+        for p in unit:
+            terms, length = other.pieces[p], other.length(p.text)
+            if len(out) > start and not any(c.isalnum() for c in p.text):
+                group, before, before_length = out[-1]
+                out[-1] = (group + (p,), _joined(before, terms), before_length + length)
+            else:
+                out.append(((p,), terms, length))
+    return out
+
+
+def _joined(a: Terms, b: Terms) -> Terms:
+    return Terms(a.terms | b.terms, {**b.sources, **a.sources}, a.words + b.words, a.label or b.label)
 
 
 def _counterparts(
