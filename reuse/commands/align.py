@@ -20,7 +20,8 @@ from reuse.sketch.prepared import PreparedDocument, prepare
 from reuse.text.bilingual import NAME, Terms, chinese, english, opens_turn, pinyin_names
 from reuse.text.lexicon import load_lexicon
 from reuse.text.segment import Passage
-from reuse.verify.alignment import Link, align, divide
+from reuse.verify.alignment import align, divide
+from reuse.verify.links import Link
 
 MAX_PAIRS = 9_000_000
 """Pairs of passages (Chinese × English) aligned at most: the programme holds some ten numbers for each,
@@ -248,15 +249,25 @@ def _shared_out(
     targets = _targets(theirs, other)
     if not any(len(side.units[k]) > 1 for k in mine) or not 1 < len(targets) <= len(pieces) <= MAX_DIVIDED:
         return None
+    terms = [side.pieces.get(p) or side.terms[k] for k in mine for p in side.units[k]]
     runs = divide(
-        [side.pieces.get(p) or side.terms[k] for k in mine for p in side.units[k]],
+        terms,
         [side.length(p.text) for p in pieces],
-        [terms for _, terms, _ in targets],
+        [target_terms for _, target_terms, _ in targets],
         [length for _, _, length in targets],
         settings,
         english_pieces=english_pieces,
     )
-    return [(pieces[n], q) for run, (group, _, _) in zip(runs, targets) for n in run for q in group]
+    # A piece where two runs meet renders, as often as not, a word of each sentence: it goes to both when
+    # it shares a term with the other's.
+    shares = [list(run) for run in runs]
+    for t in range(len(runs) - 1):
+        last, first = runs[t][-1], runs[t + 1][0]
+        if terms[last].terms & targets[t + 1][1].terms:
+            shares[t + 1].insert(0, last)
+        if terms[first].terms & targets[t][1].terms:
+            shares[t].append(first)
+    return [(pieces[n], q) for run, (group, _, _) in zip(shares, targets) for n in run for q in group]
 
 
 def _targets(theirs: tuple[int, ...], other: _Side) -> list[tuple[tuple[Passage, ...], Terms, int]]:

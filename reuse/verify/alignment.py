@@ -10,23 +10,15 @@ one version leaves out stays without counterpart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from reuse.settings import Settings
-from reuse.text.bilingual import SPEAKER, Terms
+from reuse.text.bilingual import Terms
+from reuse.verify.growth import attach, between, english_left
+from reuse.verify.links import Link
 
 SHAPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2))
 """(Chinese passages, English passages) of the links that join; 1–0 and 0–1 leave a passage out."""
-
-
-@dataclass(frozen=True)
-class Link:
-    zh: tuple[int, ...]
-    en: tuple[int, ...]
-    score: float
-    """The cosine of their terms (0 to 1): how much of each side the other renders, as the dictionary sees it."""
 
 
 def _matrix(rows: list[frozenset[str]], vocabulary: dict[str, int]) -> np.ndarray:
@@ -47,41 +39,18 @@ def align(
 ) -> list[Link]:
     """The alignment of Chinese passages (their terms and lengths in characters) with English ones: the best
     monotone one, its one-to-one gaps filled, then the passages it left out aligned again among themselves
-    and across it (_second_pass, _reordered), each link grown by the pieces beside it (_attach)."""
+    and across it (_second_pass, _reordered), each link grown by the passages beside it that belong to it
+    (reuse.verify.growth)."""
     n, m = len(zh), len(en)
     if n == 0 or m == 0:
         return []
     costs, scores = _costs(zh, zh_lengths, en, en_lengths, settings)
     path = _gaps(_best_path(n, m, costs, scores), zh_lengths, en_lengths, scores, settings)
-    links = _attach(path, [], zh, zh_lengths, en, settings)
-    links += _attach(_second_pass(links, zh, zh_lengths, en, en_lengths, settings), links, zh, zh_lengths, en, settings)
-    links += _attach(_reordered(links, costs, scores, settings), links, zh, zh_lengths, en, settings)
-    return _between(sorted(links, key=lambda k: (k.zh, k.en)), zh)
-
-
-def _between(links: list[Link], zh: list[Terms]) -> list[Link]:
-    """A question's link given the Chinese passages left out after it, up to the next link, when the English
-    goes straight on to that link and none of them opens a turn (答：) or is a label: the English merged
-    them into its question (a trailing 你如何理解他的言论？). Elsewhere what is left out stays so: a
-    sentence an answer's English drops is what an analyst looks for."""
-    taken = {i for link in links for i in link.zh}
-    out = []
-    for first, second in zip(links, [*links[1:], None]):
-        if second is not None and second.en[0] == first.en[-1] + 1 and _asks(zh[first.zh[0]]):
-            gap = range(first.zh[-1] + 1, second.zh[0])
-            turns = any(zh[i].label or _opens_turn(zh[i]) for i in gap)
-            if gap and not turns and not any(i in taken for i in gap):
-                first = Link(first.zh + tuple(gap), first.en, first.score)
-        out.append(first)
-    return out
-
-
-def _asks(passage: Terms) -> bool:
-    return SPEAKER + "q" in passage.terms
-
-
-def _opens_turn(passage: Terms) -> bool:
-    return any(t.startswith(SPEAKER) for t in passage.terms)
+    links = attach(path, [], zh, zh_lengths, en, settings)
+    links += attach(_second_pass(links, zh, zh_lengths, en, en_lengths, settings), links, zh, zh_lengths, en, settings)
+    links += attach(_reordered(links, costs, scores, settings), links, zh, zh_lengths, en, settings)
+    links = between(sorted(links, key=lambda k: (k.zh, k.en)), zh)
+    return english_left(links, zh, zh_lengths, en, en_lengths, settings)
 
 
 def _gaps(
@@ -246,98 +215,6 @@ def _best_path(
             i, j = i - a, j - b
     links.reverse()
     return links
-
-
-def _attach(
-    links: list[Link],
-    others: list[Link],
-    zh: list[Terms],
-    zh_lengths: list[int],
-    en: list[Terms],
-    settings: Settings,
-) -> list[Link]:
-    """Links grown by the passages left out beside them that belong to them: a link of more than two passages
-    on a side (three English sentences for one Chinese), a label (问：, 中国日报记者：, CCTV:) or a fragment
-    of a few characters (a question cut in pieces by the page's markup). An English passage joins when
-    align_attach of its terms (two at least) are in the link's Chinese, or when it is a label in front of
-    the link; a Chinese one when it shares the link's evidence (_chinese_joins), or, after the link, when it
-    is a fragment of align_fragment characters; before it, a label (of four times that at most: not a
-    metadata line that ends in a colon) joins only in front of the link or of a piece that shares its
-    evidence."""
-    taken_zh = {i for link in links + others for i in link.zh}
-    taken_en = {j for link in links + others for j in link.en}
-    grown = []
-    for link in links:
-        zs, es = list(link.zh), list(link.en)
-        while True:  # what joins on one side brings evidence that may join more on the other
-            size = len(zs) + len(es)
-            zh_terms = frozenset().union(*(zh[i].terms for i in zs))
-            en_terms = frozenset().union(*(en[j].terms for j in es))
-            while (
-                es[0] > 0
-                and not _opens_turn(en[es[0]])
-                and es[0] - 1 not in taken_en
-                and (en[es[0] - 1].label or _english_joins(en[es[0] - 1], zh_terms, settings))
-            ):
-                es.insert(0, es[0] - 1)
-            while (
-                es[-1] + 1 < len(en)
-                and es[-1] + 1 not in taken_en
-                and _english_joins(en[es[-1] + 1], zh_terms, settings)
-            ):
-                es.append(es[-1] + 1)
-            # Before a link, what the page cut from its first passage: pieces that share its evidence or are a
-            # few characters long, back to the label (问：) that opens it; short pieces alone do not join.
-            before: list[int] = []
-            i, sharing = zs[0] - 1, zs[0]
-            while i >= 0 and i not in taken_zh and not _opens_turn(zh[zs[0]]):  # a turn (答：) starts afresh
-                if zh[i].label:  # it opens what follows it: the link, or a piece that shares its evidence
-                    if zh_lengths[i] <= 4 * settings.align_fragment and sharing == i + 1:
-                        before = list(range(i, zs[0]))
-                    break
-                if zh_lengths[i] > settings.align_fragment and _chinese_joins(
-                    zh[i], zh_lengths[i], en_terms, zh_terms, settings
-                ):
-                    before, sharing = list(range(i, zs[0])), i
-                elif zh_lengths[i] > settings.align_fragment:
-                    break
-                i -= 1
-            zs[:0] = before
-            # After it, what continues it (not a label, which opens the next).
-            while zs[-1] + 1 < len(zh) and zs[-1] + 1 not in taken_zh:
-                i = zs[-1] + 1
-                short = zh_lengths[i] <= settings.align_fragment and not zh[i].label
-                if not (short or _chinese_joins(zh[i], zh_lengths[i], en_terms, zh_terms, settings)):
-                    break
-                zs.append(i)
-            if len(zs) + len(es) == size:
-                break
-        taken_zh.update(zs)
-        taken_en.update(es)
-        grown.append(Link(tuple(zs), tuple(es), link.score))
-    return grown
-
-
-def _english_joins(passage: Terms, zh_terms: frozenset[str], settings: Settings) -> bool:
-    shared = len(passage.terms & zh_terms)
-    return shared >= 2 and shared >= settings.align_attach * len(passage.terms)
-
-
-def _chinese_joins(
-    passage: Terms, length: int, en_terms: frozenset[str], zh_terms: frozenset[str], settings: Settings
-) -> bool:
-    """A left-out Chinese passage shares a link's evidence: two terms and a quarter of its own more, or two
-    for a passage of a few words; or it renders terms of the link's English that the link's Chinese does
-    not, align_new_terms and a twelfth of its own at least (the part of a long question the page cut off
-    and the programme left out; a paragraph of many words needs more)."""
-    shared = len(passage.terms & en_terms)
-    few_words = settings.align_fragment < length <= 3 * settings.align_fragment
-    new = len((passage.terms & en_terms) - zh_terms)
-    return (
-        shared >= 2 + len(passage.terms) // 4
-        or (shared >= 2 and few_words)
-        or new >= max(settings.align_new_terms, len(passage.terms) // 12)
-    )
 
 
 def divide(
