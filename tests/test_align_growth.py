@@ -106,3 +106,26 @@ def test_a_piece_where_two_english_pieces_meet_goes_to_both_when_it_renders_word
     first, second = en.splitlines()[:2]
     assert "发表声明批评中国" in _counterparts_of(result, first) & _counterparts_of(result, second)
     assert "昨天，美国国务院" not in _counterparts_of(result, second)
+
+
+def test_a_long_chinese_paragraph_the_english_renders_in_three_sentences_is_one_link() -> None:
+    """Three loose English sentences, each with too little evidence to join a link of its own, render one
+    Chinese paragraph together: a 1–3 link, which links of two passages a side at most cannot make."""
+    zh = (
+        "答：关于你的问题，我愿介绍一下情况。\n"
+        "针对上述问题，中方本次政策调整坚持保护优先、规范利用、严格监管的原则，充分考虑了可能对全球野生动物保护"
+        "正反两方面的影响，严格规定了特殊情况下的审批条件，将进一步加大执法力度，提高公众保护意识。\n"
+        "我们愿意同国际社会充分沟通交流。\n"
+    )
+    en = (
+        "A: I would like to brief you on your question.\n"
+        "To address these problems, the new rules keep to three principles: protection first, regulated use and "
+        "tight oversight.\n"
+        "Both the benefits and the risks for wildlife around the world were weighed.\n"
+        "Exceptions are narrowly defined, enforcement will be stepped up and the public made more aware.\n"
+        "We would like to have adequate communication with the international community.\n"
+    )
+    result = _aligned(zh, en)
+    paragraph = zh.splitlines()[1]
+    for sentence in en.splitlines()[1:4]:
+        assert _counterparts_of(result, sentence) == {paragraph}, sentence

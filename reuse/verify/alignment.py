@@ -1,5 +1,5 @@
 """Chinese passages aligned with English ones: a monotone alignment by dynamic programming over links of
-1–0, 0–1, 1–1, 1–2, 2–1 and 2–2 passages, as hunalign and bleualign make them.
+1–0, 0–1, 1–1, 1–2, 2–1 and 2–2 passages, as hunalign and bleualign make them, and 1–3 and 3–1.
 
 A link gains by what the dictionary and the anchors find on both sides (a cosine of the English terms the
 Chinese passages render and those the English passages hold) and pays for lengths that a translation would
@@ -17,8 +17,9 @@ from reuse.text.bilingual import Terms
 from reuse.verify.growth import attach, between, english_left
 from reuse.verify.links import Link
 
-SHAPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2))
-"""(Chinese passages, English passages) of the links that join; 1–0 and 0–1 leave a passage out."""
+SHAPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
+"""(Chinese passages, English passages) of the links that join; 1–0 and 0–1 leave a passage out. A long
+Chinese paragraph the English renders in three sentences is one link (1–3)."""
 
 
 def _matrix(rows: list[frozenset[str]], vocabulary: dict[str, int]) -> np.ndarray:
@@ -29,9 +30,18 @@ def _matrix(rows: list[frozenset[str]], vocabulary: dict[str, int]) -> np.ndarra
     return out
 
 
-def _pairs(matrix: np.ndarray) -> np.ndarray:
-    """Each row joined with the next (the terms of two passages together)."""
-    return np.maximum(matrix[:-1], matrix[1:]) if len(matrix) > 1 else matrix[:0]
+def _runs(matrix: np.ndarray, size: int) -> np.ndarray:
+    """Each row joined with the size - 1 after it (the terms of that many passages together)."""
+    if len(matrix) < size:
+        return matrix[:0]
+    out = matrix[: len(matrix) - size + 1].copy()
+    for k in range(1, size):
+        np.maximum(out, matrix[k : len(matrix) - size + 1 + k], out=out)
+    return out
+
+
+def _sums(values: np.ndarray, size: int) -> np.ndarray:
+    return np.convolve(values, np.ones(size), mode="valid") if len(values) >= size else values[:0]
 
 
 def align(
@@ -114,29 +124,32 @@ def _costs(
     """For each shape of link, its cost and its score at every (first Chinese, first English) passage."""
     vocabulary = {t: k for k, t in enumerate(sorted({t for e in en for t in e.terms}))}
     z1, e1 = _matrix([z.terms for z in zh], vocabulary), _matrix([e.terms for e in en], vocabulary)
-    z2, e2 = _pairs(z1), _pairs(e1)
     zw = np.array([z.words for z in zh], dtype=np.float64)
-    ew = e1.sum(axis=1, dtype=np.float64)
     zl, el = np.array(zh_lengths, dtype=np.float64), np.array(en_lengths, dtype=np.float64)
-    sides = {
-        1: (z1, zw, zl, e1, ew, el),
-        2: (z2, zw[:-1] + zw[1:], zl[:-1] + zl[1:], e2, e2.sum(axis=1, dtype=np.float64), el[:-1] + el[1:]),
-    }
+    sides = {}
+    for size in {n for shape in SHAPES for n in shape}:
+        em = _runs(e1, size)
+        sides[size] = (
+            _runs(z1, size),
+            _sums(zw, size),
+            _sums(zl, size),
+            em,
+            em.sum(axis=1, dtype=np.float64),
+            _sums(el, size),
+        )
     scores: dict[tuple[int, int], np.ndarray] = {}
     costs: dict[tuple[int, int], np.ndarray] = {}
     ratio, variance = settings.align_length_ratio, settings.align_length_variance
     base, merge = settings.align_link_cost, settings.align_merge_cost
-    penalty = {(1, 1): base, (1, 2): base + merge, (2, 1): base + merge, (2, 2): base + 2 * merge}
     for a, b in SHAPES:
+        penalty = base + (a + b - 2) * merge  # each passage beyond one a side
         zm, zwords, zlen = sides[a][:3]
         em, ewords, elen = sides[b][3:]
         shared = (zm @ em.T).astype(np.float64)
         score = shared / np.sqrt(np.maximum(zwords[:, None], 1.0) * np.maximum(ewords[None, :], 1.0))
         score = np.minimum(score, 1.0)
         delta = (elen[None, :] - ratio * zlen[:, None]) / np.sqrt(variance * (zlen[:, None] + 1.0))
-        costs[(a, b)] = (
-            penalty[(a, b)] + settings.align_length_weight * delta**2 / 2 - settings.align_score_weight * score
-        )
+        costs[(a, b)] = penalty + settings.align_length_weight * delta**2 / 2 - settings.align_score_weight * score
         scores[(a, b)] = score
     return costs, scores
 
@@ -160,8 +173,8 @@ def _reordered(
         cost, score = costs[(a, b)], scores[(a, b)]
         if cost.size == 0:
             continue
-        zh_ok = free_zh[: len(free_zh) - a + 1] & (free_zh[a - 1 :] if a == 2 else True)
-        en_ok = free_en[: len(free_en) - b + 1] & (free_en[b - 1 :] if b == 2 else True)
+        zh_ok = np.logical_and.reduce([free_zh[k : len(free_zh) - a + 1 + k] for k in range(a)])
+        en_ok = np.logical_and.reduce([free_en[k : len(free_en) - b + 1 + k] for k in range(b)])
         strong = (score >= settings.align_reorder_score) & (cost < 0) & zh_ok[:, None] & en_ok[None, :]
         for i, j in zip(*np.nonzero(strong)):
             candidates.append((float(cost[i, j]), int(i), int(j), a, b))
@@ -188,7 +201,7 @@ def _best_path(
         base = total[i - 1].copy()  # 1–0: Chinese passage i-1 left out
         choice = np.zeros(m + 1, dtype=np.int8)
         for k, (a, b) in enumerate(SHAPES):
-            if i < a:
+            if i < a or m < b:
                 continue
             cost = costs[(a, b)][i - a]  # over English starts j - b
             candidate = np.full(m + 1, np.inf)
