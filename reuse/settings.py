@@ -171,8 +171,8 @@ class Settings:
     """What a link gains per unit of its dictionary score (cosine of terms, 0 to 1)."""
     align_link_cost: float = 1.0
     """What every link pays: the least evidence a link must bring."""
-    align_merge_cost: float = 0.3
-    """What a link of two passages on one side pays beyond a 1–1 link (twice for 2–2)."""
+    align_merge_cost: float = 0.2
+    """What a link pays for each passage beyond one a side (1–2 once, 2–2 and 1–3 twice)."""
     align_attach: float = 0.4
     """Share of a left-out English passage's terms found in a neighbouring link's Chinese from which it joins
     the link (links of three passages or more on a side)."""
