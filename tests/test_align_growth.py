@@ -129,3 +129,20 @@ def test_a_long_chinese_paragraph_the_english_renders_in_three_sentences_is_one_
     paragraph = zh.splitlines()[1]
     for sentence in en.splitlines()[1:4]:
         assert _counterparts_of(result, sentence) == {paragraph}, sentence
+
+
+def test_the_pages_furniture_between_two_links_is_not_linked_by_its_length() -> None:
+    """大 / 中 / 小 / 打印本页 (the page's font-size and print links) sit where a one-to-one gap would be
+    filled by length, across from a greeting only the English has; a line of furniture ends no sentence,
+    so the gap stays open."""
+    zh = (
+        "外交部发言人赵立坚今天主持例行记者会。\n大\n中\n小\n]\n打印本页\n"
+        "根据国家卫生健康委今天上午发布的统计数字，3月1日全国新增治愈出院病例2837例。\n"
+    )
+    greeting = "Good afternoon, everyone, and welcome."
+    en = (
+        f"Foreign Ministry Spokesperson Zhao Lijian held a regular press conference today.\n{greeting}\n"
+        "According to the statistics released by the National Health Commission this morning, March 1 saw 2,837 "
+        "more patients across the country cured and discharged from hospital.\n"
+    )
+    assert _counterparts_of(_aligned(zh, en), greeting) == set()

@@ -9,7 +9,6 @@ link's pieces are then shared out among the passages of its other side (_paired)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -17,7 +16,7 @@ from reuse.errors import InputError
 from reuse.load.document import Document
 from reuse.settings import Settings
 from reuse.sketch.prepared import PreparedDocument, prepare
-from reuse.text.bilingual import NAME, Terms, chinese, english, opens_turn, pinyin_names
+from reuse.text.bilingual import NAME, Terms, chinese, ends_sentence, english, is_label, opens_turn, pinyin_names
 from reuse.text.lexicon import load_lexicon
 from reuse.text.segment import Passage
 from reuse.verify.alignment import align, divide
@@ -154,9 +153,6 @@ def align_documents(first: Document, second: Document | None, settings: Settings
     return _result([d.id for d in docs], sides, links, settings)
 
 
-_SENTENCE_END = re.compile(r"[。！？!?；;…：:.][\"”’」』)）]*\s*$")
-
-
 def units(
     passages: list[Passage], length: Callable[[str], int], settings: Settings, scale: float = 1.0
 ) -> list[tuple[Passage, ...]]:
@@ -172,7 +168,7 @@ def units(
             before = out[-1][-1]
             opening = length(before.text) <= settings.align_opening_piece * scale
             short = opening or length(p.text) <= settings.align_piece * scale or p.text[:1].islower()
-            goes_on = not _SENTENCE_END.search(before.text) and not opens_turn(p.text)
+            goes_on = not (ends_sentence(before.text) or is_label(before.text)) and not opens_turn(p.text)
             if before.index + 1 == p.index and short and goes_on:
                 out[-1] += (p,)
                 continue

@@ -65,6 +65,8 @@ class Terms:
     """Words that could match at all: Chinese words the dictionary knows and anchors, or English terms."""
     label: bool = False
     """It ends as a label that introduces what follows (问：)."""
+    ends: bool = False
+    """It ends a sentence (。, ？, "?" …): not a piece a page cut off, nor a line of its furniture."""
 
 
 def _number(text: str) -> str:
@@ -109,7 +111,7 @@ def english(text: str, names: frozenset[str] = frozenset()) -> Terms:
         sources.setdefault(f"#{_MONTHS.index(month.lower()) + 1}", month)
     for word in _NUMBER_WORD.findall(text):
         sources.setdefault(f"#{_NUMBER_WORDS.index(word.lower()) + 1}", word)
-    return Terms(frozenset(sources), sources, len(sources), _is_label(text))
+    return Terms(frozenset(sources), sources, len(sources), is_label(text), ends_sentence(text))
 
 
 def segment(run: str, lexicon: Lexicon) -> list[str]:
@@ -157,10 +159,17 @@ def chinese(text: str, lexicon: Lexicon, segmenter: str = "longest", names: froz
     if speaker:
         sources.setdefault(SPEAKER + ("a" if speaker.group(1) == "答" else "q"), speaker.group(0).strip())
         anchors += 1
-    return Terms(frozenset(sources), sources, known + anchors + latin, _is_label(text))
+    return Terms(frozenset(sources), sources, known + anchors + latin, is_label(text), ends_sentence(text))
 
 
-def _is_label(text: str) -> bool:
+_SENTENCE_END = re.compile(r"[。！？!?；;….][\"”’」』)）]*\s*$")
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(_SENTENCE_END.search(text))
+
+
+def is_label(text: str) -> bool:
     """It ends in a colon: it introduces what follows (问：, 中国日报记者：, CCTV:)."""
     return text.rstrip().endswith(("：", ":"))
 

@@ -55,7 +55,7 @@ def align(
     if n == 0 or m == 0:
         return []
     costs, scores = _costs(zh, zh_lengths, en, en_lengths, settings)
-    path = _gaps(_best_path(n, m, costs, scores), zh_lengths, en_lengths, scores, settings)
+    path = _gaps(_best_path(n, m, costs, scores), zh, zh_lengths, en, en_lengths, scores, settings)
     links = attach(path, [], zh, zh_lengths, en, settings)
     links += attach(_second_pass(links, zh, zh_lengths, en, en_lengths, settings), links, zh, zh_lengths, en, settings)
     links += attach(_reordered(links, costs, scores, settings), links, zh, zh_lengths, en, settings)
@@ -65,14 +65,17 @@ def align(
 
 def _gaps(
     links: list[Link],
+    zh: list[Terms],
     zh_lengths: list[int],
+    en: list[Terms],
     en_lengths: list[int],
     scores: dict[tuple[int, int], np.ndarray],
     settings: Settings,
 ) -> list[Link]:
     """Links with a one-to-one gap between them filled, where the two passages' lengths agree within
     align_gap_deviation deviations of the length model: between a question and its answer, "What is
-    your response?" and 中方对此有何评论？ share no word, but nothing else can render either."""
+    your response?" and 中方对此有何评论？ share no word, but nothing else can render either. Both must
+    end a sentence: the page's furniture (大 / 中 / 小 / 打印本页) has the length of a sentence too."""
     out: list[Link] = []
     for before, link in zip([None, *links], links):
         if before is not None and link.zh[0] - before.zh[-1] == 2 and link.en[0] - before.en[-1] == 2:
@@ -80,7 +83,7 @@ def _gaps(
             deviation = abs(en_lengths[j] - settings.align_length_ratio * zh_lengths[i]) / np.sqrt(
                 settings.align_length_variance * (zh_lengths[i] + 1.0)
             )
-            if deviation <= settings.align_gap_deviation:
+            if deviation <= settings.align_gap_deviation and zh[i].ends and en[j].ends:
                 out.append(Link((i,), (j,), round(float(scores[(1, 1)][i, j]), 4)))
         out.append(link)
     return out
