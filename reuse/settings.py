@@ -165,13 +165,13 @@ class Settings:
     """English characters a translation has per Chinese character (the length model's mean)."""
     align_length_variance: float = 29.0
     """Variance of a translation's English length per Chinese character (the length model's spread)."""
-    align_length_weight: float = 0.2
+    align_length_weight: float = 0.25
     """What a link pays per unit of its length model's log-improbability."""
     align_score_weight: float = 8.0
     """What a link gains per unit of its dictionary score (cosine of terms, 0 to 1)."""
-    align_link_cost: float = 1.0
+    align_link_cost: float = 0.5
     """What every link pays: the least evidence a link must bring."""
-    align_merge_cost: float = 0.2
+    align_merge_cost: float = 0.3
     """What a link pays for each passage beyond one a side (1–2 once, 2–2 and 1–3 twice)."""
     align_attach: float = 0.4
     """Share of a left-out English passage's terms found in a neighbouring link's Chinese from which it joins

@@ -19,10 +19,11 @@ def _counterparts_of(result: AlignResult, text: str) -> set[str]:
 
 
 def test_a_sentence_cut_into_pieces_on_both_sides_pairs_piece_with_piece() -> None:
-    """Both pages cut the question into lines (the English at its apostrophes). Each English piece gets the
-    Chinese pieces its words render, not every piece of the sentence."""
+    """Both pages cut the question into lines (the English at its apostrophes), the Chinese into lines of a
+    few characters, so that each side is one unit and the link holds the whole sentence. Each English
+    piece gets the Chinese pieces its words render, not every piece of the sentence."""
     zh = (
-        "问：\n荷兰\n某\n财经媒体\n报道称\n，荷兰\n半导体\n业\nASML\n公司的中方高管窃取\n该\n公司商业机密，造成公司\n"
+        "问：\n荷兰\n某\n财经媒体\n报道称\n，荷兰\n半导体\n业\nASML\n公司的中方\n高管窃取\n该\n公司商业机密，\n造成公司\n"
         "巨额\n损失\n，\n并\n称\n这些技术\n被\n泄露给了中国政府\n。\n答：我不了解具体情况。\n"
     )
     en = (
@@ -36,7 +37,7 @@ def test_a_sentence_cut_into_pieces_on_both_sides_pairs_piece_with_piece() -> No
     assert {"荷兰", "财经媒体", "ASML"} <= head
     assert not head & {"巨额", "损失", "泄露给了中国政府"}
     losses = _counterparts_of(result, en.splitlines()[4])
-    assert {"公司商业机密，造成公司", "巨额"} <= losses and not losses & {"荷兰", "财经媒体", "泄露给了中国政府"}
+    assert {"公司商业机密，", "巨额"} <= losses and not losses & {"荷兰", "财经媒体", "泄露给了中国政府"}
 
 
 def test_a_label_and_a_lead_in_front_of_a_question_join_its_link() -> None:

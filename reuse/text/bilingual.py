@@ -67,6 +67,8 @@ class Terms:
     """It ends as a label that introduces what follows (问：)."""
     ends: bool = False
     """It ends a sentence (。, ？, "?" …): not a piece a page cut off, nor a line of its furniture."""
+    question: bool = False
+    """It ends in a question mark."""
 
 
 def _number(text: str) -> str:
@@ -111,7 +113,14 @@ def english(text: str, names: frozenset[str] = frozenset()) -> Terms:
         sources.setdefault(f"#{_MONTHS.index(month.lower()) + 1}", month)
     for word in _NUMBER_WORD.findall(text):
         sources.setdefault(f"#{_NUMBER_WORDS.index(word.lower()) + 1}", word)
-    return Terms(frozenset(sources), sources, len(sources), is_label(text), ends_sentence(text))
+    return Terms(
+        frozenset(sources),
+        sources,
+        len(sources),
+        is_label(text),
+        ends_sentence(text),
+        _QUESTION_END.search(text) is not None,
+    )
 
 
 def segment(run: str, lexicon: Lexicon) -> list[str]:
@@ -159,10 +168,20 @@ def chinese(text: str, lexicon: Lexicon, segmenter: str = "longest", names: froz
     if speaker:
         sources.setdefault(SPEAKER + ("a" if speaker.group(1) == "答" else "q"), speaker.group(0).strip())
         anchors += 1
-    return Terms(frozenset(sources), sources, known + anchors + latin, is_label(text), ends_sentence(text))
+    return Terms(
+        frozenset(sources),
+        sources,
+        known + anchors + latin,
+        is_label(text),
+        ends_sentence(text),
+        _QUESTION_END.search(text) is not None,
+    )
 
 
 _SENTENCE_END = re.compile(r"[。！？!?；;….][\"”’」』)）]*\s*$")
+
+
+_QUESTION_END = re.compile(r"[？?][\"”’」』)）]*\s*$")
 
 
 def ends_sentence(text: str) -> bool:

@@ -148,7 +148,7 @@ def english_left(
     or the one after it, whose English is shorter than its Chinese asks (align_length_ratio), when it
     brings that link's length nearer: it is shorter than twice what is missing. Of the two, the one whose
     Chinese shares more of its terms, then the one missing more. A turn (Q:, A:) joins only the link it
-    opens, a label none."""
+    opens, a label none, a question only a link whose Chinese asks one too."""
     links = list(links)
     owner = {j: k for k, link in enumerate(links) for j in link.en}
 
@@ -168,6 +168,8 @@ def english_left(
             choices.append(choice(owner[j - 1], j))
         if j + 1 in owner and links[owner[j + 1]].en[0] == j + 1 and not opens_turn(en[j + 1]):
             choices.append(choice(owner[j + 1], j))
+        if en[j].question:  # "What is your response?" does not join the answer after it
+            choices = [c for c in choices if any(zh[i].question for i in links[c[2]].zh)]
         if not choices:
             continue
         _, missing, k = max(choices)
