@@ -147,3 +147,21 @@ def test_the_pages_furniture_between_two_links_is_not_linked_by_its_length() -> 
         "more patients across the country cured and discharged from hospital.\n"
     )
     assert _counterparts_of(_aligned(zh, en), greeting) == set()
+
+
+def test_a_question_left_out_does_not_join_the_answer_after_it() -> None:
+    """The Chinese folds "Do you have any comment?" into its question; the English answer is shorter than
+    its Chinese, which would make room for it by length. A question joins only a link that asks one."""
+    zh = (
+        "问：据报道，美国政府宣布将对更多中国企业实施出口管制，中方对此有何回应？\n"
+        "赵立坚：美方会采取什么措施，你应该去问美方，我们敦促美方立即纠正错误做法，停止无理打压中国企业，"
+        "中方将采取一切必要措施，坚决维护中国企业的正当合法权益。\n"
+    )
+    question = "Do you have any comment?"
+    en = (
+        "Q: According to reports, the US government announced export controls on more Chinese companies, "
+        "adding them to a list of entities that US firms may not supply without a licence.\n"
+        f"{question}\nZhao Lijian: You need to ask the US side what actions they will take. We urge the US to "
+        "correct its wrong practice and stop suppressing Chinese companies.\n"
+    )
+    assert not _counterparts_of(_aligned(zh, en), question) & {zh.splitlines()[1]}
