@@ -1,12 +1,13 @@
-"""Quality gate for `align` on pairs labelled by hand (fixtures/align/: 3,467 English passages of the seeds
-000, 001, 003, 004 and of twenty-eight press conferences in ../shared/corpora/mfa, each pair put in the
-development or the held-out part before anything was tuned on it; the twenty-four press conferences after
-June 2018 were labelled later, blind, and added: eight to development, sixteen to the held-out part).
+"""Quality gate for `align` on pairs labelled by hand (fixtures/align/: 4,476 English passages of the seeds
+000, 001, 003, 004 and of forty press conferences in ../shared/corpora/mfa). The thirty-six press
+conferences after June 2018 were labelled blind, in six rounds. The held-out part is the twelve of the sixth
+round, drawn at random and committed before anything was tuned on them; the pairs held out before, measured
+at many checkpoints, are now development.
 
 The issue's targets (link precision and recall ≥ 0.95 for English passages of three words or more, and
-≥ 0.9 for Chinese passages reported untranslated when exchanges are cut from the English) are not met on
-the held-out part yet; this gate holds the figures reached (printed, and in the README) so that they do not
-fall. scripts/bench_align.py prints them with the time per pair.
+≥ 0.9 for Chinese passages reported untranslated when exchanges are cut from the English) are met on the
+held-out part; this gate holds the figures reached (printed, and in the README) so that they do not fall.
+scripts/bench_align.py prints them with the time per pair.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from .conftest import ROOT
 CORPORA = ROOT.parent / "shared" / "corpora"
 REACHED = {
     # part: (link precision, link recall, untranslated precision, untranslated recall), as measured
-    "development": (0.97, 0.93, 0.99, 0.99),
-    "held_out": (0.92, 0.91, 0.87, 0.94),
+    "development": (0.97, 0.95, 0.95, 0.97),
+    "held_out": (0.98, 0.97, 0.96, 0.99),
 }
+LABELLED = {"development": (4000, 700), "held_out": (1100, 220)}
+"""Labelled links and untranslated passages at least in each part: the labels are all there and read."""
 
 
 def _scores(part: str) -> tuple[Counts, Counts]:
@@ -52,7 +55,7 @@ def test_alignment_holds_the_figures_reached(part: str) -> None:
         f"{links.recall:.4f}; untranslated after cuts: {untranslated.expected} passages, precision "
         f"{untranslated.precision:.4f}, recall {untranslated.recall:.4f}"
     )
-    assert links.expected >= 1500 and untranslated.expected >= 250
+    assert links.expected >= LABELLED[part][0] and untranslated.expected >= LABELLED[part][1]
     p, r, up, ur = REACHED[part]
     assert links.precision >= p and links.recall >= r
     assert untranslated.precision >= up and untranslated.recall >= ur
