@@ -84,6 +84,8 @@ def main() -> None:
                     cut = cut_exchanges(pair)
                     if cut is not None:
                         untranslated.add(untranslated_counts(pair, run(pair, settings, cut[0]), cut[1]))
+                if not count:  # the held-out part holds no seed
+                    continue
                 line = (
                     f"{segmenter:8} {part:11} {kind:5} pairs {count}: links {links.expected:4d} P {links.precision:.4f} "
                     f"R {links.recall:.4f}"
