@@ -113,14 +113,7 @@ def english(text: str, names: frozenset[str] = frozenset()) -> Terms:
         sources.setdefault(f"#{_MONTHS.index(month.lower()) + 1}", month)
     for word in _NUMBER_WORD.findall(text):
         sources.setdefault(f"#{_NUMBER_WORDS.index(word.lower()) + 1}", word)
-    return Terms(
-        frozenset(sources),
-        sources,
-        len(sources),
-        is_label(text),
-        ends_sentence(text),
-        _QUESTION_END.search(text) is not None,
-    )
+    return _terms(sources, len(sources), text)
 
 
 def segment(run: str, lexicon: Lexicon) -> list[str]:
@@ -168,23 +161,21 @@ def chinese(text: str, lexicon: Lexicon, segmenter: str = "longest", names: froz
     if speaker:
         sources.setdefault(SPEAKER + ("a" if speaker.group(1) == "答" else "q"), speaker.group(0).strip())
         anchors += 1
-    return Terms(
-        frozenset(sources),
-        sources,
-        known + anchors + latin,
-        is_label(text),
-        ends_sentence(text),
-        _QUESTION_END.search(text) is not None,
-    )
+    return _terms(sources, known + anchors + latin, text)
+
+
+def _terms(sources: dict[str, str], words: int, text: str) -> Terms:
+    question = _QUESTION_END.search(text) is not None
+    return Terms(frozenset(sources), sources, words, is_label(text), ends_sentence(text), question)
 
 
 _SENTENCE_END = re.compile(r"[。！？!?；;….][\"”’」』)）]*\s*$")
-
-
 _QUESTION_END = re.compile(r"[？?][\"”’」』)）]*\s*$")
 
 
 def ends_sentence(text: str) -> bool:
+    """It ends in a full stop, a question or exclamation mark, a semicolon or an ellipsis (and closing
+    quotes)."""
     return bool(_SENTENCE_END.search(text))
 
 

@@ -1,5 +1,6 @@
 """A link of the alignment (which Chinese and English passages render each other), and what a passage's
-terms say about the turn it opens."""
+terms say about the turn it opens (reuse.text.bilingual.opens_turn answers the same from the text, before
+its terms exist)."""
 
 from __future__ import annotations
 
