@@ -18,6 +18,7 @@ from reuse.text.bilingual import chinese, english, pinyin_names
 from reuse.text.lexicon import load_lexicon, stem
 from reuse.verify.alignment import align, divide
 
+from .align_pairs import aligned, counterparts_of
 from .conftest import SEEDS, Opened
 
 SEED = SEEDS / "004_1be1cfc6bdf062d7.txt"
@@ -158,11 +159,6 @@ def test_too_many_passages_to_align_is_one_line_naming_the_file(tmp_path: Path) 
     assert "big.txt" in result.output and "too many to align" in result.output
 
 
-def _counterparts_of(result: Any, text: str) -> set[str]:
-    passage = next(a for a in result.passages if a.passage.text == text)
-    return {q.text for q, _ in passage.counterparts}
-
-
 def test_a_name_the_dictionary_lacks_meets_its_pinyin() -> None:
     lexicon = load_lexicon()
     names = pinyin_names(["Chinese President Xi Jinping arrives. (Xinhua/Liu Bin)"], lexicon)
@@ -195,13 +191,11 @@ def test_a_question_alone_between_two_links_is_linked_by_its_length() -> None:
         "What is your response?\n"
         "A: China firmly opposes the unilateral practice of the US side.\n"
     )
-    result = align_documents(Document("zh", zh, "utf-8"), Document("en", en, "utf-8"), Settings())
-    assert _counterparts_of(result, "What is your response?") == {"中方对此有何评论？"}
+    result = aligned(zh, en)
+    assert counterparts_of(result, "What is your response?") == {"中方对此有何评论？"}
     longer = "Then the reporter repeated this several times over, with some emphasis, so that everybody could hear it."
-    result = align_documents(
-        Document("zh", zh, "utf-8"), Document("en", en.replace("What is your response?", longer), "utf-8"), Settings()
-    )
-    assert _counterparts_of(result, longer) == set()  # lengths a translation would not have
+    result = aligned(zh, en.replace("What is your response?", longer))
+    assert counterparts_of(result, longer) == set()  # lengths a translation would not have
 
 
 def test_pieces_a_page_cut_from_a_chinese_sentence_align_with_it() -> None:
@@ -210,12 +204,12 @@ def test_pieces_a_page_cut_from_a_chinese_sentence_align_with_it() -> None:
         "Q: A question on the phase-one trade deal between China and the US.\n"
         "According to the IMF, global growth in 2019 is forecast at 3.3%.\n"
     )
-    result = align_documents(Document("zh", zh, "utf-8"), Document("en", en, "utf-8"), Settings())
+    result = aligned(zh, en)
     langs = {a.passage.text: a.passage.lang for a in result.passages}
     assert langs["2019"] == langs["IMF"] == "zh"
-    first = _counterparts_of(result, en.splitlines()[0])
+    first = counterparts_of(result, en.splitlines()[0])
     assert {"中美经贸第一阶段协议", "的问题。"} <= first
-    assert {"IMF", "预计，", "2019", "年全球经济增速为3.3％。"} <= _counterparts_of(result, en.splitlines()[1])
+    assert {"IMF", "预计，", "2019", "年全球经济增速为3.3％。"} <= counterparts_of(result, en.splitlines()[1])
 
 
 @pytest.mark.parametrize("seed", sorted(p.name for p in SEEDS.glob("00[0134]_*.txt")))
@@ -281,12 +275,11 @@ def test_a_question_the_english_merged_keeps_its_trailing_chinese_sentence() -> 
         "Q: What does China make of yesterday's comments by Marine Corps Lieutenant General McKenzie on the "
         "South China Sea?\nA: China firmly opposes the provocative remarks of the US side.\n"
     )
-    result = align_documents(Document("zh", zh, "utf-8"), Document("en", en, "utf-8"), Settings())
+    result = aligned(zh, en)
     question = en.splitlines()[0]
-    assert "你如何理解他的言论？" in _counterparts_of(result, question)
-    cut = align_documents(
-        Document("zh", zh, "utf-8"), Document("en", en.splitlines()[1] + "\n", "utf-8"), Settings()
-    )  # the whole exchange's question cut from the English: its Chinese stays without counterpart
+    assert "你如何理解他的言论？" in counterparts_of(result, question)
+    # the whole exchange's question cut from the English: its Chinese stays without counterpart
+    cut = aligned(zh, en.splitlines()[1] + "\n")
     statuses = {a.passage.text: a.status for a in cut.passages}
     assert statuses["你如何理解他的言论？"] == "untranslated"
 
@@ -299,12 +292,12 @@ def test_pieces_of_a_cut_english_sentence_are_shared_out_among_the_chinese_in_or
         "A: Recently some people in the West\nraised\nChinese political propaganda, and I would\n"
         "like to ask those people what on earth they want?\n"
     )
-    result = align_documents(Document("zh", zh, "utf-8"), Document("en", en, "utf-8"), Settings())
+    result = aligned(zh, en)
     first, second = zh.splitlines()
     lines = en.splitlines()
     for line in lines[:3]:
-        assert _counterparts_of(result, line) == {first}
-    assert _counterparts_of(result, lines[3]) == {second}
+        assert counterparts_of(result, line) == {first}
+    assert counterparts_of(result, lines[3]) == {second}
 
 
 def test_divide_shares_english_pieces_as_the_slow_reference_does() -> None:
@@ -361,12 +354,12 @@ def test_the_head_of_a_long_question_the_page_cut_off_joins_its_link() -> None:
         "A: These reports are merely part of a series of actions by certain countries to smear China.\n"
     )
     question = en.splitlines()[0]
-    result = align_documents(Document("zh", zh, "utf-8"), Document("en", en, "utf-8"), Settings())
-    assert {"问：", "云端跳跃", "全球黑客行动的一部分，目的是窃取知识产权和商业机密。"} <= _counterparts_of(
+    result = aligned(zh, en)
+    assert {"问：", "云端跳跃", "全球黑客行动的一部分，目的是窃取知识产权和商业机密。"} <= counterparts_of(
         result, question
     )
-    without = align_documents(Document("zh", zh, "utf-8"), Document("en", en, "utf-8"), Settings(align_new_terms=100))
-    assert "问：" not in _counterparts_of(without, question)  # the rule is what joins it
+    without = aligned(zh, en, Settings(align_new_terms=100))
+    assert "问：" not in counterparts_of(without, question)  # the rule is what joins it
 
 
 def test_a_reporters_label_in_front_of_a_question_joins_its_link() -> None:
@@ -376,8 +369,8 @@ def test_a_reporters_label_in_front_of_a_question_joins_its_link() -> None:
         "China Daily: The United States Commission on International Religious Freedom released its annual "
         "report accusing China on religious freedom.\nA: We firmly oppose it.\n"
     )
-    result = align_documents(Document("zh", zh, "utf-8"), Document("en", en, "utf-8"), Settings())
-    assert _counterparts_of(result, en.splitlines()[0]) == set(zh.splitlines()[:2])
+    result = aligned(zh, en)
+    assert counterparts_of(result, en.splitlines()[0]) == set(zh.splitlines()[:2])
 
 
 def _best_cut(

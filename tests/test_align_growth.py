@@ -4,18 +4,7 @@ three sentences. Each test names the rule that makes it pass (reuse.verify.growt
 
 from __future__ import annotations
 
-from reuse.commands.align import AlignResult, align_documents
-from reuse.load.document import Document
-from reuse.settings import Settings
-
-
-def _aligned(zh: str, en: str) -> AlignResult:
-    return align_documents(Document("zh", zh, "utf-8"), Document("en", en, "utf-8"), Settings())
-
-
-def _counterparts_of(result: AlignResult, text: str) -> set[str]:
-    passage = next(a for a in result.passages if a.passage.text == text)
-    return {q.text for q, _ in passage.counterparts}
+from .align_pairs import aligned, counterparts_of
 
 
 def test_a_sentence_cut_into_pieces_on_both_sides_pairs_piece_with_piece() -> None:
@@ -32,11 +21,11 @@ def test_a_sentence_cut_into_pieces_on_both_sides_pairs_piece_with_piece() -> No
         "It is also said that those technologies were leaked to the Chinese government.\n"
         "A: I am not aware of the specifics.\n"
     )
-    result = _aligned(zh, en)
-    head = _counterparts_of(result, en.splitlines()[0])
+    result = aligned(zh, en)
+    head = counterparts_of(result, en.splitlines()[0])
     assert {"荷兰", "财经媒体", "ASML"} <= head
     assert not head & {"巨额", "损失", "泄露给了中国政府"}
-    losses = _counterparts_of(result, en.splitlines()[4])
+    losses = counterparts_of(result, en.splitlines()[4])
     assert {"公司商业机密，", "巨额"} <= losses and not losses & {"荷兰", "财经媒体", "泄露给了中国政府"}
 
 
@@ -52,7 +41,7 @@ def test_a_label_and_a_lead_in_front_of_a_question_join_its_link() -> None:
         "Jakarta on May 3 issued a statement expressing appreciation and support for China's fight against the "
         "epidemic.\nI wonder if you have a response?\nA: China thanks ASEAN countries for their support.\n"
     )
-    assert {"问：", "据报道，"} <= _counterparts_of(_aligned(zh, en), en.splitlines()[0])
+    assert {"问：", "据报道，"} <= counterparts_of(aligned(zh, en), en.splitlines()[0])
 
 
 def test_an_answers_opening_sentence_joins_the_answer_the_english_opens_with_a() -> None:
@@ -71,9 +60,9 @@ def test_an_answers_opening_sentence_joins_the_answer_the_english_opens_with_a()
         "China and Thailand are comprehensive strategic cooperative partners.\n"
     )
     answer = en.splitlines()[2]
-    assert _counterparts_of(_aligned(zh, en), answer) == set(zh.splitlines()[2:4])
+    assert counterparts_of(aligned(zh, en), answer) == set(zh.splitlines()[2:4])
     unmarked = answer.removeprefix("A: ")  # an English that marks no turns: the rule has nothing to go by
-    assert "答：我刚才已经发布了消息。" not in _counterparts_of(_aligned(zh, en.replace(answer, unmarked)), unmarked)
+    assert "答：我刚才已经发布了消息。" not in counterparts_of(aligned(zh, en.replace(answer, unmarked)), unmarked)
 
 
 def test_a_third_english_sentence_of_a_question_joins_it_by_length() -> None:
@@ -87,12 +76,12 @@ def test_a_third_english_sentence_of_a_question_joins_it_by_length() -> None:
     question = "Q: According to reports, the US Commerce Secretary will visit China next week for trade consultations."
     third = "Can you give us more details?"
     en = f"{question}\nWhat does China expect from the visit?\n{third}\nA: China welcomes the US side to consult.\n"
-    assert _counterparts_of(_aligned(zh, en), third) == {zh.splitlines()[0]}
+    assert counterparts_of(aligned(zh, en), third) == {zh.splitlines()[0]}
     longer = (
         "Can you give us more details about who will travel with him, on which days, in which cities, and what "
         "the two delegations hope to sign by the end of the visit, and whether the tariffs will be on the table?"
     )
-    assert _counterparts_of(_aligned(zh, en.replace(third, longer)), longer) == set()
+    assert counterparts_of(aligned(zh, en.replace(third, longer)), longer) == set()
 
 
 def test_a_piece_where_two_english_pieces_meet_goes_to_both_when_it_renders_words_of_both() -> None:
@@ -103,10 +92,10 @@ def test_a_piece_where_two_english_pieces_meet_goes_to_both_when_it_renders_word
         "Q: Yesterday the US State Department issued a statement\n"
         "criticizing the human rights situation in China.\nA: We firmly oppose it.\n"
     )
-    result = _aligned(zh, en)
+    result = aligned(zh, en)
     first, second = en.splitlines()[:2]
-    assert "发表声明批评中国" in _counterparts_of(result, first) & _counterparts_of(result, second)
-    assert "昨天，美国国务院" not in _counterparts_of(result, second)
+    assert "发表声明批评中国" in counterparts_of(result, first) & counterparts_of(result, second)
+    assert "昨天，美国国务院" not in counterparts_of(result, second)
 
 
 def test_a_long_chinese_paragraph_the_english_renders_in_three_sentences_is_one_link() -> None:
@@ -126,10 +115,10 @@ def test_a_long_chinese_paragraph_the_english_renders_in_three_sentences_is_one_
         "Exceptions are narrowly defined, enforcement will be stepped up and the public made more aware.\n"
         "We would like to have adequate communication with the international community.\n"
     )
-    result = _aligned(zh, en)
+    result = aligned(zh, en)
     paragraph = zh.splitlines()[1]
     for sentence in en.splitlines()[1:4]:
-        assert _counterparts_of(result, sentence) == {paragraph}, sentence
+        assert counterparts_of(result, sentence) == {paragraph}, sentence
 
 
 def test_the_pages_furniture_between_two_links_is_not_linked_by_its_length() -> None:
@@ -146,7 +135,7 @@ def test_the_pages_furniture_between_two_links_is_not_linked_by_its_length() -> 
         "According to the statistics released by the National Health Commission this morning, March 1 saw 2,837 "
         "more patients across the country cured and discharged from hospital.\n"
     )
-    assert _counterparts_of(_aligned(zh, en), greeting) == set()
+    assert counterparts_of(aligned(zh, en), greeting) == set()
 
 
 def test_a_question_left_out_does_not_join_the_answer_after_it() -> None:
@@ -164,4 +153,4 @@ def test_a_question_left_out_does_not_join_the_answer_after_it() -> None:
         f"{question}\nZhao Lijian: You need to ask the US side what actions they will take. We urge the US to "
         "correct its wrong practice and stop suppressing Chinese companies.\n"
     )
-    assert not _counterparts_of(_aligned(zh, en), question) & {zh.splitlines()[1]}
+    assert not counterparts_of(aligned(zh, en), question) & {zh.splitlines()[1]}
