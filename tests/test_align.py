@@ -395,3 +395,22 @@ def _best_cut(
         return settings.align_length_weight * delta**2 / 2 - settings.align_score_weight * score
 
     return min(range(1, len(pieces)), key=lambda c: cost(range(c), 0) + cost(range(c, len(pieces)), 1))
+
+
+def test_the_parsed_dictionary_is_cached_whole_and_a_cache_that_cannot_be_written_is_no_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reuse.text import lexicon as module
+
+    monkeypatch.setattr(module, "_LOADED", {})
+    parsed = module.load_lexicon(str(tmp_path))
+    caches = list((tmp_path / "readout-reuse").iterdir())
+    assert [p.suffix for p in caches] == [".pickle"]  # the cache alone, no temporary file left beside it
+    monkeypatch.setattr(module, "_LOADED", {})
+    monkeypatch.setattr(module, "parse_cedict", lambda text: pytest.fail("parsed again, not read from the cache"))
+    assert module.load_lexicon(str(tmp_path)) == parsed
+    monkeypatch.undo()
+    monkeypatch.setattr(module, "_LOADED", {})
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory", encoding="utf-8")
+    assert module.load_lexicon(str(blocked)) == parsed  # parsed, and the cache left unwritten

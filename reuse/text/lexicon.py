@@ -13,12 +13,12 @@ import hashlib
 import os
 import pickle
 import re
-import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from reuse.errors import InputError
+from reuse.runtime.output import Protected, write_atomic
 
 LEXICON_FORMAT = 5
 """Raised when what is cached changes, so that an old cache is parsed again, not misread."""
@@ -269,12 +269,10 @@ def load_lexicon(cache_dir: str | None = None) -> Lexicon:
 
 
 def _write_cache(folder: Path, cached: Path, lexicon: Lexicon) -> None:
-    """Written whole under another name and renamed, so that a reader never sees half a cache; a cache that
-    cannot be written is no error (it is parsed again next time)."""
+    """Written whole under another name and renamed (write_atomic), so that a reader never sees half a cache;
+    a cache that cannot be written is no error (it is parsed again next time)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as handle:
-            pickle.dump(lexicon, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, cached)
-    except OSError:
+        write_atomic(str(cached), pickle.dumps(lexicon, protocol=pickle.HIGHEST_PROTOCOL), Protected())
+    except (OSError, InputError):
         pass
