@@ -158,9 +158,9 @@ def units(
 ) -> list[tuple[Passage, ...]]:
     """Passages as the units aligned: a sentence the page's markup cut into lines (关于 / 中美经贸第一阶段协议
     / 的问题。) is one unit. A passage joins the one before it in the document when that one ends no sentence
-    and is no label (问：, Q:, which _attach joins), this one opens no turn (答：, A:), and either that one opens a sentence in a few characters
-    (align_opening_piece) or this one continues it in a few (align_piece) or opens in lower case (an
-    English sentence going on). Characters are Chinese ones, times `scale` for English (align_length_ratio
+    and is no label (问：, Q:, which growth.attach joins), this one opens no turn (答：, A:), and either that
+    one opens a sentence in a few characters (align_opening_piece) or this one continues it in a few
+    (align_piece) or opens in lower case (an English sentence going on). Characters are Chinese ones, times `scale` for English (align_length_ratio
     English characters a Chinese one)."""
     out: list[tuple[Passage, ...]] = []
     for p in passages:
@@ -241,9 +241,11 @@ def _shared_out(
     make several targets, no more than the pieces (divide); None otherwise. The targets are the other
     side's passages, so that when it too is cut into pieces each piece gets its own share; a piece of no
     word of its own (an apostrophe, a comma) goes with the piece before it."""
+    if not any(len(side.units[k]) > 1 for k in mine):
+        return None
     pieces = [p for k in mine for p in side.units[k]]
     targets = _targets(theirs, other)
-    if not any(len(side.units[k]) > 1 for k in mine) or not 1 < len(targets) <= len(pieces) <= MAX_DIVIDED:
+    if not 1 < len(targets) <= len(pieces) <= MAX_DIVIDED:
         return None
     terms = [side.pieces.get(p) or side.terms[k] for k in mine for p in side.units[k]]
     runs = divide(
@@ -305,15 +307,17 @@ def _counterparts(
     return out
 
 
+def _sources(units: tuple[int, ...], terms: list[Terms]) -> dict[str, str]:
+    """Term → the word that gave it, over a link's units on one side (the first unit's word wins)."""
+    out: dict[str, str] = {}
+    for k in units:
+        for term, word in terms[k].sources.items():
+            out.setdefault(term, word)
+    return out
+
+
 def _evidence(link: Link, zh_terms: list[Terms], en_terms: list[Terms]) -> Evidence:
-    zh_sources: dict[str, str] = {}
-    for i in link.zh:
-        for term, word in zh_terms[i].sources.items():
-            zh_sources.setdefault(term, word)
-    en_sources: dict[str, str] = {}
-    for j in link.en:
-        for term, word in en_terms[j].sources.items():
-            en_sources.setdefault(term, word)
+    zh_sources, en_sources = _sources(link.zh, zh_terms), _sources(link.en, en_terms)
     shared = sorted(set(zh_sources) & set(en_sources))
     numbers = tuple(sorted({en_sources[t] for t in shared if t.startswith("#")}))
     latin = {zh_sources[t] for t in shared if zh_sources[t].isascii() and not t.startswith("#")}

@@ -31,6 +31,8 @@ _MONTHS = [
 _TITLE_WORD = re.compile(r"\b[A-Z][a-z]+\b")
 _ZH_SPEAKER = re.compile(r"\s*([问問答])[：:]")
 _EN_SPEAKER = re.compile(r"\s*([QA])[：:]")
+_SENTENCE_END = re.compile(r"[。！？!?；;….][\"”’」』)）]*\s*$")
+_QUESTION_END = re.compile(r"[？?][\"”’」』)）]*\s*$")
 SPEAKER = "@"
 """Prefix of the term of a speaker's label that opens a passage, the same in both languages (问： and Q:
 are "@q", 答： and A: "@a"): an exchange's turns meet even where their words do not."""
@@ -167,10 +169,6 @@ def chinese(text: str, lexicon: Lexicon, segmenter: str = "longest", names: froz
 def _terms(sources: dict[str, str], words: int, text: str) -> Terms:
     question = _QUESTION_END.search(text) is not None
     return Terms(frozenset(sources), sources, words, is_label(text), ends_sentence(text), question)
-
-
-_SENTENCE_END = re.compile(r"[。！？!?；;….][\"”’」』)）]*\s*$")
-_QUESTION_END = re.compile(r"[？?][\"”’」』)）]*\s*$")
 
 
 def ends_sentence(text: str) -> bool:
